@@ -1,0 +1,1 @@
+"""Analyses of a stakeholder graph: plain functions over networkx graphs, plain results."""

@@ -1,0 +1,92 @@
+"""The exceptions Stakeholder Explorer raises.
+
+::
+
+    ExplorerError                 base of everything this package raises on purpose
+     ├── DataError                one problem at one place in a data file (path:line:col)
+     ├── DataErrors               every problem found in one file, raised together
+     └── ExportError              an export or import that could not be written
+
+Library code raises these; only the shells (``cli.py``, ``app.py``) catch them. Any other
+exception is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = ["DataError", "DataErrors", "ExplorerError", "ExportError", "Problem"]
+
+
+class ExplorerError(Exception):
+    """Base class of every error Stakeholder Explorer raises on purpose."""
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding at one place in a file, an error or a warning.
+
+    ``line`` and ``col`` count from 1; ``where`` is the location in the document in the
+    form ``relations[3].target`` (list indices from 0).
+    """
+
+    path: str
+    line: int
+    col: int
+    where: str
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{self.path}:{self.line}:{self.col}: {self.where}: {prefix}{self.message}"
+
+
+class DataError(ExplorerError):
+    """One problem at one place in a data file."""
+
+    def __init__(self, path: str, line: int, col: int, where: str, message: str) -> None:
+        self.problem = Problem(path, line, col, where, message)
+        super().__init__(str(self.problem))
+
+    @property
+    def path(self) -> str:
+        return self.problem.path
+
+    @property
+    def line(self) -> int:
+        return self.problem.line
+
+    @property
+    def col(self) -> int:
+        return self.problem.col
+
+    @property
+    def where(self) -> str:
+        return self.problem.where
+
+    @property
+    def message(self) -> str:
+        return self.problem.message
+
+
+class DataErrors(ExplorerError):
+    """Every problem found in one data file, in file order.
+
+    ``problems`` holds the errors (and, under ``--strict``, the warnings that failed the
+    file); ``str()`` gives one ``path:line:col: where: message`` line each.
+    """
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: list[Problem] = sorted(problems, key=lambda p: (p.path, p.line, p.col))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @property
+    def errors(self) -> list[DataError]:
+        """The problems as single ``DataError`` objects."""
+        return [DataError(p.path, p.line, p.col, p.where, p.message) for p in self.problems]
+
+
+class ExportError(ExplorerError):
+    """An export or import that could not be done; nothing was written."""

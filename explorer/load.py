@@ -1,0 +1,570 @@
+"""Reading stakeholder files: bytes -> YAML node tree -> plain data -> ``Dataset``.
+
+This is the only module that reads data files. Every problem is reported at once, each with
+the file, line and column it concerns, the way a compiler does::
+
+    data/x.yaml:42:13: relations[3].target: unknown actor 'talibn' (did you mean 'taliban'?)
+
+How the YAML is read, and why:
+
+- The text is composed once into a node tree with libyaml (the C loader where present) while
+  Python's garbage collector is paused; the tree keeps every line and column.
+- Values are built from the tree by our own walk, not by PyYAML's constructors, so that plain
+  values stay what the curator typed (``NO`` is the text "NO", ``0123`` the text "0123"),
+  duplicate keys are errors, Python tags are refused before anything is built, and aliases
+  cannot expand without bound.
+- pydantic validates the plain data; its error locations are walked back into the node tree.
+"""
+
+from __future__ import annotations
+
+import difflib
+import gc
+import hashlib
+import os
+import re
+import unicodedata
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from explorer.errors import DataErrors, Problem
+from explorer.model import (
+    Actor,
+    ActorKind,
+    Dataset,
+    Evidence,
+    Loc,
+    Relation,
+    RelationType,
+    Source,
+    Vocabulary,
+    format_loc,
+    reference_problems,
+)
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "Report",
+    "check_bytes",
+    "check_file",
+    "dump_dataset",
+    "load_dataset",
+    "normalise_quote",
+]
+
+#: Largest file read by default: 256 MiB (the 20,000-actor benchmark file is about 60 MB).
+#: ``STAKEHOLDER_EXPLORER_MAX_BYTES`` or the ``max_bytes`` argument change it.
+DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+#: Deepest nesting of mappings and lists; a stakeholder file needs five levels.
+MAX_DEPTH = 64
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_CORE = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {
+    _CORE + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+}
+_MERGE_TAG = _CORE + "merge"
+_NULLS = {"", "~", "null", "Null", "NULL"}
+
+
+@dataclass
+class Report:
+    """What checking one file found: the dataset if it is valid, its errors and warnings."""
+
+    path: str
+    dataset: Dataset | None
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def failed(self, strict: bool = False) -> bool:
+        """True if the file has errors, or warnings under ``strict``."""
+        return bool(self.errors or (strict and self.warnings))
+
+    def raise_for_problems(self, strict: bool = False) -> Dataset:
+        """Return the dataset, or raise ``DataErrors`` with every problem found."""
+        if self.failed(strict) or self.dataset is None:
+            raise DataErrors(self.errors + (self.warnings if strict else []))
+        return self.dataset
+
+
+def load_dataset(
+    path: str | os.PathLike[str],
+    *,
+    sources: str | os.PathLike[str] | None = None,
+    strict: bool = False,
+    max_bytes: int | None = None,
+) -> Dataset:
+    """Read and validate a stakeholder file; raise ``DataErrors`` with every problem found.
+
+    ``sources`` names a folder of source texts: each quote must then occur in its source's
+    text. ``strict`` makes warnings fail the file.
+    """
+    return check_file(path, sources=sources, max_bytes=max_bytes).raise_for_problems(strict)
+
+
+def check_file(
+    path: str | os.PathLike[str],
+    *,
+    sources: str | os.PathLike[str] | None = None,
+    max_bytes: int | None = None,
+) -> Report:
+    """Read and validate a stakeholder file and return what was found, never raising for bad data."""
+    name = os.fspath(path)
+    limit = _max_bytes(max_bytes)
+    try:
+        size = os.path.getsize(name)
+        if size > limit:
+            return Report(name, None, [_too_big(name, size, limit)])
+        with open(name, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        return Report(name, None, [Problem(name, 1, 1, "file", f"cannot read: {exc.strerror}")])
+    return check_bytes(
+        data, name, base_dir=Path(name).parent, sources=sources, max_bytes=limit
+    )
+
+
+_cache: OrderedDict[tuple[str, str, str | None, str | None], Report] = OrderedDict()
+_CACHE_SIZE = 8
+
+
+def check_bytes(
+    data: bytes,
+    path: str = "<upload>",
+    *,
+    base_dir: str | os.PathLike[str] | None = None,
+    sources: str | os.PathLike[str] | None = None,
+    max_bytes: int | None = None,
+) -> Report:
+    """Validate the bytes of a stakeholder file; ``path`` is the name used in messages.
+
+    Reports are cached by content: checking the same bytes again costs one hash.
+    """
+    limit = _max_bytes(max_bytes)
+    if len(data) > limit:
+        return Report(path, None, [_too_big(path, len(data), limit)])
+    key = (
+        hashlib.blake2b(data, digest_size=20).hexdigest(),
+        path,
+        None if base_dir is None else os.fspath(base_dir),
+        None if sources is None else os.fspath(sources),
+    )
+    if key in _cache:
+        _cache.move_to_end(key)
+        return _cache[key]
+    report = _check(data, path, base_dir, sources)
+    _cache[key] = report
+    while len(_cache) > _CACHE_SIZE:
+        _cache.popitem(last=False)
+    return report
+
+
+def _max_bytes(given: int | None) -> int:
+    if given is not None:
+        return given
+    return int(os.environ.get("STAKEHOLDER_EXPLORER_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def _too_big(path: str, size: int, limit: int) -> Problem:
+    return Problem(
+        path, 1, 1, "file",
+        f"file is {size:,} bytes, over the limit of {limit:,} bytes "
+        "(set STAKEHOLDER_EXPLORER_MAX_BYTES to raise it)",
+    )
+
+
+# --- bytes -> text -> nodes ----------------------------------------------------------------
+
+
+def _decode(data: bytes, path: str) -> tuple[str | None, Problem | None]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        byte = data[exc.start]
+        return None, Problem(
+            path, line, col, "file", f"not valid UTF-8: byte 0x{byte:02x} ({exc.reason})"
+        )
+
+
+def _compose(text: str, path: str) -> tuple[yaml.Node | None, Problem | None]:
+    if "\t" in text:
+        # libyaml's message for a tab in indentation is obscure; find and name it ourselves.
+        for number, line in enumerate(text.splitlines(), 1):
+            stripped = line.lstrip(" ")
+            if stripped.startswith("\t"):
+                col = len(line) - len(stripped) + 1
+                return None, Problem(
+                    path, number, col, "yaml", "tab character in indentation; indent with spaces"
+                )
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return yaml.compose(text, Loader=_Loader), None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = exc.problem or "invalid YAML"
+        if exc.context and exc.context_mark and mark is not exc.context_mark:
+            message = f"{message} ({exc.context} at line {exc.context_mark.line + 1})"
+        return None, Problem(path, line, col, "yaml", message)
+    except yaml.YAMLError as exc:
+        return None, Problem(path, 1, 1, "yaml", str(exc).splitlines()[0])
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class _Walk:
+    """Builds plain data from a node tree, collecting problems as it goes."""
+
+    def __init__(self, path: str, budget: int) -> None:
+        self.path = path
+        self.budget = budget
+        self.problems: list[Problem] = []
+
+    def at(self, node: yaml.Node, where: Loc, message: str) -> None:
+        mark = node.start_mark
+        self.problems.append(
+            Problem(self.path, mark.line + 1, mark.column + 1, format_loc(where), message)
+        )
+
+    def value(self, node: yaml.Node, where: Loc, depth: int = 0) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise _TooLarge(node, where)
+        if depth > MAX_DEPTH:
+            raise _TooDeep(node, where)
+        tag = node.tag
+        if tag not in _ALLOWED_TAGS and not (tag == _MERGE_TAG and isinstance(node, yaml.ScalarNode)):
+            self.at(node, where, f"tag {_short_tag(tag)!r} is not allowed in a stakeholder file")
+            return None
+        if isinstance(node, yaml.ScalarNode):
+            if node.style is None and tag == _CORE + "null":
+                return None
+            return node.value
+        if isinstance(node, yaml.SequenceNode):
+            return [self.value(item, (*where, i), depth + 1) for i, item in enumerate(node.value)]
+        return self.mapping(node, where, depth)
+
+    def mapping(self, node: yaml.MappingNode, where: Loc, depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        first: dict[str, yaml.Node] = {}
+        merged: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                value = self.value(value_node, where, depth + 1)
+                for part in value if isinstance(value, list) else [value]:
+                    if isinstance(part, dict):
+                        merged.update({k: v for k, v in part.items() if k not in merged})
+                    else:
+                        self.at(value_node, where, "a merge key (<<) needs a mapping or list of mappings")
+                continue
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _ALLOWED_TAGS:
+                self.at(key_node, where, "a key must be plain text")
+                continue
+            key = key_node.value
+            if key in first:
+                self.at(
+                    key_node,
+                    (*where, key),
+                    f"duplicate key {key!r} (first at line {first[key].start_mark.line + 1})",
+                )
+                continue
+            first[key] = key_node
+            out[key] = self.value(value_node, (*where, key), depth + 1)
+        if merged:
+            out = {**{k: v for k, v in merged.items() if k not in out}, **out}
+        return out
+
+
+class _TooLarge(Exception):
+    def __init__(self, node: yaml.Node, where: Loc) -> None:
+        self.node, self.where = node, where
+
+
+class _TooDeep(_TooLarge):
+    pass
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
+
+
+# --- plain data -> Dataset -----------------------------------------------------------------
+
+_MODELS: dict[str, type[BaseModel]] = {
+    "sources": Source,
+    "actors": Actor,
+    "relations": Relation,
+}
+
+
+def _model_at(loc: Loc) -> type[BaseModel]:
+    """The model whose fields are checked at ``loc`` (the location of a mapping)."""
+    if not loc:
+        return Dataset
+    if loc[0] in _MODELS:
+        if len(loc) >= 4 and loc[0] == "relations" and loc[2] == "evidence":
+            return Evidence
+        return _MODELS[str(loc[0])]
+    if loc[0] == "vocabulary":
+        if len(loc) == 1:
+            return Vocabulary
+        return ActorKind if loc[1] == "actor_kinds" else RelationType
+    return Dataset
+
+
+def _node_at(root: yaml.Node, loc: Loc) -> tuple[yaml.Node, yaml.Node | None, int]:
+    """Walk ``loc`` down the tree: (deepest node reached, its key node, parts consumed)."""
+    node, key_node, used = root, None, 0
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            found = next((kv for kv in node.value if kv[0].value == part), None)
+            if found is None:
+                break
+            key_node, node = found
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            key_node, node = None, node.value[part]
+        else:
+            break
+        used += 1
+    return node, key_node, used
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing (null)"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "...'"
+
+
+def _pydantic_message(err: Any, loc: Loc) -> tuple[Loc, str, bool]:
+    """Our wording for one pydantic error: (location, message, point at the key?)."""
+    kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
+    name = str(loc[-1]) if loc else "document"
+    if kind == "missing":
+        return loc[:-1], f"missing required field {name!r}", False
+    if kind == "extra_forbidden":
+        fields = list(_model_at(loc[:-1]).model_fields)
+        close = difflib.get_close_matches(name, fields, n=1, cutoff=0.6)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return loc, f"unknown field {name!r}{hint}", True
+    if kind == "literal_error":
+        choices = re.findall(r"'([^']*)'", ctx.get("expected", ""))
+        close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return loc, f"{_describe(value)} is not one of {', '.join(choices)}{hint}", False
+    if kind in {"int_parsing", "int_type", "int_from_float"}:
+        return loc, f"expected a whole number, got {_describe(value)}", False
+    if kind in {"greater_than_equal", "less_than_equal"}:
+        field = _model_at(loc[:-1]).model_fields.get(name)
+        bounds = {type(m).__name__: m for m in (field.metadata if field else [])}
+        low = getattr(bounds.get("Ge"), "ge", None)
+        high = getattr(bounds.get("Le"), "le", None)
+        if low is not None and high is not None:
+            return loc, f"must be from {low} to {high}, got {value}", False
+        return loc, err["msg"].lower() + f", got {value}", False
+    if kind == "string_too_short":
+        return loc, "must not be empty", False
+    if kind == "string_type":
+        return loc, f"expected text, got {_describe(value)}", False
+    if kind == "bool_parsing" or kind == "bool_type":
+        return loc, f"expected true or false, got {_describe(value)}", False
+    if kind in {"list_type"}:
+        return loc, f"expected a list, got {_describe(value)}", False
+    if kind in {"dict_type", "model_type", "model_attributes_type", "dataclass_type"}:
+        return loc, f"expected a mapping, got {_describe(value)}", False
+    if kind == "value_error":
+        message = str(ctx.get("error", err["msg"]))
+        if message.startswith("until "):
+            return (*loc, "until"), message, False
+        return loc, message, False
+    return loc, err["msg"], False
+
+
+def _problem(root: yaml.Node, path: str, loc: Loc, message: str, key: bool = False) -> Problem:
+    node, key_node, used = _node_at(root, loc)
+    target = key_node if key and key_node is not None and used == len(loc) else node
+    mark = target.start_mark
+    return Problem(path, mark.line + 1, mark.column + 1, format_loc(loc), message)
+
+
+def _check(
+    data: bytes,
+    path: str,
+    base_dir: str | os.PathLike[str] | None,
+    sources: str | os.PathLike[str] | None,
+) -> Report:
+    text, problem = _decode(data, path)
+    if problem or text is None:
+        return Report(path, None, [problem] if problem else [])
+    root, problem = _compose(text, path)
+    if problem:
+        return Report(path, None, [problem])
+    if root is None:
+        what = "is empty" if not text.strip() else "holds only comments"
+        return Report(path, None, [Problem(path, 1, 1, "document", f"file {what}; expected a stakeholder file")])
+    if not isinstance(root, yaml.MappingNode):
+        kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
+        return Report(
+            path, None,
+            [_problem(root, path, (), f"the top level is {kind}; expected a mapping with format, title, actors and relations")],
+        )
+
+    walk = _Walk(path, budget=2 * len(text) + 10_000)
+    try:
+        raw = walk.value(root, ())
+    except _TooDeep as exc:
+        walk.at(exc.node, exc.where, f"nested deeper than {MAX_DEPTH} levels")
+        return Report(path, None, walk.problems)
+    except _TooLarge as exc:
+        walk.at(
+            exc.node, exc.where,
+            "aliases expand this document beyond its size limit; refusing to load it "
+            f"(more than {2 * len(text) + 10_000:,} values)",
+        )
+        return Report(path, None, walk.problems)
+    problems = list(walk.problems)
+
+    if "format" not in raw:
+        problems.append(_problem(root, path, (), "missing required field 'format' (write format: stakeholder-explorer/1)"))
+    dataset: Dataset | None = None
+    try:
+        dataset = Dataset.model_validate(raw, context={"references_checked": True})
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            loc = tuple(err["loc"])
+            if loc == ("format",) and err["type"] == "missing":
+                continue  # reported above with a hint
+            where, message, key = _pydantic_message(err, loc)
+            problems.append(_problem(root, path, where, message, key))
+    for loc, message, first in reference_problems(raw):
+        if first is not None:
+            node, _, _ = _node_at(root, first)
+            message += f" (first at line {node.start_mark.line + 1})"
+        problems.append(_problem(root, path, loc, message))
+
+    warnings: list[Problem] = []
+    if dataset is not None and not problems:
+        warnings = _warnings(dataset, root, path)
+        if sources is not None:
+            problems += _quote_problems(dataset, root, path, base_dir, Path(sources))
+    problems = sorted(set(problems), key=lambda p: (p.line, p.col, p.message))
+    return Report(path, None if problems else dataset, problems, warnings)
+
+
+def _warnings(dataset: Dataset, root: yaml.Node, path: str) -> list[Problem]:
+    out = []
+    linked: set[str] = set()
+    for index, rel in enumerate(dataset.relations):
+        linked.update((rel.source, rel.target))
+        if not rel.evidence:
+            out.append(_problem(root, path, ("relations", index), "relation has no evidence"))
+    for index, actor in enumerate(dataset.actors):
+        if actor.id not in linked:
+            out.append(_problem(root, path, ("actors", index), f"actor {actor.id!r} has no relations"))
+    return [Problem(p.path, p.line, p.col, p.where, p.message, "warning") for p in out]
+
+
+# --- quotes against source texts -----------------------------------------------------------
+
+_TYPOGRAPHIC = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+        "\u00a0": " ", "\u2026": "...",
+    }
+)
+_SPACE = re.compile(r"\s+")
+
+
+def normalise_quote(text: str) -> str:
+    """Fold typographic quotes, dashes and white space, for comparing quotes with sources."""
+    text = unicodedata.normalize("NFC", text).translate(_TYPOGRAPHIC)
+    return _SPACE.sub(" ", text).strip()
+
+
+def _quote_problems(
+    dataset: Dataset,
+    root: yaml.Node,
+    path: str,
+    base_dir: str | os.PathLike[str] | None,
+    folder: Path,
+) -> list[Problem]:
+    texts: dict[str, str | None] = {}
+    problems = []
+    here = Path(base_dir) if base_dir is not None else Path(".")
+    for index, source in enumerate(dataset.sources):
+        candidate = here / source.text if source.text else folder / f"{source.id}.txt"
+        try:
+            texts[source.id] = normalise_quote(candidate.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            texts[source.id] = None
+            field_loc: Loc = ("sources", index, "text") if source.text else ("sources", index, "id")
+            problems.append(
+                _problem(root, path, field_loc, f"no readable text for source {source.id!r} at {candidate}")
+            )
+    for r_index, rel in enumerate(dataset.relations):
+        for e_index, ev in enumerate(rel.evidence):
+            text = texts.get(ev.source)
+            if text is None:
+                continue
+            if normalise_quote(ev.quote) not in text:
+                shown = ev.quote if len(ev.quote) <= 70 else ev.quote[:67] + "..."
+                problems.append(
+                    _problem(
+                        root, path, ("relations", r_index, "evidence", e_index, "quote"),
+                        f"quote not found in the text of source {ev.source!r}: {shown!r}",
+                    )
+                )
+    return problems
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def dump_dataset(dataset: Dataset) -> str:
+    """Return a stakeholder file's YAML text for ``dataset``; loading it gives an equal dataset."""
+    return yaml.dump(
+        _ordered(dataset),
+        Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
+    )
+
+
+_FIELD_ORDER = {
+    "actors": ["id", "name", "kind", "aliases", "description", "tags", "since", "until", "note"],
+    "relations": [
+        "id", "source", "target", "type", "sign", "strength", "status", "confidence",
+        "since", "until", "evidence", "note", "tags",
+    ],
+}
+
+
+def _ordered(dataset: Dataset) -> dict[str, Any]:
+    data = dataset.model_dump(mode="json", exclude_none=True)
+    for key, order in _FIELD_ORDER.items():
+        data[key] = [
+            {name: item[name] for name in order if name in item and item[name] != []}
+            for item in data[key]
+        ]
+    if not data.get("vocabulary"):
+        data.pop("vocabulary", None)
+    return data

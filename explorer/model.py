@@ -1,0 +1,481 @@
+"""The data model of a stakeholder file: pydantic models, no file I/O.
+
+A ``Dataset`` is what a valid stakeholder file means. Field rules live in field validators;
+rules across records (unique ids, known endpoints, known sources, known kinds and types) live
+in ``reference_problems``, which the ``Dataset`` validator runs and which ``load.py`` runs on
+raw data so that it can report them with every other problem at once.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import difflib
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    field_validator,
+    model_validator,
+)
+
+from explorer.vocabulary import builtin_vocabulary_data
+
+__all__ = [
+    "FORMAT",
+    "Actor",
+    "ActorKind",
+    "Dataset",
+    "Evidence",
+    "PartialDate",
+    "Relation",
+    "RelationType",
+    "Source",
+    "Vocabulary",
+    "builtin_vocabulary",
+    "reference_problems",
+]
+
+FORMAT = "stakeholder-explorer/1"
+SIGNS: dict[str, int] = {"positive": 1, "neutral": 0, "negative": -1}
+CONFIDENCES: dict[str, int] = {"low": 1, "medium": 2, "high": 3}
+STATUSES = ("observed", "projected")
+MAX_QUOTE_WORDS = 40
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+_DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+Loc = tuple[str | int, ...]
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A date as the curator wrote it (``2021``, ``2021-08`` or ``2021-08-15``).
+
+    ``first`` and ``last`` are the first and last day it covers: a year covers the whole
+    year, a month the whole month.
+
+    >>> d = PartialDate.parse("2021-02")
+    >>> d.first, d.last
+    (datetime.date(2021, 2, 1), datetime.date(2021, 2, 28))
+    """
+
+    text: str
+    first: dt.date
+    last: dt.date
+
+    @classmethod
+    def parse(cls, value: object) -> PartialDate:
+        """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; raise ``ValueError`` otherwise."""
+        if isinstance(value, PartialDate):
+            return value
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            value = value.isoformat()
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            raise ValueError(f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got {_show(value)}")
+        match = _DATE_PATTERN.match(value.strip())
+        if not match:
+            raise ValueError(f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got {_show(value)}")
+        year = int(match[1])
+        if year < 1:
+            raise ValueError(f"impossible date {value!r}: there is no year 0")
+        if match[2] is None:
+            return cls(value.strip(), dt.date(year, 1, 1), dt.date(year, 12, 31))
+        month = int(match[2])
+        if not 1 <= month <= 12:
+            raise ValueError(f"impossible date {value!r}: month {month} does not exist")
+        days = calendar.monthrange(year, month)[1]
+        if match[3] is None:
+            return cls(value.strip(), dt.date(year, month, 1), dt.date(year, month, days))
+        day = int(match[3])
+        if not 1 <= day <= days:
+            raise ValueError(
+                f"impossible date {value!r}: {calendar.month_name[month]} {year} has {days} days"
+            )
+        return cls(value.strip(), dt.date(year, month, day), dt.date(year, month, day))
+
+    def __str__(self) -> str:
+        return self.text
+
+
+DateField = Annotated[
+    PartialDate,
+    BeforeValidator(PartialDate.parse),
+    PlainSerializer(lambda d: d.text, return_type=str),
+]
+
+
+def _show(value: object) -> str:
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# --- shared pieces -------------------------------------------------------------------------
+
+_STRICT = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+NonEmpty = Annotated[str, Field(min_length=1)]
+
+
+def _check_id(value: str) -> str:
+    if not ID_PATTERN.match(value):
+        raise ValueError(
+            f"{value!r} is not a valid id: use lower case letters, digits and _, "
+            "starting with a letter"
+        )
+    return value
+
+
+class _Dated(BaseModel):
+    model_config = _STRICT
+
+    since: DateField | None = None
+    until: DateField | None = None
+
+    @model_validator(mode="after")
+    def _until_after_since(self) -> _Dated:
+        if self.since and self.until and self.until.last < self.since.first:
+            raise ValueError(f"until {self.until.text} is before since {self.since.text}")
+        return self
+
+
+# --- vocabulary ----------------------------------------------------------------------------
+
+
+class ActorKind(BaseModel):
+    """A kind of actor (state, armed group, person ...)."""
+
+    model_config = _STRICT
+    label: NonEmpty
+    description: NonEmpty
+
+
+class RelationType(BaseModel):
+    """A type of relation with its default sign and whether it has a direction."""
+
+    model_config = _STRICT
+    label: NonEmpty
+    sign: Literal["positive", "negative", "neutral"]
+    directed: bool
+    structural: bool = False
+    description: NonEmpty
+
+
+class Vocabulary(BaseModel):
+    """Actor kinds and relation types, by id."""
+
+    model_config = _STRICT
+    actor_kinds: dict[str, ActorKind] = Field(default_factory=dict)
+    relation_types: dict[str, RelationType] = Field(default_factory=dict)
+
+    @field_validator("actor_kinds", "relation_types")
+    @classmethod
+    def _ids(cls, value: dict[str, Any]) -> dict[str, Any]:
+        for key in value:
+            _check_id(key)
+        return value
+
+    def merged(self, extra: Vocabulary | None) -> Vocabulary:
+        """Return this vocabulary with ``extra``'s kinds and types added."""
+        if extra is None:
+            return self
+        return Vocabulary(
+            actor_kinds={**self.actor_kinds, **extra.actor_kinds},
+            relation_types={**self.relation_types, **extra.relation_types},
+        )
+
+
+_builtin: Vocabulary | None = None
+
+
+def builtin_vocabulary() -> Vocabulary:
+    """Return the built-in vocabulary (read once from ``vocabulary.yaml``)."""
+    global _builtin
+    if _builtin is None:
+        _builtin = Vocabulary.model_validate(builtin_vocabulary_data())
+    return _builtin
+
+
+# --- records -------------------------------------------------------------------------------
+
+
+class Source(BaseModel):
+    """A document that evidence cites."""
+
+    model_config = _STRICT
+    id: str
+    title: NonEmpty
+    author: str | None = None
+    published: DateField | None = None
+    url: str | None = None
+    text: str | None = Field(
+        default=None, description="Path of the source's text, relative to the data file."
+    )
+    note: str | None = None
+
+    _id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
+
+
+class Evidence(BaseModel):
+    """A verbatim quote from a source that supports a relation."""
+
+    model_config = _STRICT
+    source: str
+    quote: NonEmpty
+    note: str | None = None
+
+    @field_validator("quote")
+    @classmethod
+    def _short(cls, value: str) -> str:
+        words = len(value.split())
+        if words > MAX_QUOTE_WORDS:
+            raise ValueError(
+                f"quote has {words} words; keep quotes to at most {MAX_QUOTE_WORDS} words"
+            )
+        return value
+
+
+class Actor(_Dated):
+    """Someone or something that takes part in relations."""
+
+    id: str
+    name: NonEmpty
+    kind: str
+    aliases: list[NonEmpty] = Field(default_factory=list)
+    description: str | None = None
+    tags: list[NonEmpty] = Field(default_factory=list)
+    note: str | None = None
+
+    _id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
+
+
+class Relation(_Dated):
+    """A claim that two actors stand in some relation, with its evidence."""
+
+    id: str | None = None
+    source: str
+    target: str
+    type: str
+    sign: Literal["positive", "negative", "neutral"] | None = None
+    strength: Annotated[int, Field(ge=1, le=3)] = 2
+    status: Literal["observed", "projected"] = "observed"
+    confidence: Literal["low", "medium", "high"] = "medium"
+    evidence: list[Evidence] = Field(default_factory=list)
+    note: str | None = None
+    tags: list[NonEmpty] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _relation_id(cls, value: str | None) -> str | None:
+        return None if value is None else _check_id(value)
+
+
+# --- cross-record rules --------------------------------------------------------------------
+
+
+def _suggest(word: object, choices: Sequence[str]) -> str:
+    if not isinstance(word, str):
+        return ""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _records(raw: Mapping[str, Any], key: str) -> Iterator[tuple[int, Mapping[str, Any]]]:
+    items = raw.get(key)
+    if isinstance(items, list):
+        for index, item in enumerate(items):
+            if isinstance(item, Mapping):
+                yield index, item
+
+
+def derive_relation_ids(relations: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Return the id of every relation: its own, or ``<source>__<type>__<target>`` (+``_2``...).
+
+    Repeats of a derived id are numbered in file order, so ids stay stable while the file
+    grows at the end.
+    """
+    seen: dict[str, int] = {}
+    ids = []
+    for rel in relations:
+        given = rel.get("id")
+        if isinstance(given, str) and given:
+            ids.append(given)
+            continue
+        base = f"{rel.get('source')}__{rel.get('type')}__{rel.get('target')}"
+        seen[base] = seen.get(base, 0) + 1
+        ids.append(base if seen[base] == 1 else f"{base}_{seen[base]}")
+    return ids
+
+
+def reference_problems(raw: Mapping[str, Any]) -> list[tuple[Loc, str, Loc | None]]:
+    """Return every cross-record problem of raw dataset data, as ``(location, message)``.
+
+    Works on plain mappings and tolerates malformed records (they are reported elsewhere):
+    unknown or redefined vocabulary, duplicate ids, unknown endpoints, unknown kinds and
+    relation types, unknown sources cited, and relations from an actor to itself.
+    """
+    problems: list[tuple[Loc, str, Loc | None]] = []
+    base = builtin_vocabulary()
+    kinds = set(base.actor_kinds)
+    types = set(base.relation_types)
+    extra = raw.get("vocabulary")
+    if isinstance(extra, Mapping):
+        for section, known in (("actor_kinds", kinds), ("relation_types", types)):
+            entries = extra.get(section)
+            if isinstance(entries, Mapping):
+                for key in entries:
+                    if key in known:
+                        problems.append(
+                            (("vocabulary", section, key), f"{key!r} is built in; it cannot be redefined", None)
+                        )
+                known.update(k for k in entries if isinstance(k, str))
+
+    def unique(key: str, what: str) -> dict[str, int]:
+        first: dict[str, int] = {}
+        for index, item in _records(raw, key):
+            ident = item.get("id")
+            if not isinstance(ident, str):
+                continue
+            if ident in first:
+                problems.append(
+                    ((key, index, "id"), f"duplicate {what} id {ident!r}", (key, first[ident], "id"))
+                )
+            else:
+                first[ident] = index
+        return first
+
+    sources = unique("sources", "source")
+    actors = unique("actors", "actor")
+    rel_records = list(_records(raw, "relations"))
+    derived = derive_relation_ids([item for _, item in rel_records])
+    seen_rel: dict[str, tuple[str | int, ...]] = {}
+    for (index, item), ident in zip(rel_records, derived, strict=True):
+        loc: Loc = ("relations", index, "id") if item.get("id") else ("relations", index)
+        if ident in seen_rel:
+            problems.append((loc, f"duplicate relation id {ident!r}", seen_rel[ident]))
+        else:
+            seen_rel[ident] = loc
+
+    for index, item in _records(raw, "actors"):
+        kind = item.get("kind")
+        if isinstance(kind, str) and kind not in kinds:
+            problems.append(
+                (("actors", index, "kind"), f"unknown actor kind {kind!r}{_suggest(kind, sorted(kinds))}", None)
+            )
+    for index, item in _records(raw, "relations"):
+        for end in ("source", "target"):
+            ident = item.get(end)
+            if isinstance(ident, str) and ident not in actors:
+                problems.append(
+                    (("relations", index, end), f"unknown actor {ident!r}{_suggest(ident, sorted(actors))}", None)
+                )
+        kind = item.get("type")
+        if isinstance(kind, str) and kind not in types:
+            problems.append(
+                (("relations", index, "type"), f"unknown relation type {kind!r}{_suggest(kind, sorted(types))}", None)
+            )
+        if isinstance(item.get("source"), str) and item.get("source") == item.get("target"):
+            problems.append(
+                (("relations", index, "target"), f"a relation from {item['source']!r} to itself", None)
+            )
+        evidence = item.get("evidence")
+        if isinstance(evidence, list):
+            for j, ev in enumerate(evidence):
+                cited = ev.get("source") if isinstance(ev, Mapping) else None
+                if isinstance(cited, str) and cited not in sources:
+                    problems.append(
+                        (("relations", index, "evidence", j, "source"),
+                         f"unknown source {cited!r}{_suggest(cited, sorted(sources))}", None)
+                    )
+    return problems
+
+
+# --- the dataset ---------------------------------------------------------------------------
+
+
+class Dataset(BaseModel):
+    """A whole stakeholder file: sources, vocabulary additions, actors and relations."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    format: str
+    title: NonEmpty
+    description: str | None = None
+    sources: list[Source] = Field(default_factory=list)
+    vocabulary: Vocabulary | None = None
+    actors: list[Actor] = Field(default_factory=list)
+    relations: list[Relation] = Field(default_factory=list)
+
+    @field_validator("format")
+    @classmethod
+    def _known_format(cls, value: str) -> str:
+        if value != FORMAT:
+            raise ValueError(f"unknown format {value!r}; this version reads {FORMAT!r}")
+        return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _references(cls, data: Any, info: Any) -> Any:
+        if isinstance(data, Mapping) and not (info.context or {}).get("references_checked"):
+            found = reference_problems(data)
+            if found:
+                raise ValueError(
+                    "; ".join(
+                        f"{format_loc(loc)}: {msg}" + (f" (first at {format_loc(first)})" if first else "")
+                        for loc, msg, first in found
+                    )
+                )
+        return data
+
+    # Derived views, computed once per (frozen) dataset.
+
+    @cached_property
+    def vocab(self) -> Vocabulary:
+        """The built-in vocabulary with this file's additions."""
+        return builtin_vocabulary().merged(self.vocabulary)
+
+    @cached_property
+    def relation_ids(self) -> list[str]:
+        """The id of each relation, given or derived, in file order."""
+        return derive_relation_ids([{"id": r.id, "source": r.source, "type": r.type, "target": r.target} for r in self.relations])
+
+    @cached_property
+    def actor_index(self) -> dict[str, Actor]:
+        """Actors by id."""
+        return {a.id: a for a in self.actors}
+
+    @cached_property
+    def source_index(self) -> dict[str, Source]:
+        """Sources by id."""
+        return {s.id: s for s in self.sources}
+
+    def sign_of(self, relation: Relation) -> int:
+        """The relation's sign as +1, 0 or -1: its own, or its type's default."""
+        name = relation.sign or self.vocab.relation_types[relation.type].sign
+        return SIGNS[name]
+
+    def to_data(self) -> dict[str, Any]:
+        """Return the dataset as plain data in file order, leaving out empty and default-less fields."""
+        return self.model_dump(mode="json", exclude_none=True, exclude_defaults=False, by_alias=True)
+
+
+def format_loc(loc: Loc) -> str:
+    """Write a location as ``relations[3].target``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "document"
