@@ -63,11 +63,20 @@ def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
     for f in reversed(fields):
         flag = "--" + f.name.replace("_", "-")
         if f.type == "tuple[str, ...]":
-            option = click.option(flag, f.name, multiple=True, metavar="X[,Y]", help=FILTER_HELP[f.name])
+            option = click.option(
+                flag, f.name, multiple=True, metavar="X[,Y]", help=FILTER_HELP[f.name]
+            )
         elif f.type == "bool":
             option = click.option(flag, f.name, is_flag=True, help=FILTER_HELP[f.name])
         elif f.type == "int":
-            option = click.option(flag, f.name, type=int, default=f.default, show_default=True, help=FILTER_HELP[f.name])
+            option = click.option(
+                flag,
+                f.name,
+                type=int,
+                default=f.default,
+                show_default=True,
+                help=FILTER_HELP[f.name],
+            )
         else:
             option = click.option(flag, f.name, default=f.default, help=FILTER_HELP[f.name])
         wrapper = option(wrapper)
@@ -95,7 +104,9 @@ def main() -> None:
 @main.command(context_settings=CONTEXT)
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option(
-    "--sources", type=click.Path(file_okay=False), default=None,
+    "--sources",
+    type=click.Path(file_okay=False),
+    default=None,
     help="Folder of source texts (<source id>.txt): every quote must occur in its source.",
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")

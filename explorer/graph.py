@@ -241,7 +241,12 @@ def filter_graph(G: nx.MultiDiGraph, spec: FilterSpec = FilterSpec()) -> nx.Mult
     else:
         parsed = PartialDate.parse(spec.as_of)
         period = (parsed.first, parsed.last)
-    kinds, types, statuses, cited = set(spec.kinds), set(spec.types), set(spec.statuses), set(spec.sources)
+    kinds, types, statuses, cited = (
+        set(spec.kinds),
+        set(spec.types),
+        set(spec.statuses),
+        set(spec.sources),
+    )
 
     nodes = [n for n, d in G.nodes(data=True) if not kinds or d["kind"] in kinds]
     H = nx.MultiDiGraph(G.subgraph(nodes))
@@ -298,7 +303,9 @@ def ego_network(G: nx.MultiDiGraph, actor: str, radius: int = 1) -> nx.MultiDiGr
     """
     if actor not in G:
         raise KeyError(actor)
-    reach = nx.single_source_shortest_path_length(G.to_undirected(as_view=True), actor, cutoff=radius)
+    reach = nx.single_source_shortest_path_length(
+        G.to_undirected(as_view=True), actor, cutoff=radius
+    )
     return _subgraph(G, reach)
 
 
@@ -364,4 +371,3 @@ def view_summary(G: nx.MultiDiGraph, H: nx.MultiDiGraph) -> str:
         f"{H.number_of_nodes()} of {G.number_of_nodes()} actors, "
         f"{H.number_of_edges()} of {G.number_of_edges()} relations"
     )
-

@@ -124,9 +124,7 @@ def check_file(
             data = handle.read()
     except OSError as exc:
         return Report(name, None, [Problem(name, 1, 1, "file", f"cannot read: {exc.strerror}")])
-    return check_bytes(
-        data, name, base_dir=Path(name).parent, sources=sources, max_bytes=limit
-    )
+    return check_bytes(data, name, base_dir=Path(name).parent, sources=sources, max_bytes=limit)
 
 
 _cache: OrderedDict[tuple[str, str, str | None, str | None], Report] = OrderedDict()
@@ -172,7 +170,10 @@ def _max_bytes(given: int | None) -> int:
 
 def _too_big(path: str, size: int, limit: int) -> Problem:
     return Problem(
-        path, 1, 1, "file",
+        path,
+        1,
+        1,
+        "file",
         f"file is {size:,} bytes, over the limit of {limit:,} bytes "
         "(set STAKEHOLDER_EXPLORER_MAX_BYTES to raise it)",
     )
@@ -245,7 +246,9 @@ class _Walk:
         if depth > MAX_DEPTH:
             raise _TooDeep(node, where)
         tag = node.tag
-        if tag not in _ALLOWED_TAGS and not (tag == _MERGE_TAG and isinstance(node, yaml.ScalarNode)):
+        if tag not in _ALLOWED_TAGS and not (
+            tag == _MERGE_TAG and isinstance(node, yaml.ScalarNode)
+        ):
             self.at(node, where, f"tag {_short_tag(tag)!r} is not allowed in a stakeholder file")
             return None
         if isinstance(node, yaml.ScalarNode):
@@ -267,7 +270,11 @@ class _Walk:
                     if isinstance(part, dict):
                         merged.update({k: v for k, v in part.items() if k not in merged})
                     else:
-                        self.at(value_node, where, "a merge key (<<) needs a mapping or list of mappings")
+                        self.at(
+                            value_node,
+                            where,
+                            "a merge key (<<) needs a mapping or list of mappings",
+                        )
                 continue
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _ALLOWED_TAGS:
                 self.at(key_node, where, "a key must be plain text")
@@ -333,7 +340,9 @@ def _node_at(root: yaml.Node, loc: Loc) -> tuple[yaml.Node, yaml.Node | None, in
             if found is None:
                 break
             key_node, node = found
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        elif (
+            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
+        ):
             key_node, node = None, node.value[part]
         else:
             break
@@ -417,12 +426,24 @@ def _check(
         return Report(path, None, [problem])
     if root is None:
         what = "is empty" if not text.strip() else "holds only comments"
-        return Report(path, None, [Problem(path, 1, 1, "document", f"file {what}; expected a stakeholder file")])
+        return Report(
+            path,
+            None,
+            [Problem(path, 1, 1, "document", f"file {what}; expected a stakeholder file")],
+        )
     if not isinstance(root, yaml.MappingNode):
         kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
         return Report(
-            path, None,
-            [_problem(root, path, (), f"the top level is {kind}; expected a mapping with format, title, actors and relations")],
+            path,
+            None,
+            [
+                _problem(
+                    root,
+                    path,
+                    (),
+                    f"the top level is {kind}; expected a mapping with format, title, actors and relations",
+                )
+            ],
         )
 
     walk = _Walk(path, budget=2 * len(text) + 10_000)
@@ -433,7 +454,8 @@ def _check(
         return Report(path, None, walk.problems)
     except _TooLarge as exc:
         walk.at(
-            exc.node, exc.where,
+            exc.node,
+            exc.where,
             "aliases expand this document beyond its size limit; refusing to load it "
             f"(more than {2 * len(text) + 10_000:,} values)",
         )
@@ -441,7 +463,14 @@ def _check(
     problems = list(walk.problems)
 
     if "format" not in raw:
-        problems.append(_problem(root, path, (), "missing required field 'format' (write format: stakeholder-explorer/1)"))
+        problems.append(
+            _problem(
+                root,
+                path,
+                (),
+                "missing required field 'format' (write format: stakeholder-explorer/1)",
+            )
+        )
     dataset: Dataset | None = None
     try:
         dataset = Dataset.model_validate(raw, context={"references_checked": True})
@@ -476,7 +505,9 @@ def _warnings(dataset: Dataset, root: yaml.Node, path: str) -> list[Problem]:
             out.append(_problem(root, path, ("relations", index), "relation has no evidence"))
     for index, actor in enumerate(dataset.actors):
         if actor.id not in linked:
-            out.append(_problem(root, path, ("actors", index), f"actor {actor.id!r} has no relations"))
+            out.append(
+                _problem(root, path, ("actors", index), f"actor {actor.id!r} has no relations")
+            )
     return [Problem(p.path, p.line, p.col, p.where, p.message, "warning") for p in out]
 
 
@@ -484,10 +515,24 @@ def _warnings(dataset: Dataset, root: yaml.Node, path: str) -> list[Problem]:
 
 _TYPOGRAPHIC = str.maketrans(
     {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
-        "\u00a0": " ", "\u2026": "...",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+        "\u2026": "...",
     }
 )
 _SPACE = re.compile(r"\s+")
@@ -517,7 +562,12 @@ def _quote_problems(
             texts[source.id] = None
             field_loc: Loc = ("sources", index, "text") if source.text else ("sources", index, "id")
             problems.append(
-                _problem(root, path, field_loc, f"no readable text for source {source.id!r} at {candidate}")
+                _problem(
+                    root,
+                    path,
+                    field_loc,
+                    f"no readable text for source {source.id!r} at {candidate}",
+                )
             )
     for r_index, rel in enumerate(dataset.relations):
         for e_index, ev in enumerate(rel.evidence):
@@ -528,7 +578,9 @@ def _quote_problems(
                 shown = ev.quote if len(ev.quote) <= 70 else ev.quote[:67] + "..."
                 problems.append(
                     _problem(
-                        root, path, ("relations", r_index, "evidence", e_index, "quote"),
+                        root,
+                        path,
+                        ("relations", r_index, "evidence", e_index, "quote"),
                         f"quote not found in the text of source {ev.source!r}: {shown!r}",
                     )
                 )
@@ -552,8 +604,19 @@ def dump_dataset(dataset: Dataset) -> str:
 _FIELD_ORDER = {
     "actors": ["id", "name", "kind", "aliases", "description", "tags", "since", "until", "note"],
     "relations": [
-        "id", "source", "target", "type", "sign", "strength", "status", "confidence",
-        "since", "until", "evidence", "note", "tags",
+        "id",
+        "source",
+        "target",
+        "type",
+        "sign",
+        "strength",
+        "status",
+        "confidence",
+        "since",
+        "until",
+        "evidence",
+        "note",
+        "tags",
     ],
 }
 

@@ -337,7 +337,11 @@ def reference_problems(raw: Mapping[str, Any]) -> list[tuple[Loc, str, Loc | Non
                 for key in entries:
                     if key in known:
                         problems.append(
-                            (("vocabulary", section, key), f"{key!r} is built in; it cannot be redefined", None)
+                            (
+                                ("vocabulary", section, key),
+                                f"{key!r} is built in; it cannot be redefined",
+                                None,
+                            )
                         )
                 known.update(k for k in entries if isinstance(k, str))
 
@@ -349,7 +353,11 @@ def reference_problems(raw: Mapping[str, Any]) -> list[tuple[Loc, str, Loc | Non
                 continue
             if ident in first:
                 problems.append(
-                    ((key, index, "id"), f"duplicate {what} id {ident!r}", (key, first[ident], "id"))
+                    (
+                        (key, index, "id"),
+                        f"duplicate {what} id {ident!r}",
+                        (key, first[ident], "id"),
+                    )
                 )
             else:
                 first[ident] = index
@@ -371,23 +379,39 @@ def reference_problems(raw: Mapping[str, Any]) -> list[tuple[Loc, str, Loc | Non
         kind = item.get("kind")
         if isinstance(kind, str) and kind not in kinds:
             problems.append(
-                (("actors", index, "kind"), f"unknown actor kind {kind!r}{_suggest(kind, sorted(kinds))}", None)
+                (
+                    ("actors", index, "kind"),
+                    f"unknown actor kind {kind!r}{_suggest(kind, sorted(kinds))}",
+                    None,
+                )
             )
     for index, item in _records(raw, "relations"):
         for end in ("source", "target"):
             ident = item.get(end)
             if isinstance(ident, str) and ident not in actors:
                 problems.append(
-                    (("relations", index, end), f"unknown actor {ident!r}{_suggest(ident, sorted(actors))}", None)
+                    (
+                        ("relations", index, end),
+                        f"unknown actor {ident!r}{_suggest(ident, sorted(actors))}",
+                        None,
+                    )
                 )
         kind = item.get("type")
         if isinstance(kind, str) and kind not in types:
             problems.append(
-                (("relations", index, "type"), f"unknown relation type {kind!r}{_suggest(kind, sorted(types))}", None)
+                (
+                    ("relations", index, "type"),
+                    f"unknown relation type {kind!r}{_suggest(kind, sorted(types))}",
+                    None,
+                )
             )
         if isinstance(item.get("source"), str) and item.get("source") == item.get("target"):
             problems.append(
-                (("relations", index, "target"), f"a relation from {item['source']!r} to itself", None)
+                (
+                    ("relations", index, "target"),
+                    f"a relation from {item['source']!r} to itself",
+                    None,
+                )
             )
         evidence = item.get("evidence")
         if isinstance(evidence, list):
@@ -395,8 +419,11 @@ def reference_problems(raw: Mapping[str, Any]) -> list[tuple[Loc, str, Loc | Non
                 cited = ev.get("source") if isinstance(ev, Mapping) else None
                 if isinstance(cited, str) and cited not in sources:
                     problems.append(
-                        (("relations", index, "evidence", j, "source"),
-                         f"unknown source {cited!r}{_suggest(cited, sorted(sources))}", None)
+                        (
+                            ("relations", index, "evidence", j, "source"),
+                            f"unknown source {cited!r}{_suggest(cited, sorted(sources))}",
+                            None,
+                        )
                     )
     return problems
 
@@ -432,7 +459,8 @@ class Dataset(BaseModel):
             if found:
                 raise ValueError(
                     "; ".join(
-                        f"{format_loc(loc)}: {msg}" + (f" (first at {format_loc(first)})" if first else "")
+                        f"{format_loc(loc)}: {msg}"
+                        + (f" (first at {format_loc(first)})" if first else "")
                         for loc, msg, first in found
                     )
                 )
@@ -448,7 +476,12 @@ class Dataset(BaseModel):
     @cached_property
     def relation_ids(self) -> list[str]:
         """The id of each relation, given or derived, in file order."""
-        return derive_relation_ids([{"id": r.id, "source": r.source, "type": r.type, "target": r.target} for r in self.relations])
+        return derive_relation_ids(
+            [
+                {"id": r.id, "source": r.source, "type": r.type, "target": r.target}
+                for r in self.relations
+            ]
+        )
 
     @cached_property
     def actor_index(self) -> dict[str, Actor]:
@@ -467,7 +500,9 @@ class Dataset(BaseModel):
 
     def to_data(self) -> dict[str, Any]:
         """Return the dataset as plain data in file order, leaving out empty and default-less fields."""
-        return self.model_dump(mode="json", exclude_none=True, exclude_defaults=False, by_alias=True)
+        return self.model_dump(
+            mode="json", exclude_none=True, exclude_defaults=False, by_alias=True
+        )
 
 
 def format_loc(loc: Loc) -> str:

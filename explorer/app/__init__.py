@@ -1,0 +1,1 @@
+"""The Streamlit dashboard. The only package that imports streamlit."""
