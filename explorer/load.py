@@ -485,7 +485,8 @@ def _check(
         if first is not None:
             node, _, _ = _node_at(root, first)
             message += f" (first at line {node.start_mark.line + 1})"
-        problems.append(_problem(root, path, loc, message))
+        # A redefined vocabulary entry is about its name, so point at the key.
+        problems.append(_problem(root, path, loc, message, key=loc[0] == "vocabulary"))
 
     warnings: list[Problem] = []
     if dataset is not None and not problems:
@@ -508,6 +509,7 @@ def _warnings(dataset: Dataset, root: yaml.Node, path: str) -> list[Problem]:
             out.append(
                 _problem(root, path, ("actors", index), f"actor {actor.id!r} has no relations")
             )
+    out.sort(key=lambda p: (p.line, p.col))
     return [Problem(p.path, p.line, p.col, p.where, p.message, "warning") for p in out]
 
 
