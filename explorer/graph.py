@@ -102,12 +102,21 @@ def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
             note=rel.note or "",
             tags=list(rel.tags),
         )
+    others = [s.published for s in dataset.sources] + [
+        d for a in dataset.actors for d in (a.since, a.until)
+    ]
+    for date in others:
+        if date is not None and (latest is None or date.last > latest):
+            latest = date.last
     G.graph["latest"] = latest
     return G
 
 
 def default_as_of(G: nx.MultiDiGraph) -> dt.date | None:
-    """The date of the default view: the last day of the latest ``since`` or ``until``.
+    """The date of the default view: the last day of the latest date the file mentions.
+
+    That is any relation's or actor's ``since`` or ``until`` and any source's ``published``:
+    a map is "as of" its newest source.
 
     Relations that ended before it are hidden by default; None when the file has no dates.
     """
