@@ -252,7 +252,7 @@ class _Walk:
             self.at(node, where, f"tag {_short_tag(tag)!r} is not allowed in a stakeholder file")
             return None
         if isinstance(node, yaml.ScalarNode):
-            if node.style is None and tag == _CORE + "null":
+            if not node.style and tag == _CORE + "null":
                 return None
             return node.value
         if isinstance(node, yaml.SequenceNode):
@@ -387,6 +387,8 @@ def _pydantic_message(err: Any, loc: Loc) -> tuple[Loc, str, bool]:
         if low is not None and high is not None:
             return loc, f"must be from {low} to {high}, got {value}", False
         return loc, err["msg"].lower() + f", got {value}", False
+    if kind == "string_too_long":
+        return loc, f"is {len(value):,} characters long; at most {ctx['max_length']:,} allowed", False
     if kind == "string_too_short":
         return loc, "must not be empty", False
     if kind == "string_type":

@@ -125,7 +125,12 @@ def _show(value: object) -> str:
 # --- shared pieces -------------------------------------------------------------------------
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-NonEmpty = Annotated[str, Field(min_length=1)]
+NonEmpty = Annotated[str, Field(min_length=1, max_length=300)]
+"""A name, title, label, alias or tag: one line of text."""
+Text = Annotated[str, Field(max_length=20_000)]
+"""A description or note: free text, but bounded."""
+Ident = Annotated[str, Field(min_length=1, max_length=64)]
+"""An id, or a reference to one."""
 
 
 def _check_id(value: str) -> str:
@@ -158,7 +163,7 @@ class ActorKind(BaseModel):
 
     model_config = _STRICT
     label: NonEmpty
-    description: NonEmpty
+    description: Annotated[str, Field(min_length=1, max_length=20_000)]
 
 
 class RelationType(BaseModel):
@@ -169,7 +174,7 @@ class RelationType(BaseModel):
     sign: Literal["positive", "negative", "neutral"]
     directed: bool
     structural: bool = False
-    description: NonEmpty
+    description: Annotated[str, Field(min_length=1, max_length=20_000)]
 
 
 class Vocabulary(BaseModel):
@@ -214,15 +219,15 @@ class Source(BaseModel):
     """A document that evidence cites."""
 
     model_config = _STRICT
-    id: str
+    id: Ident
     title: NonEmpty
-    author: str | None = None
+    author: Text | None = None
     published: DateField | None = None
-    url: str | None = None
-    text: str | None = Field(
+    url: Text | None = None
+    text: Text | None = Field(
         default=None, description="Path of the source's text, relative to the data file."
     )
-    note: str | None = None
+    note: Text | None = None
 
     _id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
 
@@ -231,9 +236,9 @@ class Evidence(BaseModel):
     """A verbatim quote from a source that supports a relation."""
 
     model_config = _STRICT
-    source: str
-    quote: NonEmpty
-    note: str | None = None
+    source: Ident
+    quote: Annotated[str, Field(min_length=1, max_length=2_000)]
+    note: Text | None = None
 
     @field_validator("quote")
     @classmethod
@@ -249,13 +254,13 @@ class Evidence(BaseModel):
 class Actor(_Dated):
     """Someone or something that takes part in relations."""
 
-    id: str
+    id: Ident
     name: NonEmpty
-    kind: str
+    kind: Ident
     aliases: list[NonEmpty] = Field(default_factory=list)
-    description: str | None = None
+    description: Text | None = None
     tags: list[NonEmpty] = Field(default_factory=list)
-    note: str | None = None
+    note: Text | None = None
 
     _id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
 
@@ -263,16 +268,16 @@ class Actor(_Dated):
 class Relation(_Dated):
     """A claim that two actors stand in some relation, with its evidence."""
 
-    id: str | None = None
-    source: str
-    target: str
-    type: str
+    id: Ident | None = None
+    source: Ident
+    target: Ident
+    type: Ident
     sign: Literal["positive", "negative", "neutral"] | None = None
     strength: Annotated[int, Field(ge=1, le=3)] = 2
     status: Literal["observed", "projected"] = "observed"
     confidence: Literal["low", "medium", "high"] = "medium"
     evidence: list[Evidence] = Field(default_factory=list)
-    note: str | None = None
+    note: Text | None = None
     tags: list[NonEmpty] = Field(default_factory=list)
 
     @field_validator("id")
@@ -438,7 +443,7 @@ class Dataset(BaseModel):
 
     format: str
     title: NonEmpty
-    description: str | None = None
+    description: Text | None = None
     sources: list[Source] = Field(default_factory=list)
     vocabulary: Vocabulary | None = None
     actors: list[Actor] = Field(default_factory=list)

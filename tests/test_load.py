@@ -226,3 +226,28 @@ vocabulary:
     assert messages(path) == [
         f"{path}:5:5: vocabulary.actor_kinds.state: 'state' is built in; it cannot be redefined"
     ]
+
+
+def test_null_empties_an_optional_field_but_quoted_null_is_text(write_yaml) -> None:
+    path = write_yaml(
+        """
+        format: stakeholder-explorer/1
+        title: t
+        sources:
+          - {id: a, title: A, author: null, url: ~, text: null}
+          - {id: b, title: "null", author: 'null'}
+        """
+    )
+    ds = load_dataset(path)
+    assert (ds.sources[0].author, ds.sources[0].url, ds.sources[0].text) == (None, None, None)
+    assert (ds.sources[1].title, ds.sources[1].author) == ("null", "null")
+
+
+def test_overlong_text_is_refused_with_its_length(write_yaml) -> None:
+    path = write_yaml(
+        "format: stakeholder-explorer/1\ntitle: t\nactors:\n"
+        f"  - {{id: a, kind: state, name: {'x' * 5000}}}\n"
+    )
+    assert messages(path) == [
+        f"{path}:4:32: actors[0].name: is 5,000 characters long; at most 300 allowed"
+    ]
