@@ -1,0 +1,77 @@
+"""Paths between two actors on the signed graph, with their net sign; blocs on positive ties."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+from explorer.analysis.communities import bloc_of, blocs
+from explorer.analysis.paths import shortest_signed_paths, signed_paths
+from explorer.graph import build_graph, signed_graph
+from explorer.load import load_dataset
+
+MAP = """
+format: stakeholder-explorer/1
+title: paths
+actors:
+  - {id: india, name: India, kind: state}
+  - {id: pakistan, name: Pakistan, kind: state}
+  - {id: taliban, name: Taliban, kind: armed_group}
+  - {id: us, name: United States, kind: state}
+  - {id: iskp, name: ISKP, kind: armed_group}
+relations:
+  - {source: india, target: pakistan, type: rival_of}
+  - {source: pakistan, target: taliban, type: supports}
+  - {source: india, target: us, type: cooperates_with}
+  - {source: us, target: taliban, type: negotiates_with}
+  - {source: us, target: taliban, type: cooperates_with}
+  - {source: iskp, target: taliban, type: attacks}
+"""
+
+
+@pytest.fixture
+def S(write_yaml) -> nx.Graph:
+    return signed_graph(build_graph(load_dataset(write_yaml(MAP))))
+
+
+def test_shortest_paths_carry_their_net_sign(S: nx.Graph) -> None:
+    paths = shortest_signed_paths(S, "india", "taliban")
+    # Two routes of two steps: through Pakistan (hostile) and through the US (friendly).
+    assert [(p.actors, p.net) for p in paths] == [
+        (("india", "pakistan", "taliban"), -1),
+        (("india", "us", "taliban"), 1),
+    ]
+    assert paths[0].describe() == "india -(-)- pakistan -(+)- taliban: hostile"
+
+
+def test_enemy_of_my_enemy_path_is_friendly(S: nx.Graph) -> None:
+    (path,) = shortest_signed_paths(S, "iskp", "pakistan")
+    assert path.signs == (-1, 1) and path.net == -1
+    longer = signed_paths(S, "iskp", "india", cutoff=3)
+    assert [p.actors for p in longer] == [
+        ("iskp", "taliban", "pakistan", "india"),
+        ("iskp", "taliban", "us", "india"),
+    ]
+    # iskp -(-)- taliban -(+)- pakistan -(-)- india: two hostile steps make a friendly path.
+    assert [p.net for p in longer] == [1, -1]
+
+
+def test_cutoff_limits_path_length(S: nx.Graph) -> None:
+    assert signed_paths(S, "iskp", "india", cutoff=2) == []
+    assert all(p.steps <= 4 for p in signed_paths(S, "iskp", "india", cutoff=4))
+
+
+def test_unconnected_and_unknown_actors(S: nx.Graph) -> None:
+    S.add_node("loner")
+    assert shortest_signed_paths(S, "india", "loner") == []
+    with pytest.raises(nx.NodeNotFound, match="'nobody'"):
+        shortest_signed_paths(S, "india", "nobody")
+
+
+def test_blocs_follow_positive_ties_and_are_seeded(S: nx.Graph) -> None:
+    found = blocs(S, seed=1)
+    where = bloc_of(found)
+    assert set(where) == set(S)
+    # ISKP has no friend: it stands alone.
+    assert frozenset({"iskp"}) in found
+    assert blocs(S, seed=1) == found
