@@ -183,6 +183,8 @@ def _too_big(path: str, size: int, limit: int) -> Problem:
 
 
 def _decode(data: bytes, path: str) -> tuple[str | None, Problem | None]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, Problem(path, 1, 1, "file", "file is encoded as UTF-16; save it as UTF-8")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -452,7 +454,7 @@ def _check(
     try:
         raw = walk.value(root, ())
     except _TooDeep as exc:
-        walk.at(exc.node, exc.where, f"nested deeper than {MAX_DEPTH} levels")
+        walk.at(exc.node, exc.where[:3], f"nested deeper than {MAX_DEPTH} levels")
         return Report(path, None, walk.problems)
     except _TooLarge as exc:
         walk.at(
