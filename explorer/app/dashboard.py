@@ -1,0 +1,685 @@
+"""The dashboard page: sidebar filters, the graph, details, tables, analysis and downloads.
+
+Everything slow (parsing and validation, the graph, the layout, the size measure) is cached
+by the file's content hash, so a filter change recomputes only the view. The view is one
+``FilterSpec``, mirrored in the URL's query parameters so that a copied URL restores it.
+Text from the file is shown as text: tables, ``st.text`` and the page's own textContent.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import streamlit as st
+
+from explorer.errors import ExplorerError, Problem
+from explorer.graph import ALL_PERIODS, FilterSpec, build_graph, filter_graph, view_summary
+from explorer.load import Report, check_bytes
+from explorer.model import CONFIDENCES, Dataset
+from explorer.render.html import network_html, safe_url, sizes_from_measure
+from explorer.render.layout import LAYOUTS, layout_positions
+from explorer.render.style import SIGN_STYLES
+
+#: Largest upload accepted, in megabytes: room for the 20,000-actor benchmark file (~60 MB).
+UPLOAD_LIMIT_MB = 64
+#: Environment variable naming the file to open when the script gets no argument.
+FILE_ENV = "STAKEHOLDER_EXPLORER_FILE"
+#: Height of the graph frame in pixels.
+GRAPH_HEIGHT = 640
+
+_SIGN_ORDER = ("positive", "negative", "neutral")
+_SIGN_VALUE = {"positive": 1, "negative": -1, "neutral": 0}
+_STATUS_CHOICES = ("both", "observed", "projected")
+_LATEST = "latest"
+#: Display settings kept in the URL beside the filters, with their defaults.
+_DISPLAY_DEFAULTS = {"size": "degree", "layout": "spring", "physics": False}
+
+
+# --- measures: the analysis registry where it exists, degree otherwise ----------------------
+
+
+def _measures() -> dict[str, tuple[str, Callable[[nx.MultiDiGraph], dict[str, float]]]]:
+    """Node-size measures by name, as ``(label, function)``."""
+    try:
+        from explorer.analysis.centrality import MEASURES
+    except ImportError:  # the analysis package is optional for drawing
+        return {"degree": ("Degree", lambda G: {n: float(d) for n, d in G.degree()})}
+    return {name: (m.label, m) for name, m in MEASURES.items()}
+
+
+# --- cached work, keyed by the file's content hash ------------------------------------------
+
+
+@st.cache_resource(max_entries=8, show_spinner="Reading and checking the map…")
+def _checked(digest: str, name: str, base_dir: str | None, _data: bytes) -> Report:
+    """Parse and validate a file's bytes (cached by content hash and name)."""
+    return check_bytes(_data, name, base_dir=base_dir)
+
+
+@st.cache_resource(max_entries=8, show_spinner="Building the graph…")
+def _graph(digest: str, _dataset: Dataset) -> nx.MultiDiGraph:
+    """The full graph of a dataset (shared; never mutated: filters build new graphs)."""
+    return build_graph(_dataset)
+
+
+@st.cache_resource(max_entries=16, show_spinner="Laying out the map…")
+def _positions(digest: str, layout: str, _G: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
+    """Seeded positions of the full map, so filters never move actors."""
+    return layout_positions(_G, layout=layout, seed=7)
+
+
+@st.cache_resource(max_entries=32, show_spinner="Measuring…")
+def _measure_values(digest: str, measure: str, _G: nx.MultiDiGraph) -> dict[str, float]:
+    """A measure over the full map, so node sizes do not change with filters."""
+    return _measures()[measure][1](_G)
+
+
+# --- the file -------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class MapFile:
+    """The bytes of one map file and where they came from."""
+
+    name: str
+    data: bytes
+    base_dir: str | None
+
+    @property
+    def digest(self) -> str:
+        """Content hash: the key of every cache."""
+        return hashlib.blake2b(self.data, digest_size=20).hexdigest()
+
+
+def map_path(argv: list[str] | None = None) -> Path:
+    """The file given on the command line, else ``$STAKEHOLDER_EXPLORER_FILE``, else bundled."""
+    args = sys.argv[1:] if argv is None else argv
+    if args:
+        return Path(args[0])
+    if os.environ.get(FILE_ENV):
+        return Path(os.environ[FILE_ENV])
+    from explorer import bundled_map
+
+    return bundled_map()
+
+
+def _read_path(path: Path) -> tuple[MapFile | None, list[str]]:
+    try:
+        return MapFile(str(path), path.read_bytes(), str(path.parent)), []
+    except OSError as exc:
+        return None, [str(Problem(str(path), 1, 1, "file", f"cannot read: {exc.strerror}"))]
+
+
+def _choose_file() -> tuple[MapFile | None, list[str]]:
+    """The upload if there is one, else the path argument; with any error lines."""
+    with st.sidebar.expander("Map file", expanded=False):
+        upload = st.file_uploader(
+            "Open another map (YAML)",
+            type=["yaml", "yml"],
+            key="upload",
+            max_upload_size=UPLOAD_LIMIT_MB,
+            help=f"Read in memory, never saved. At most {UPLOAD_LIMIT_MB} MB.",
+        )
+        st.caption(f"Started with: {map_path().name}")
+    if upload is not None:
+        data = upload.getvalue()
+        if len(data) > UPLOAD_LIMIT_MB * 1024 * 1024:
+            return None, [
+                f"{upload.name}:1:1: file: upload is {len(data):,} bytes, "
+                f"over the limit of {UPLOAD_LIMIT_MB} MB"
+            ]
+        # Uploads stay in memory; base_dir None means no source texts are looked up on disk.
+        return MapFile(upload.name, data, None), []
+    return _read_path(map_path())
+
+
+def _load() -> tuple[MapFile, Dataset] | None:
+    """The map to show: the chosen file if valid, else the last valid one, with its errors."""
+    chosen, errors = _choose_file()
+    if chosen is not None:
+        report = _checked(chosen.digest, chosen.name, chosen.base_dir, chosen.data)
+        if report.failed() or report.dataset is None:
+            errors = [str(p) for p in report.errors]
+        else:
+            st.session_state["last_good"] = chosen
+            return chosen, report.dataset
+    st.error(f"The map has {len(errors)} error(s); nothing was loaded from it.")
+    for line in errors:
+        st.error(line)
+    last: MapFile | None = st.session_state.get("last_good")
+    if last is None:
+        return None
+    st.warning(f"Still showing the last valid map, {last.name}.")
+    report = _checked(last.digest, last.name, last.base_dir, last.data)
+    assert report.dataset is not None
+    return last, report.dataset
+
+
+# --- filters <-> widgets <-> URL --------------------------------------------------------------
+
+
+def _date_choices(G: nx.MultiDiGraph) -> list[str]:
+    dates = {d[k] for *_, d in G.edges(data=True) for k in ("since", "until") if d.get(k)}
+    return sorted(dates)
+
+
+def _widget_values(spec: FilterSpec, display: dict[str, Any]) -> dict[str, Any]:
+    """What each sidebar widget shows for a spec and display settings."""
+    if len(spec.statuses) == 1:
+        status = spec.statuses[0]
+    else:
+        status = "both"
+    return {
+        "f_kinds": list(spec.kinds),
+        "f_types": list(spec.types),
+        "f_signs": list(spec.signs),
+        "f_status": status,
+        "f_min_confidence": spec.min_confidence,
+        "f_min_strength": spec.min_strength,
+        "f_as_of": _LATEST if spec.as_of is None else spec.as_of,
+        "f_sources": list(spec.sources),
+        "f_min_sources": spec.min_sources,
+        "f_search": spec.search,
+        "f_focus": spec.focus,
+        "f_radius": spec.radius,
+        "f_hide_isolates": spec.hide_isolates,
+        "d_size": display["size"],
+        "d_layout": display["layout"],
+        "d_physics": display["physics"],
+    }
+
+
+def _display_from_query(params: dict[str, str]) -> dict[str, Any]:
+    display = dict(_DISPLAY_DEFAULTS)
+    if params.get("size") in _measures():
+        display["size"] = params["size"]
+    if params.get("layout") in LAYOUTS:
+        display["layout"] = params["layout"]
+    if "physics" in params:
+        display["physics"] = params["physics"] in ("1", "true")
+    return display
+
+
+def _init_state_from_url() -> None:
+    """On a session's first run, set every widget from the URL's query parameters."""
+    if st.session_state.get("_from_url"):
+        return
+    params = st.query_params.to_dict()
+    values = _widget_values(FilterSpec.from_query(params), _display_from_query(params))
+    for key, value in values.items():
+        st.session_state[key] = value
+    st.session_state["_from_url"] = True
+
+
+def _reset_filters() -> None:
+    for key, value in _widget_values(FilterSpec(), _DISPLAY_DEFAULTS).items():
+        st.session_state[key] = value
+    st.session_state["details_actor"] = None
+
+
+def _keep_known(key: str, options: list[Any]) -> None:
+    """Drop widget values a newly opened file does not have (a multiselect would refuse them)."""
+    value = st.session_state.get(key)
+    if isinstance(value, list):
+        st.session_state[key] = [v for v in value if v in options]
+    elif value not in options:
+        st.session_state[key] = options[0]
+
+
+def _sidebar(dataset: Dataset, G: nx.MultiDiGraph) -> tuple[FilterSpec, dict[str, Any]]:
+    """Draw the filters and display settings; return the spec and the display settings."""
+    vocab = dataset.vocab
+    names = {n: d["name"] for n, d in G.nodes(data=True)}
+    sb = st.sidebar
+    sb.header("Filters")
+    sb.button("Reset all filters", on_click=_reset_filters, key="reset")
+
+    kinds = sorted({d["kind"] for _, d in G.nodes(data=True)})
+    _keep_known("f_kinds", kinds)
+    sb.multiselect(
+        "Actor kinds",
+        kinds,
+        key="f_kinds",
+        format_func=lambda k: vocab.actor_kinds[k].label if k in vocab.actor_kinds else k,
+        placeholder="all kinds",
+    )
+    types = sorted({d["type"] for *_, d in G.edges(data=True)})
+    _keep_known("f_types", types)
+    sb.multiselect(
+        "Relation types",
+        types,
+        key="f_types",
+        format_func=lambda t: vocab.relation_types[t].label if t in vocab.relation_types else t,
+        placeholder="all types",
+    )
+    sb.multiselect(
+        "Sign",
+        list(_SIGN_ORDER),
+        key="f_signs",
+        format_func=lambda s: f"{SIGN_STYLES[_SIGN_VALUE[s]].symbol} {s}",
+        placeholder="all signs",
+    )
+    sb.radio("Status", _STATUS_CHOICES, key="f_status", horizontal=True)
+    sb.select_slider("Minimum confidence", list(CONFIDENCES), key="f_min_confidence")
+    sb.slider("Minimum strength", 1, 3, key="f_min_strength")
+    dates = _date_choices(G)
+    as_of_options = [_LATEST, ALL_PERIODS, *dates]
+    current = st.session_state.get("f_as_of")
+    if isinstance(current, str) and current not in as_of_options:
+        as_of_options.append(current)  # a date from a shared URL that the file does not use
+    latest = G.graph.get("latest")
+    sb.selectbox(
+        "As of",
+        as_of_options,
+        key="f_as_of",
+        format_func=lambda v: (
+            f"latest date in the file ({latest.isoformat() if latest else 'none'})"
+            if v == _LATEST
+            else "all periods"
+            if v == ALL_PERIODS
+            else v
+        ),
+        help="Relations in force at this date (a year or month covers all of it).",
+    )
+    source_titles = {s.id: s.title for s in dataset.sources}
+    _keep_known("f_sources", list(source_titles))
+    sb.multiselect(
+        "Sources cited",
+        list(source_titles),
+        key="f_sources",
+        format_func=lambda s: source_titles.get(s, s),
+        placeholder="any source",
+    )
+    most = max((d["n_sources"] for *_, d in G.edges(data=True)), default=0)
+    if st.session_state.get("f_min_sources", 0) > max(most, 1):
+        st.session_state["f_min_sources"] = max(most, 1)
+    sb.number_input(
+        "Independent sources behind a relation (at least)",
+        min_value=0,
+        max_value=max(most, 1),
+        step=1,
+        key="f_min_sources",
+    )
+    sb.text_input("Search name or alias", key="f_search", placeholder="e.g. Kabul")
+    actors = sorted(G.nodes, key=lambda n: str(names[n]).casefold())
+    _keep_known("f_focus", [None, *actors])
+    sb.selectbox(
+        "Focus on actor",
+        [None, *actors],
+        key="f_focus",
+        format_func=lambda n: "(none)" if n is None else names[n],
+    )
+    sb.slider("Radius around focus or search", 1, 3, key="f_radius")
+    sb.checkbox("Hide isolated actors", key="f_hide_isolates")
+
+    sb.header("Display")
+    measures = _measures()
+    _keep_known("d_size", list(measures))
+    sb.selectbox("Node size by", list(measures), key="d_size", format_func=lambda m: measures[m][0])
+    sb.selectbox("Layout", list(LAYOUTS), key="d_layout")
+    sb.checkbox("Let physics settle the layout briefly", key="d_physics")
+
+    s = st.session_state
+    status = s["f_status"]
+    spec = FilterSpec(
+        kinds=tuple(s["f_kinds"]),
+        types=tuple(s["f_types"]),
+        signs=tuple(s["f_signs"]),
+        statuses=() if status == "both" else (status,),
+        min_confidence=s["f_min_confidence"],
+        min_strength=int(s["f_min_strength"]),
+        as_of=None if s["f_as_of"] == _LATEST else s["f_as_of"],
+        sources=tuple(s["f_sources"]),
+        min_sources=int(s["f_min_sources"]),
+        focus=s["f_focus"],
+        radius=int(s["f_radius"]),
+        search=s["f_search"],
+        hide_isolates=bool(s["f_hide_isolates"]),
+    )
+    display = {"size": s["d_size"], "layout": s["d_layout"], "physics": bool(s["d_physics"])}
+    return spec, display
+
+
+def view_query(spec: FilterSpec, display: dict[str, Any]) -> dict[str, str]:
+    """The URL query parameters of a view: the spec's, then display settings off default."""
+    query = spec.to_query()
+    for key, default in _DISPLAY_DEFAULTS.items():
+        if display[key] != default:
+            value = display[key]
+            query[key] = ("1" if value else "0") if isinstance(value, bool) else str(value)
+    return query
+
+
+def _sync_url(query: dict[str, str]) -> None:
+    if st.query_params.to_dict() != query:
+        st.query_params.from_dict(query)
+
+
+# --- tables and details -----------------------------------------------------------------------
+
+
+def _quotes(d: dict[str, Any], titles: dict[str, str]) -> str:
+    return "\n".join(
+        f"\u201c{ev['quote']}\u201d \u2014 {titles.get(ev['source'], ev['source'])}"
+        for ev in d.get("evidence") or []
+    )
+
+
+def _relation_rows(
+    H: nx.MultiDiGraph, dataset: Dataset, actor: str | None = None
+) -> list[dict[str, Any]]:
+    titles = {s.id: s.title for s in dataset.sources}
+    names = {n: d["name"] for n, d in H.nodes(data=True)}
+    rows = []
+    for u, v, k, d in H.edges(keys=True, data=True):
+        if actor is not None and actor not in (u, v):
+            continue
+        rows.append(
+            {
+                "source": names.get(u, u),
+                "relation": d["label"],
+                "target": names.get(v, v),
+                "sign": SIGN_STYLES[d["sign"]].symbol + " " + SIGN_STYLES[d["sign"]].name,
+                "status": d["status"],
+                "confidence": d["confidence"],
+                "strength": d["strength"],
+                "since": d["since"] or "",
+                "until": d["until"] or "",
+                "sources": d["n_sources"],
+                "quotes": _quotes(d, titles),
+                "id": k,
+            }
+        )
+    return rows
+
+
+def _actor_rows(
+    H: nx.MultiDiGraph, dataset: Dataset, measure: dict[str, float], label: str
+) -> list[dict[str, Any]]:
+    kinds = dataset.vocab.actor_kinds
+    rows = []
+    for n, d in H.nodes(data=True):
+        rows.append(
+            {
+                "name": d["name"],
+                "kind": kinds[d["kind"]].label if d["kind"] in kinds else d["kind"],
+                "relations in view": H.degree(n),
+                label: round(measure.get(n, 0.0), 4),
+                "aliases": ", ".join(d["aliases"]),
+                "description": d["description"],
+                "id": n,
+            }
+        )
+    rows.sort(key=lambda r: (-r["relations in view"], str(r["name"]).casefold()))
+    return rows
+
+
+def _focus_on(actor: str, radius_key: str) -> None:
+    st.session_state["f_focus"] = actor
+    st.session_state["f_radius"] = int(st.session_state.get(radius_key, 1))
+
+
+def _details(G: nx.MultiDiGraph, H: nx.MultiDiGraph, dataset: Dataset) -> None:
+    """The details panel of the actor clicked in the graph (or picked here)."""
+    names = {n: d["name"] for n, d in G.nodes(data=True)}
+    options = [None, *sorted(H.nodes, key=lambda n: str(names[n]).casefold())]
+    if st.session_state.get("details_actor") not in options:
+        st.session_state["details_actor"] = None
+    actor = st.selectbox(
+        "Details of actor (or click one in the graph)",
+        options,
+        key="details_actor",
+        format_func=lambda n: "(none)" if n is None else names[n],
+    )
+    if actor is None:
+        return
+    d = G.nodes[actor]
+    kinds = dataset.vocab.actor_kinds
+    with st.container(border=True, key="details_panel"):
+        st.subheader(str(d["name"]), anchor=False)
+        st.text(kinds[d["kind"]].label if d["kind"] in kinds else d["kind"])
+        if d["aliases"]:
+            st.text("Also: " + ", ".join(d["aliases"]))
+        if d["description"]:
+            st.text(d["description"])
+        rows = _relation_rows(H, dataset, actor)
+        for sign in ("+ positive", "\u2212 negative", "\u00b7 neutral"):
+            group = [r for r in rows if r["sign"] == sign]
+            if group:
+                st.markdown(f"**{sign.split()[1].capitalize()} relations ({len(group)})**")
+                st.dataframe(group, hide_index=True, width="stretch")
+        if not rows:
+            st.text("No relation in this view.")
+        left, right = st.columns([1, 2])
+        left.select_slider("Radius", [1, 2, 3], key="details_radius")
+        right.button(
+            f"Focus on {d['name']}",
+            key="details_focus",
+            on_click=_focus_on,
+            args=(actor, "details_radius"),
+        )
+
+
+def _sources_table(dataset: Dataset) -> None:
+    rows = [
+        {
+            "id": s.id,
+            "title": s.title,
+            "author": s.author or "",
+            "published": s.published.text if s.published else "",
+            # Only http(s) URLs become links; anything else is not shown as one.
+            "link": safe_url(s.url),
+        }
+        for s in dataset.sources
+    ]
+    st.dataframe(
+        rows,
+        hide_index=True,
+        width="stretch",
+        column_config={"link": st.column_config.LinkColumn("link")},
+    )
+
+
+# --- downloads ------------------------------------------------------------------------------
+
+
+def _downloads(
+    H: nx.MultiDiGraph,
+    positions: dict[str, tuple[float, float]],
+    sizes: dict[str, float],
+    title: str,
+    caption: str,
+) -> None:
+    """One download button per export format, each made only when clicked."""
+    try:
+        from explorer import export
+    except ImportError:  # the export module is optional; offer what the app can make itself
+        export = None  # type: ignore[assignment]
+    if export is not None and hasattr(export, "FORMATS") and hasattr(export, "export_bytes"):
+        formats = list(export.FORMATS)
+
+        def make(fmt: str) -> Callable[[], bytes]:
+            return lambda: export.export_bytes(
+                H, fmt, positions=positions, title=title, caption=caption
+            )
+
+        for fmt in formats:
+            st.download_button(
+                f"Download {fmt.upper()}",
+                data=make(fmt),
+                file_name=f"stakeholder-map.{fmt}",
+                key=f"download_{fmt}",
+                on_click="ignore",
+            )
+        return
+    fallback: dict[str, tuple[str, Callable[[], bytes]]] = {
+        "html": (
+            "text/html",
+            lambda: network_html(
+                H, positions, sizes=sizes, title=title, caption=caption, standalone=True
+            ).encode("utf-8"),
+        ),
+        "graphml": ("application/xml", lambda: _graphml_bytes(H)),
+        "png": ("image/png", lambda: _png_bytes(H, positions, title)),
+    }
+    for fmt, (mime, make_bytes) in fallback.items():
+        st.download_button(
+            f"Download {fmt.upper()}",
+            data=make_bytes,
+            file_name=f"stakeholder-map.{fmt}",
+            mime=mime,
+            key=f"download_{fmt}",
+            on_click="ignore",
+        )
+
+
+def _graphml_bytes(H: nx.MultiDiGraph) -> bytes:
+    """GraphML of the view; lists and dates become text, since GraphML holds only scalars."""
+    out = nx.MultiDiGraph()
+    out.graph["title"] = str(H.graph.get("title", ""))
+
+    def scalar(value: Any) -> Any:
+        if isinstance(value, bool | int | float | str):
+            return value
+        if isinstance(value, list | tuple):
+            return "; ".join(
+                ev.get("quote", "") if isinstance(ev, dict) else str(ev) for ev in value
+            )
+        return "" if value is None else str(value)
+
+    for n, d in H.nodes(data=True):
+        out.add_node(n, **{k: scalar(v) for k, v in d.items()})
+    for u, v, k, d in H.edges(keys=True, data=True):
+        out.add_edge(u, v, key=k, **{a: scalar(b) for a, b in d.items()})
+    buffer = io.BytesIO()
+    nx.write_graphml(out, buffer)
+    return buffer.getvalue()
+
+
+def _png_bytes(H: nx.MultiDiGraph, positions: dict[str, tuple[float, float]], title: str) -> bytes:
+    """A plain PNG of the view drawn from the shared style table."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    from explorer.render.style import STATUS_DASHES, edge_width, kind_colour
+
+    fig = Figure(figsize=(10, 10), dpi=120)
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    ax.set_title(title)
+    for u, v, d in H.edges(data=True):
+        (x1, y1), (x2, y2) = positions[u], positions[v]
+        ax.plot(
+            [x1, x2],
+            [y1, y2],
+            color=SIGN_STYLES[d["sign"]].colour,
+            lw=edge_width(d["strength"]),
+            ls="--" if STATUS_DASHES.get(d["status"]) else "-",
+            zorder=1,
+        )
+    for n, d in H.nodes(data=True):
+        x, y = positions[n]
+        ax.scatter([x], [y], s=160, c=kind_colour(d["kind"]), edgecolors="#333", zorder=2)
+        ax.annotate(d["name"], (x, y), xytext=(0, -12), textcoords="offset points", ha="center")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+# --- the page -------------------------------------------------------------------------------
+
+
+def _analysis_tab(dataset: Dataset, G: nx.MultiDiGraph, H: nx.MultiDiGraph, spec: Any) -> None:
+    try:
+        from explorer.app import analysis_view
+    except ImportError:
+        st.info("Analysis is not available in this installation.")
+        return
+    analysis_view.render(dataset, G, H, spec)
+
+
+def run() -> None:
+    """Draw the whole dashboard for one script run."""
+    st.set_page_config(page_title="Stakeholder Explorer", layout="wide")
+    loaded = _load()
+    if loaded is None:
+        st.stop()
+        return
+    mapfile, dataset = loaded
+    digest = mapfile.digest
+    G = _graph(digest, dataset)
+
+    _init_state_from_url()
+    spec, display = _sidebar(dataset, G)
+    _sync_url(view_query(spec, display))
+
+    from explorer.app.bridge import selected_actor
+
+    clicked = selected_actor()
+    if clicked is not None and clicked in G:
+        st.session_state["details_actor"] = clicked
+
+    H = filter_graph(G, spec)
+    positions = _positions(digest, display["layout"], G)
+    values = _measure_values(digest, display["size"], G)
+    sizes = sizes_from_measure(values)
+    measures = _measures()
+    size_label = measures[display["size"]][0]
+
+    st.title(dataset.title, anchor=False)
+    described = spec.describe()
+    st.markdown(f"**{view_summary(G, H)}**", help=described or "default view")
+    if described:
+        st.caption("Filters: " + described)
+
+    caption = "; ".join(
+        part
+        for part in (
+            view_summary(G, H),
+            described,
+            "Sources: " + "; ".join(s.title for s in dataset.sources) if dataset.sources else "",
+        )
+        if part
+    )
+    graph_tab, actors_tab, relations_tab, analysis_tab, download_tab = st.tabs(
+        ["Graph", "Actors", "Relations", "Analysis", "Download"]
+    )
+    with graph_tab:
+        page = network_html(
+            H,
+            positions,
+            sizes={n: sizes.get(n, 16.0) for n in H},
+            title=dataset.title,
+            physics=display["physics"],
+        )
+        st.iframe(page, height=GRAPH_HEIGHT, alt=f"Graph of {view_summary(G, H)}")
+        st.caption(
+            f"Node size: {size_label} over the whole map. Hover for details; click an actor "
+            "to list its relations below. Dashed: projected; \u25cf on a line: positive; "
+            "| on a line: negative."
+        )
+        _details(G, H, dataset)
+    with actors_tab:
+        st.dataframe(_actor_rows(H, dataset, values, size_label), hide_index=True, width="stretch")
+    with relations_tab:
+        st.dataframe(_relation_rows(H, dataset), hide_index=True, width="stretch")
+        st.markdown("**Sources**")
+        _sources_table(dataset)
+    with analysis_tab:
+        try:
+            _analysis_tab(dataset, G, H, spec)
+        except ExplorerError as exc:
+            st.error(str(exc))
+    with download_tab:
+        st.caption("Downloads show the current view: " + view_summary(G, H))
+        _downloads(H, positions, sizes, dataset.title, caption)
