@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import os
 import sys
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -192,3 +194,67 @@ def stats(file: str, spec: Any) -> None:
     density = nx.density(nx.Graph(H)) if len(H) > 1 else 0.0
     click.echo(f"\nconnected components: {components}")
     click.echo(f"density: {density:.3f}")
+
+
+# --- app: the dashboard ------------------------------------------------------------------------
+
+#: The dashboard's Streamlit script, found by path so that the CLI never imports the app.
+APP_SCRIPT = Path(__file__).resolve().parent / "app" / "main.py"
+
+
+def app_argv(file: str | os.PathLike[str], port: int = 8501) -> list[str]:
+    """The command that serves the dashboard on ``file`` at 127.0.0.1:``port``."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP_SCRIPT),
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        # Privacy: no usage statistics, whatever configuration file is (or is not) found.
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.headless",
+        "true",
+        "--server.enableXsrfProtection",
+        "true",
+        "--",
+        os.fspath(file),
+    ]
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8501,
+    show_default=True,
+    help="Port to serve on.",
+)
+def app(file: str | None, port: int) -> None:
+    """Open the dashboard on FILE (default: the bundled map) at http://127.0.0.1:PORT.
+
+    The server listens on this machine only and sends no usage statistics. Stop it with
+    Ctrl+C.
+
+    Example:
+
+        stakeholder-explorer app data/us-taliban-2021.yaml --port 8502
+    """
+    import subprocess
+
+    from explorer import bundled_map
+
+    path = Path(file) if file else bundled_map()
+    if not path.is_file():
+        fail(f"{path}: no such file")
+    click.echo(f"Stakeholder Explorer: http://127.0.0.1:{port}  (Ctrl+C to stop)")
+    try:
+        completed = subprocess.run(app_argv(path.resolve(), port), check=False)
+    except KeyboardInterrupt:
+        return
+    sys.exit(completed.returncode)
