@@ -113,7 +113,7 @@ def check_file(
     sources: str | os.PathLike[str] | None = None,
     max_bytes: int | None = None,
 ) -> Report:
-    """Read and validate a stakeholder file and return what was found, never raising for bad data."""
+    """Read and validate a stakeholder file; return what was found, never raising for bad data."""
     name = os.fspath(path)
     limit = _max_bytes(max_bytes)
     try:
@@ -390,7 +390,8 @@ def _pydantic_message(err: Any, loc: Loc) -> tuple[Loc, str, bool]:
             return loc, f"must be from {low} to {high}, got {value}", False
         return loc, err["msg"].lower() + f", got {value}", False
     if kind == "string_too_long":
-        return loc, f"is {len(value):,} characters long; at most {ctx['max_length']:,} allowed", False
+        limit = ctx["max_length"]
+        return loc, f"is {len(value):,} characters long; at most {limit:,} allowed", False
     if kind == "string_too_short":
         return loc, "must not be empty", False
     if kind == "string_type":
@@ -445,7 +446,8 @@ def _check(
                     root,
                     path,
                     (),
-                    f"the top level is {kind}; expected a mapping with format, title, actors and relations",
+                    f"the top level is {kind}; "
+                    "expected a mapping with format, title, actors and relations",
                 )
             ],
         )

@@ -504,7 +504,7 @@ class Dataset(BaseModel):
         return SIGNS[name]
 
     def to_data(self) -> dict[str, Any]:
-        """Return the dataset as plain data in file order, leaving out empty and default-less fields."""
+        """Return the dataset as plain data (JSON types), leaving out fields that are None."""
         return self.model_dump(
             mode="json", exclude_none=True, exclude_defaults=False, by_alias=True
         )
