@@ -12,7 +12,6 @@ import dataclasses
 import hashlib
 import io
 import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -99,11 +98,10 @@ class MapFile:
         return hashlib.blake2b(self.data, digest_size=20).hexdigest()
 
 
-def map_path(argv: list[str] | None = None) -> Path:
+def map_path(argv: list[str]) -> Path:
     """The file given on the command line, else ``$STAKEHOLDER_EXPLORER_FILE``, else bundled."""
-    args = sys.argv[1:] if argv is None else argv
-    if args:
-        return Path(args[0])
+    if argv:
+        return Path(argv[0])
     if os.environ.get(FILE_ENV):
         return Path(os.environ[FILE_ENV])
     from explorer import bundled_map
@@ -118,7 +116,7 @@ def _read_path(path: Path) -> tuple[MapFile | None, list[str]]:
         return None, [str(Problem(str(path), 1, 1, "file", f"cannot read: {exc.strerror}"))]
 
 
-def _choose_file() -> tuple[MapFile | None, list[str]]:
+def _choose_file(argv: list[str]) -> tuple[MapFile | None, list[str]]:
     """The upload if there is one, else the path argument; with any error lines."""
     with st.sidebar.expander("Map file", expanded=False):
         upload = st.file_uploader(
@@ -128,7 +126,7 @@ def _choose_file() -> tuple[MapFile | None, list[str]]:
             max_upload_size=UPLOAD_LIMIT_MB,
             help=f"Read in memory, never saved. At most {UPLOAD_LIMIT_MB} MB.",
         )
-        st.caption(f"Started with: {map_path().name}")
+        st.caption(f"Started with: {map_path(argv).name}")
     if upload is not None:
         data = upload.getvalue()
         if len(data) > UPLOAD_LIMIT_MB * 1024 * 1024:
@@ -138,12 +136,12 @@ def _choose_file() -> tuple[MapFile | None, list[str]]:
             ]
         # Uploads stay in memory; base_dir None means no source texts are looked up on disk.
         return MapFile(upload.name, data, None), []
-    return _read_path(map_path())
+    return _read_path(map_path(argv))
 
 
-def _load() -> tuple[MapFile, Dataset] | None:
+def _load(argv: list[str]) -> tuple[MapFile, Dataset] | None:
     """The map to show: the chosen file if valid, else the last valid one, with its errors."""
-    chosen, errors = _choose_file()
+    chosen, errors = _choose_file(argv)
     if chosen is not None:
         report = _checked(chosen.digest, chosen.name, chosen.base_dir, chosen.data)
         if report.failed() or report.dataset is None:
@@ -608,10 +606,10 @@ def _analysis_tab(dataset: Dataset, G: nx.MultiDiGraph, H: nx.MultiDiGraph, spec
     analysis_view.render(dataset, G, H, spec)
 
 
-def run() -> None:
-    """Draw the whole dashboard for one script run."""
+def run(argv: list[str] | None = None) -> None:
+    """Draw the whole dashboard for one script run; ``argv[0]``, if given, is the map file."""
     st.set_page_config(page_title="Stakeholder Explorer", layout="wide")
-    loaded = _load()
+    loaded = _load(list(argv or []))
     if loaded is None:
         st.stop()
         return

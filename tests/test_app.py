@@ -1,0 +1,423 @@
+"""The dashboard under Streamlit's AppTest: every control changes what is shown.
+
+The map below is small enough to count by hand. Its latest date is 2021-12-31 (the last day
+of the ``since: 2021`` relations), so by default the hostility that ended in 2020-06 is
+hidden: the default view is 5 of 5 actors and 4 of 5 relations.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from explorer.cli import APP_SCRIPT
+
+MAP = """
+format: stakeholder-explorer/1
+title: Five actors
+sources:
+  - {id: s1, title: First report, url: "https://example.org/one"}
+  - {id: s2, title: Second report, url: "javascript:alert(1)"}
+actors:
+  - {id: a, name: Aland, kind: state, aliases: [the A]}
+  - {id: b, name: Bland, kind: state}
+  - {id: c, name: Cgroup, kind: armed_group, description: Fighters in the hills}
+  - {id: d, name: Dee, kind: person}
+  - {id: e, name: Eorg, kind: organization}
+relations:
+  - source: a
+    target: b
+    type: ally_of
+    since: 2020
+    confidence: high
+    strength: 3
+    evidence:
+      - {source: s1, quote: A and B signed a pact}
+      - {source: s2, quote: The pact holds}
+  - source: a
+    target: c
+    type: hostile_to
+    since: 2019
+    until: 2020-06
+    strength: 2
+    evidence:
+      - {source: s1, quote: A fought C}
+  - source: b
+    target: c
+    type: supports
+    status: projected
+    confidence: low
+    strength: 1
+    since: 2021
+  - source: c
+    target: d
+    type: attacks
+    since: 2021-03
+    confidence: high
+    evidence:
+      - {source: s2, quote: C attacked Dee}
+  - source: d
+    target: a
+    type: influences
+    since: 2021
+"""
+
+COUNTS = re.compile(r"(\d+) of (\d+) actors, (\d+) of (\d+) relations")
+
+
+@pytest.fixture
+def app(
+    write_yaml: Callable[[str, str], Path], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., AppTest]:
+    """Start the dashboard script on MAP (or given text), with optional URL query params."""
+
+    def start(text: str = MAP, query: dict[str, str] | None = None) -> AppTest:
+        path = write_yaml(text, "map.yaml")
+        monkeypatch.setenv("STAKEHOLDER_EXPLORER_FILE", str(path))
+        at = AppTest.from_file(str(APP_SCRIPT), default_timeout=60)
+        for key, value in (query or {}).items():
+            at.query_params[key] = value
+        at.run()
+        assert not at.exception, at.exception
+        return at
+
+    return start
+
+
+def counts(at: AppTest) -> tuple[int, int, int, int]:
+    """The "N of M actors, K of L relations" line."""
+    for md in at.markdown:
+        match = COUNTS.search(md.value)
+        if match:
+            return tuple(int(x) for x in match.groups())  # type: ignore[return-value]
+    raise AssertionError("no counts line on the page")
+
+
+def graph_data(at: AppTest) -> dict[str, Any]:
+    """The vis-network data handed to the graph frame."""
+    frames = at.get("iframe")
+    assert len(frames) == 1
+    srcdoc = frames[0].proto.srcdoc
+    match = re.search(r'<script type="application/json" id="view-data">(.*?)</script>', srcdoc)
+    assert match
+    return json.loads(match.group(1))
+
+
+def graph_options(at: AppTest) -> dict[str, Any]:
+    srcdoc = at.get("iframe")[0].proto.srcdoc
+    match = re.search(r'<script type="application/json" id="view-options">(.*?)</script>', srcdoc)
+    assert match
+    return json.loads(match.group(1))
+
+
+def shown(at: AppTest) -> tuple[set[str], set[tuple[str, str]]]:
+    data = graph_data(at)
+    return {n["id"] for n in data["nodes"]}, {(e["from"], e["to"]) for e in data["edges"]}
+
+
+def table(at: AppTest, index: int) -> list[dict[str, Any]]:
+    return at.dataframe[index].value.to_dict("records")
+
+
+def test_default_view_counts_and_graph(app: Callable[..., AppTest]) -> None:
+    at = app()
+    assert counts(at) == (5, 5, 4, 5)
+    nodes, edges = shown(at)
+    assert nodes == set("abcde")
+    assert edges == {("a", "b"), ("b", "c"), ("c", "d"), ("d", "a")}
+    assert at.title[0].value == "Five actors"
+    assert not at.error
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected", "edges"),
+    [
+        ("f_kinds", ["state"], (2, 5, 1, 5), {("a", "b")}),
+        ("f_types", ["attacks"], (5, 5, 1, 5), {("c", "d")}),
+        ("f_signs", ["negative"], (5, 5, 1, 5), {("c", "d")}),
+        ("f_signs", ["neutral"], (5, 5, 1, 5), {("d", "a")}),
+        ("f_sources", ["s2"], (5, 5, 2, 5), {("a", "b"), ("c", "d")}),
+    ],
+)
+def test_multiselect_filters(
+    app: Callable[..., AppTest],
+    key: str,
+    value: list[str],
+    expected: tuple[int, ...],
+    edges: set[tuple[str, str]],
+) -> None:
+    at = app()
+    at.multiselect(key=key).set_value(value).run()
+    assert counts(at) == expected
+    assert shown(at)[1] == edges
+
+
+def test_status_radio(app: Callable[..., AppTest]) -> None:
+    at = app()
+    at.radio(key="f_status").set_value("projected").run()
+    assert counts(at) == (5, 5, 1, 5)
+    assert shown(at)[1] == {("b", "c")}
+    at.radio(key="f_status").set_value("observed").run()
+    assert counts(at) == (5, 5, 3, 5)
+
+
+def test_minimum_confidence_and_strength(app: Callable[..., AppTest]) -> None:
+    at = app()
+    at.select_slider(key="f_min_confidence").set_value("high").run()
+    assert shown(at)[1] == {("a", "b"), ("c", "d")}
+    at.slider(key="f_min_strength").set_value(3).run()
+    assert counts(at) == (5, 5, 1, 5)
+    assert shown(at)[1] == {("a", "b")}
+
+
+def test_as_of_date(app: Callable[..., AppTest]) -> None:
+    at = app()
+    box = at.selectbox(key="f_as_of")
+    assert "2019" in box.options and "2020-06" in box.options
+    box.set_value("all").run()
+    assert counts(at) == (5, 5, 5, 5)
+    at.selectbox(key="f_as_of").set_value("2019").run()
+    assert shown(at)[1] == {("a", "c")}  # only the hostility was in force in 2019
+
+
+def test_minimum_number_of_sources(app: Callable[..., AppTest]) -> None:
+    at = app()
+    at.number_input(key="f_min_sources").set_value(2).run()
+    assert counts(at) == (5, 5, 1, 5)
+    assert shown(at)[1] == {("a", "b")}
+
+
+def test_search_by_alias_keeps_neighbours(app: Callable[..., AppTest]) -> None:
+    at = app()
+    at.text_input(key="f_search").input("the a").run()
+    assert counts(at) == (3, 5, 2, 5)
+    assert shown(at)[0] == {"a", "b", "d"}
+
+
+def test_focus_and_radius(app: Callable[..., AppTest]) -> None:
+    at = app()
+    at.selectbox(key="f_focus").set_value("c").run()
+    assert shown(at)[0] == {"b", "c", "d"}
+    assert counts(at) == (3, 5, 2, 5)
+    at.slider(key="f_radius").set_value(2).run()
+    assert counts(at) == (4, 5, 4, 5)
+
+
+def test_hide_isolated_actors(app: Callable[..., AppTest]) -> None:
+    at = app()
+    at.checkbox(key="f_hide_isolates").check().run()
+    assert counts(at) == (4, 5, 4, 5)
+    assert "e" not in shown(at)[0]
+
+
+def test_positions_do_not_move_when_a_filter_hides_actors(app: Callable[..., AppTest]) -> None:
+    at = app()
+    before = {n["id"]: (n["x"], n["y"]) for n in graph_data(at)["nodes"]}
+    at.multiselect(key="f_kinds").set_value(["state"]).run()
+    after = {n["id"]: (n["x"], n["y"]) for n in graph_data(at)["nodes"]}
+    assert set(after) == {"a", "b"}
+    assert all(after[n] == before[n] for n in after)
+
+
+def test_size_measure_layout_and_physics(app: Callable[..., AppTest]) -> None:
+    at = app()
+    sizes = {n["id"]: n["size"] for n in graph_data(at)["nodes"]}
+    # By degree over the whole map: Aland has 3 relations, Eorg none.
+    assert sizes["a"] > sizes["d"] > sizes["e"]
+    measure = at.selectbox(key="d_size")
+    other = next(m for m in measure.options if m != "degree")
+    measure.set_value(other).run()
+    assert at.dataframe[1].value.columns.tolist()[3] != "Degree"
+    before = {n["id"]: (n["x"], n["y"]) for n in graph_data(at)["nodes"]}
+    at.selectbox(key="d_layout").set_value("circular").run()
+    after = {n["id"]: (n["x"], n["y"]) for n in graph_data(at)["nodes"]}
+    assert after != before
+    assert graph_options(at)["physics"] is False
+    at.checkbox(key="d_physics").check().run()
+    assert graph_options(at)["physics"] is True
+    assert at.query_params["layout"] == "circular" and at.query_params["physics"] == "1"
+
+
+def test_reset_returns_to_the_default_view(app: Callable[..., AppTest]) -> None:
+    at = app()
+    at.multiselect(key="f_signs").set_value(["negative"]).run()
+    at.checkbox(key="f_hide_isolates").check().run()
+    assert counts(at) == (2, 5, 1, 5)
+    at.button(key="reset").click().run()
+    assert counts(at) == (5, 5, 4, 5)
+    assert not at.query_params
+
+
+def test_filters_are_written_to_the_url(app: Callable[..., AppTest]) -> None:
+    at = app()
+    at.multiselect(key="f_signs").set_value(["negative", "neutral"]).run()
+    at.select_slider(key="f_min_confidence").set_value("medium").run()
+    assert at.query_params["signs"] == "negative,neutral"
+    assert at.query_params["min_confidence"] == "medium"
+
+
+def test_a_shared_url_restores_the_view(app: Callable[..., AppTest]) -> None:
+    at = app(query={"focus": "c", "radius": "2", "signs": "negative,positive"})
+    assert at.selectbox(key="f_focus").value == "c"
+    assert at.multiselect(key="f_signs").value == ["negative", "positive"]
+    # c's neighbourhood within 2 steps over positive and negative relations: b, c, d, and a
+    # through b (the neutral influence d -> a is filtered out).
+    assert shown(at)[0] == {"a", "b", "c", "d"}
+    assert shown(at)[1] == {("a", "b"), ("b", "c"), ("c", "d")}
+
+
+def test_unknown_values_in_a_shared_url_are_ignored(app: Callable[..., AppTest]) -> None:
+    at = app(query={"kinds": "state,planet", "min_strength": "9", "focus": "nobody"})
+    assert at.multiselect(key="f_kinds").value == ["state"]
+    assert counts(at) == (2, 5, 1, 5)
+
+
+def test_tables_of_actors_and_relations_in_view(app: Callable[..., AppTest]) -> None:
+    at = app()
+    at.multiselect(key="f_kinds").set_value(["state", "armed_group"]).run()
+    # dataframes: [details groups ...] none yet, then actors, relations, sources.
+    actors = table(at, 0)
+    relations = table(at, 1)
+    assert {r["name"] for r in actors} == {"Aland", "Bland", "Cgroup"}
+    assert {(r["source"], r["target"]) for r in relations} == {
+        ("Aland", "Bland"),
+        ("Bland", "Cgroup"),
+    }
+    pact = next(r for r in relations if r["target"] == "Bland")
+    assert pact["quotes"].splitlines() == [
+        "\u201cA and B signed a pact\u201d \u2014 First report",
+        "\u201cThe pact holds\u201d \u2014 Second report",
+    ]
+    assert pact["sources"] == 2 and pact["sign"] == "+ positive"
+
+
+def test_only_http_source_urls_become_links(app: Callable[..., AppTest]) -> None:
+    at = app()
+    sources = {r["id"]: r["link"] for r in table(at, 2)}
+    assert sources["s1"] == "https://example.org/one"
+    assert not isinstance(sources["s2"], str)  # a javascript: URL is not offered as a link
+
+
+def test_details_panel_groups_relations_by_sign_and_focuses(
+    app: Callable[..., AppTest],
+) -> None:
+    at = app()
+    at.selectbox(key="details_actor").set_value("c").run()
+    panel_text = [t.value for t in at.text]
+    assert "Armed group" in panel_text and "Fighters in the hills" in panel_text
+    headings = [m.value for m in at.markdown]
+    assert "**Positive relations (1)**" in headings
+    assert "**Negative relations (1)**" in headings
+    at.select_slider(key="details_radius").set_value(2).run()
+    at.button(key="details_focus").click().run()
+    assert at.selectbox(key="f_focus").value == "c"
+    assert counts(at) == (4, 5, 4, 5)
+    assert at.query_params["focus"] == "c" and at.query_params["radius"] == "2"
+
+
+def test_download_buttons_for_the_current_view(app: Callable[..., AppTest]) -> None:
+    at = app()
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert any("PNG" in label for label in labels)
+    assert any("GRAPHML" in label for label in labels)
+
+
+def test_invalid_file_shows_every_error_without_traceback(
+    app: Callable[..., AppTest],
+) -> None:
+    broken = MAP.replace("type: attacks", "type: atacks").replace("kind: person", "kind: persn")
+    at = app(broken)
+    lines = [e.value for e in at.error]
+    assert any(re.search(r"map\.yaml:\d+:\d+: relations\[3\]\.type: unknown", x) for x in lines)
+    assert any(re.search(r"map\.yaml:\d+:\d+: actors\[3\]\.kind: unknown", x) for x in lines)
+    assert not at.exception
+    assert not at.get("iframe")
+
+
+def test_last_valid_map_stays_when_the_file_breaks(
+    app: Callable[..., AppTest], write_yaml: Callable[[str, str], Path]
+) -> None:
+    at = app()
+    at.multiselect(key="f_kinds").set_value(["state"]).run()
+    write_yaml(MAP + "  - {source: a, target: zz, type: ally_of}\n", "map.yaml")
+    at.run()
+    assert any("unknown actor 'zz'" in e.value for e in at.error)
+    assert any("last valid map" in w.value for w in at.warning)
+    assert counts(at) == (2, 5, 1, 5)  # the old map, with its filters, is still shown
+    assert not at.exception
+
+
+def test_upload_opens_another_map_and_a_bad_upload_keeps_it(
+    app: Callable[..., AppTest],
+) -> None:
+    at = app()
+    smaller = MAP.split("relations:")[0] + "relations: []\n"
+    at.get("file_uploader")[0].set_value(("other.yaml", smaller.encode(), "application/yaml"))
+    at.run()
+    assert counts(at) == (5, 5, 0, 0)
+    at.get("file_uploader")[0].set_value(("bad.yaml", b"format: [unclosed\n", "application/yaml"))
+    at.run()
+    assert any(e.value.startswith("bad.yaml:") for e in at.error)
+    assert counts(at) == (5, 5, 0, 0)
+
+
+def test_file_text_is_shown_as_text(app: Callable[..., AppTest]) -> None:
+    hostile = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    at = app(MAP.replace("name: Cgroup", f"name: '{hostile}'"))
+    srcdoc = at.get("iframe")[0].proto.srcdoc
+    assert "<script>alert" not in srcdoc and "<img src=x" not in srcdoc
+    assert hostile in {n["label"] for n in graph_data(at)["nodes"]}
+    assert hostile in {r["name"] for r in table(at, 0)}
+
+
+def test_app_command_argv_serves_locally_without_usage_stats(tmp_path: Path) -> None:
+    from explorer.cli import app_argv
+
+    argv = app_argv(tmp_path / "m.yaml", 8600)
+    assert argv[1:5] == ["-m", "streamlit", "run", str(APP_SCRIPT)]
+    options = dict(zip(argv[5:-2:2], argv[6:-2:2], strict=True))
+    assert options["--server.address"] == "127.0.0.1"
+    assert options["--server.port"] == "8600"
+    assert options["--browser.gatherUsageStats"] == "false"
+    assert options["--server.enableXsrfProtection"] == "true"
+    assert argv[-2:] == ["--", str(tmp_path / "m.yaml")]
+    assert APP_SCRIPT.is_file()
+
+
+def test_app_command_refuses_a_missing_file(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from explorer.cli import main
+
+    result = CliRunner().invoke(main, ["app", str(tmp_path / "nothing.yaml")])
+    assert result.exit_code == 1
+    assert result.output.strip() == f"{tmp_path / 'nothing.yaml'}: no such file"
+
+
+def test_app_command_prints_the_address_then_runs_streamlit(
+    tmp_path: Path, write_yaml: Callable[[str, str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+
+    from click.testing import CliRunner
+
+    from explorer.cli import main
+
+    path = write_yaml(MAP, "map.yaml")
+    calls: list[list[str]] = []
+
+    def fake_run(argv: list[str], check: bool) -> subprocess.CompletedProcess[bytes]:
+        calls.append(argv)
+        return subprocess.CompletedProcess(argv, 0)
+
+    monkeypatch.setattr(subprocess, "run", fake_run)
+    result = CliRunner().invoke(main, ["app", str(path), "--port", "8612"])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0].startswith("Stakeholder Explorer: http://127.0.0.1:8612")
+    assert calls and calls[0][-1] == str(path.resolve()) and "8612" in calls[0]
