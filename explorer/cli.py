@@ -258,3 +258,417 @@ def app(file: str | None, port: int) -> None:
     except KeyboardInterrupt:
         return
     sys.exit(completed.returncode)
+
+
+# --- analysis: analyze and compare ---------------------------------------------------------
+
+
+def analysis_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Options shared by ``analyze`` and ``compare``."""
+    options = [
+        click.option(
+            "--clusters",
+            type=click.IntRange(1, 20),
+            default=None,
+            metavar="K",
+            help="Also split into at most K blocs with the fewest inconsistent pairs.",
+        ),
+        click.option(
+            "--time-limit",
+            type=click.FloatRange(0.1, 3600),
+            default=10.0,
+            show_default=True,
+            help="Seconds the exact solvers may run before a labelled heuristic answers.",
+        ),
+        click.option(
+            "--seed",
+            type=int,
+            default=0,
+            show_default=True,
+            help="Seed of Louvain, sampled betweenness and the heuristics.",
+        ),
+        click.option("--json", "as_json", is_flag=True, help="Print one JSON object."),
+        click.option(
+            "-o",
+            "--output",
+            default="-",
+            type=click.Path(dir_okay=False, allow_dash=True),
+            help="Write to this file instead of stdout ('-').",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def write_output(text: str, output: str) -> None:
+    """Write ``text`` to the file ``output``, or to stdout for ``-``."""
+    if output == "-":
+        click.echo(text)
+        return
+    try:
+        Path(output).write_text(text + "\n", encoding="utf-8")
+    except OSError as exc:
+        fail(f"{output}: cannot write: {exc.strerror}")
+
+
+def analysis_spec_or_usage(spec: Any, include_projected: bool) -> Any:
+    """The analysed view's spec, or a usage error when the options contradict."""
+    from explorer.analysis.report import analysis_spec
+
+    try:
+        return analysis_spec(spec, include_projected=include_projected)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("file", type=click.Path(dir_okay=False))
+@filter_options
+@click.option(
+    "--include-projected",
+    is_flag=True,
+    help="Add projected relations to the observed ones. An explicit --statuses wins.",
+)
+@click.option(
+    "--ties",
+    type=click.Choice(["all", "positive", "negative"]),
+    default="all",
+    show_default=True,
+    help="Relations counted by the centrality measures.",
+)
+@analysis_options
+def analyze(
+    file: str,
+    spec: Any,
+    include_projected: bool,
+    ties: str,
+    clusters: int | None,
+    time_limit: float,
+    seed: int,
+    as_json: bool,
+    output: str,
+) -> None:
+    """Centrality, blocs, structural balance and tension of one view of a map.
+
+    By default the observed relations in force at the latest date; --include-projected adds
+    the projected ones. The frustration index is exact unless the output says HEURISTIC.
+    --json prints the document described in docs/analysis.schema.json.
+
+    Example:
+
+        stakeholder-explorer analyze data/us-taliban-2021.yaml --include-projected --clusters 3
+    """
+    import json
+
+    from explorer.analysis.report import analyze as run_analysis
+    from explorer.analysis.report import report_text
+    from explorer.graph import build_graph
+
+    wanted = analysis_spec_or_usage(spec, include_projected)
+    dataset = load_or_exit(file)
+    report = run_analysis(
+        build_graph(dataset),
+        wanted,
+        clusters=clusters,
+        ties=ties,  # type: ignore[arg-type]
+        seed=seed,
+        time_limit=time_limit,
+    )
+    text = json.dumps(report, indent=2, ensure_ascii=False) if as_json else report_text(report)
+    write_output(text, output)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("other", required=False, type=click.Path(dir_okay=False))
+@filter_options
+@click.option(
+    "--against",
+    metavar="DATE",
+    default=None,
+    help="Compare FILE at --as-of (default: its latest date) with FILE at this date.",
+)
+@click.option(
+    "--projected",
+    is_flag=True,
+    help="Compare FILE's observed relations with observed + projected ones.",
+)
+@click.option(
+    "--include-projected",
+    is_flag=True,
+    help="With OTHER or --against: analyse projected relations on both sides too.",
+)
+@analysis_options
+def compare(
+    file: str,
+    other: str | None,
+    spec: Any,
+    against: str | None,
+    projected: bool,
+    include_projected: bool,
+    clusters: int | None,
+    time_limit: float,
+    seed: int,
+    as_json: bool,
+    output: str,
+) -> None:
+    """Compare two scenarios: relations added, removed, changed; ranks, balance and blocs.
+
+    Give exactly one of: a second file OTHER (both read with the same filters), --against
+    DATE (one file at two dates), or --projected (observed vs observed + projected).
+
+    Examples:
+
+        stakeholder-explorer compare before.yaml after.yaml
+
+        stakeholder-explorer compare data/us-taliban-2021.yaml --projected --clusters 3
+    """
+    import dataclasses as dc
+    import json
+
+    from explorer.analysis.compare import compare_views, comparison_text
+    from explorer.graph import build_graph, filter_graph
+    from explorer.model import PartialDate
+
+    modes = [other is not None, against is not None, projected]
+    if sum(modes) != 1:
+        raise click.UsageError("give exactly one of OTHER, --against DATE or --projected")
+    if projected and (include_projected or spec.statuses):
+        raise click.UsageError(
+            "--projected sets the statuses itself: drop --statuses and --include-projected"
+        )
+    if against is not None and against != "all":
+        try:
+            PartialDate.parse(against)
+        except ValueError as exc:
+            raise click.UsageError(f"--against: {exc}") from None
+    G = build_graph(load_or_exit(file))
+    if other is not None:
+        wanted = analysis_spec_or_usage(spec, include_projected)
+        A, B = filter_graph(G, wanted), filter_graph(build_graph(load_or_exit(other)), wanted)
+        labels = (file, other)
+    elif against is not None:
+        wanted = analysis_spec_or_usage(spec, include_projected)
+        A, B = filter_graph(G, wanted), filter_graph(G, dc.replace(wanted, as_of=against))
+        labels = (f"as of {spec.as_of or 'latest'}", f"as of {against}")
+    else:
+        A = filter_graph(G, analysis_spec_or_usage(spec, False))
+        B = filter_graph(G, analysis_spec_or_usage(spec, True))
+        labels = ("observed", "observed + projected")
+    report = compare_views(A, B, labels=labels, clusters=clusters, seed=seed, time_limit=time_limit)
+    text = json.dumps(report, indent=2, ensure_ascii=False) if as_json else comparison_text(report)
+    write_output(text, output)
+
+
+# --- export and import ---------------------------------------------------------------------
+
+
+class LazyChoice(click.ParamType):
+    """A choice among a registry's names, read only when an option is used or shown.
+
+    The registries (``FORMATS``, ``LAYOUTS``, ``MEASURES``) live in modules that import
+    networkx; reading them lazily keeps ``validate`` quick to start.
+    """
+
+    name = "choice"
+
+    def __init__(self, module: str, registry: str) -> None:
+        self.module, self.registry = module, registry
+
+    def choices(self) -> list[str]:
+        """The registry's names, in its order."""
+        import importlib
+
+        return list(getattr(importlib.import_module(self.module), self.registry))
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "[" + "|".join(self.choices()) + "]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if value in self.choices():
+            return value
+        self.fail(f"{value!r} is not one of {', '.join(self.choices())}", param, ctx)
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """Read ``WxH`` in pixels, as ``1600x1200``."""
+    parts = text.lower().replace("\u00d7", "x").split("x")
+    if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
+        raise click.BadParameter(f"{text!r} is not WxH in pixels, e.g. 1600x1200")
+    width, height = (int(p) for p in parts)
+    if not (200 <= width <= 20000 and 150 <= height <= 20000):
+        raise click.BadParameter(f"{text!r}: use from 200x150 to 20000x20000 pixels")
+    return width, height
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(allow_dash=True),
+    help="File to write; '-' writes a text format to stdout. Kumu CSV goes to a folder "
+    "unless the name ends in .zip.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=LazyChoice("explorer.export", "FORMATS"),
+    default=None,
+    help="Format; by default from OUTPUT's extension.",
+)
+@filter_options
+@click.option(
+    "--layout",
+    type=LazyChoice("explorer.render.layout", "LAYOUTS"),
+    default="spring",
+    show_default=True,
+    help="Layout of the full map (as in the dashboard).",
+)
+@click.option("--seed", type=int, default=7, show_default=True, help="Seed of the layout.")
+@click.option(
+    "--size-by",
+    type=LazyChoice("explorer.analysis.centrality", "MEASURES"),
+    default=None,
+    help="Scale actors by this measure over the full map (default: all the same size).",
+)
+@click.option("--title", default="", help="Title of the picture (default: the dataset's title).")
+@click.option(
+    "--size",
+    "size_text",
+    default="1600x1200",
+    show_default=True,
+    metavar="WxH",
+    help="Picture size in pixels at 1x.",
+)
+@click.option(
+    "--dpi",
+    type=click.IntRange(50, 1200),
+    default=200,
+    show_default=True,
+    help="PNG density; 200 is 2x the picture size.",
+)
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+def export(
+    file: str,
+    output: str,
+    fmt: str | None,
+    spec: Any,
+    layout: str,
+    seed: int,
+    size_by: str | None,
+    title: str,
+    size_text: str,
+    dpi: int,
+    force: bool,
+) -> None:
+    """Export the filtered view of a map as an image, a standalone page or data.
+
+    Formats: PNG, SVG, PDF (images with legend and caption), HTML (one offline page), GraphML
+    and GEXF (Gephi), node-link JSON (networkx, d3), Cytoscape.js JSON (.cyjs), Kumu CSV (a
+    zip or a folder). Positions come from the full map, as in the dashboard, so the picture
+    matches it for the same filters and seed. OUTPUT is never replaced without --force, and
+    is written whole or not at all. See docs/exports.md.
+
+    Example:
+
+        stakeholder-explorer export data/us-taliban-2021.yaml -o map.png --statuses observed
+    """
+    from explorer.export import FORMATS, export_bytes, export_file, format_for_path
+    from explorer.graph import build_graph, filter_graph
+    from explorer.render.layout import layout_positions
+
+    size = parse_size(size_text)
+    name = fmt
+    if name is None and output != "-":
+        try:
+            name = format_for_path(output)
+        except ExplorerError as exc:
+            raise click.UsageError(str(exc)) from None
+    if output == "-":
+        if name is None:
+            raise click.UsageError("writing to stdout ('-o -') needs --format")
+        if FORMATS[name].binary:
+            raise click.UsageError(f"{name} is binary; write it to a file, not to stdout")
+    dataset = load_or_exit(file)
+    G = build_graph(dataset)
+    view = filter_graph(G, spec)
+    positions = layout_positions(G, layout=layout, seed=seed)
+    sizes = None
+    if size_by:
+        from explorer.analysis.centrality import MEASURES
+        from explorer.render.html import sizes_from_measure
+
+        sizes = sizes_from_measure(MEASURES[size_by](G))
+    options = {
+        "positions": positions,
+        "title": title,
+        "size": size,
+        "dpi": dpi,
+        "sizes": sizes,
+        "spec": spec,
+    }
+    try:
+        if output == "-":
+            assert name is not None
+            click.get_binary_stream("stdout").write(export_bytes(view, name, **options))
+            return
+        written = export_file(view, output, name, force=force, **options)
+    except ExplorerError as exc:
+        fail(str(exc))
+        return
+    click.echo(
+        f"{written}: {name}: {view.number_of_nodes()} actors, {view.number_of_edges()} relations",
+        err=True,
+    )
+
+
+@main.command("import", context_settings=CONTEXT)
+@click.argument("source", type=click.Path(exists=True))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Stakeholder file to write ('-' for stdout).",
+)
+@click.option("--title", default=None, help="Title of the map (default: 'Imported from ...').")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+def import_command(source: str, output: str, title: str | None, force: bool) -> None:
+    """Make a stakeholder file from a Kumu export or an edge list CSV.
+
+    SOURCE is a Kumu-style zip or folder (elements.csv, connections.csv, as `export` writes
+    them), or a .csv edge list with the columns source,target[,type][,sign]. Actors of an edge
+    list become kind 'group', with ids made from their names; types and kinds that are not
+    built in are added to the file's vocabulary. Errors point at file:line:col of the CSV.
+    The file written is valid (it loads with `validate`). See docs/exports.md.
+
+    Example:
+
+        stakeholder-explorer import kumu-export.zip -o imported.yaml
+    """
+    from explorer.export import write_atomic
+    from explorer.importing import import_path
+    from explorer.load import dump_dataset
+
+    try:
+        result = import_path(source, title=title)
+        text = dump_dataset(result.dataset)
+        if output == "-":
+            click.echo(text, nl=False)
+        else:
+            write_atomic(output, text.encode("utf-8"), force=force)
+    except ExplorerError as exc:
+        fail(str(exc))
+        return
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    ds = result.dataset
+    if output != "-":
+        click.echo(
+            f"{output}: {len(ds.actors)} actors, {len(ds.relations)} relations, "
+            f"{len(ds.sources)} sources",
+            err=True,
+        )

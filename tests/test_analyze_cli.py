@@ -1,0 +1,137 @@
+"""``stakeholder-explorer analyze``: the JSON contract, the default view and readable tables."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from explorer.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = json.loads((ROOT / "docs" / "analysis.schema.json").read_text(encoding="utf-8"))
+
+# Observed: the Taliban back the TTP, who attack Pakistan, a backer of the Taliban: one
+# unbalanced triangle. Projected: the US and the Taliban cooperate while the US stays hostile
+# to the TTP and Pakistan. Then all four triangles of us, taliban, pakistan, ttp are
+# unbalanced, and every pair sits in two of them, so at least two pairs must change; {us}
+# against the rest leaves exactly two frustrated (us-taliban, pakistan-ttp).
+MAP = """
+format: stakeholder-explorer/1
+title: tension
+actors:
+  - {id: us, name: United States, kind: state}
+  - {id: taliban, name: Taliban, kind: armed_group}
+  - {id: pakistan, name: Pakistan, kind: state}
+  - {id: ttp, name: TTP, kind: armed_group}
+  - {id: china, name: China, kind: state}
+relations:
+  - {source: taliban, target: ttp, type: supports}
+  - {source: ttp, target: pakistan, type: attacks}
+  - {source: pakistan, target: taliban, type: supports}
+  - {source: us, target: ttp, type: hostile_to}
+  - {source: china, target: pakistan, type: ally_of}
+  - {source: us, target: taliban, type: cooperates_with, status: projected}
+  - {source: us, target: pakistan, type: hostile_to, status: projected}
+"""
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def path(write_yaml) -> str:
+    return str(write_yaml(MAP))
+
+
+def test_json_matches_schema_and_reads_observed_by_default(path: str) -> None:
+    code, out, _ = run("analyze", path, "--json")
+    assert code == 0
+    report = json.loads(out)
+    jsonschema.validate(report, SCHEMA)
+    assert report["view"]["statuses"] == ["observed"]
+    assert report["view"]["relations"] == 5
+    balance = report["balance"]
+    assert (balance["frustration_index"], balance["exact"]) == (1, True)
+    assert balance["triangles"]["total"] == 1 and balance["triangles"]["unbalanced"] == 1
+    assert balance["frustrated"][0] in (["taliban", "ttp"], ["pakistan", "taliban"],
+                                        ["pakistan", "ttp"])  # fmt: skip
+    assert "clustering" not in report
+    assert set(report["centrality"]) == set(report["centrality_approximate"])
+    assert set(report["centrality"]["pagerank"]) == {"us", "taliban", "pakistan", "ttp", "china"}
+
+
+def test_include_projected_adds_the_projected_relations(path: str) -> None:
+    code, out, _ = run("analyze", path, "--json", "--include-projected", "--clusters", "3")
+    assert code == 0
+    report = json.loads(out)
+    jsonschema.validate(report, SCHEMA)
+    assert report["view"]["relations"] == 7 and report["view"]["include_projected"]
+    assert report["balance"]["frustration_index"] == 2
+    assert report["balance"]["triangles"]["unbalanced"] == 4
+    assert set(report["tension"]["actors"]) == {"us", "taliban", "pakistan", "ttp"}
+    clustering = report["clustering"]
+    assert clustering["k"] == 3 and clustering["exact"]
+    assert clustering["inconsistencies"] <= report["balance"]["frustration_index"]
+
+
+def test_explicit_statuses_win_and_contradictions_are_usage_errors(path: str) -> None:
+    code, out, _ = run("analyze", path, "--json", "--statuses", "projected")
+    assert code == 0
+    assert json.loads(out)["view"]["relations"] == 2
+    code, _, err = run("analyze", path, "--statuses", "observed", "--include-projected")
+    assert code == 2
+    assert "--include-projected contradicts --statuses observed" in err
+
+
+def test_readable_tables(path: str) -> None:
+    code, out, _ = run("analyze", path, "--include-projected")
+    assert code == 0
+    assert "frustration index: 2 of 7 signed pairs (exact)" in out
+    assert "triangles: 4 (0 balanced, 4 unbalanced, balanced ratio 0.00)" in out
+    assert "pressure to realign" in out
+
+
+def test_heuristic_is_labelled_in_json_and_tables(path: str, monkeypatch) -> None:
+    import explorer.analysis.balance as balance
+
+    monkeypatch.setattr(balance, "EXACT_MAX_PAIRS", 0)
+    code, out, _ = run("analyze", path, "--json")
+    report = json.loads(out)
+    assert report["balance"]["exact"] is False
+    assert "heuristic" in report["balance"]["method"]
+    code, out, _ = run("analyze", path)
+    assert "(HEURISTIC, not proved optimal" in out
+
+
+def test_output_file(path: str, tmp_path: Path) -> None:
+    target = tmp_path / "analysis.json"
+    code, out, _ = run("analyze", path, "--json", "-o", str(target))
+    assert code == 0 and out == ""
+    jsonschema.validate(json.loads(target.read_text(encoding="utf-8")), SCHEMA)
+
+
+def test_invalid_file_exits_1_without_traceback(write_yaml) -> None:
+    bad = write_yaml(
+        MAP.replace("target: pakistan, type: attacks", "target: pakistn, type: attacks")
+    )
+    code, _, err = run("analyze", str(bad))
+    assert code == 1
+    assert "relations[1].target: unknown actor 'pakistn' (did you mean 'pakistan'?)" in err
+    assert "Traceback" not in err
+
+
+def test_bundled_map_analysis_validates() -> None:
+    from explorer import bundled_map
+
+    code, out, _ = run("analyze", str(bundled_map()), "--json", "--include-projected",
+                       "--clusters", "3")  # fmt: skip
+    assert code == 0
+    report = json.loads(out)
+    jsonschema.validate(report, SCHEMA)
+    assert report["balance"]["exact"] is True

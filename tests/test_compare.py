@@ -1,0 +1,113 @@
+"""Scenarios: ``compare`` two files, one file at two dates, observed vs projected."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from explorer.analysis.compare import diff_relations, rank_changes, ranks
+from explorer.cli import main
+
+BEFORE = """
+format: stakeholder-explorer/1
+title: scenario
+actors:
+  - {id: us, name: United States, kind: state}
+  - {id: taliban, name: Taliban, kind: armed_group}
+  - {id: pakistan, name: Pakistan, kind: state}
+  - {id: ttp, name: TTP, kind: armed_group}
+relations:
+  - {source: us, target: taliban, type: hostile_to, since: 2001, until: 2020-02}
+  - {source: pakistan, target: taliban, type: supports, since: 1994}
+  - {source: ttp, target: pakistan, type: attacks, since: 2007}
+  - {source: us, target: pakistan, type: ally_of, since: 2001}
+  - {source: us, target: taliban, type: negotiates_with, since: 2018, strength: 1}
+"""
+
+# The US and the Taliban turn from war to cooperation; the US-Pakistan alliance cools.
+AFTER = (
+    BEFORE.replace("{source: us, target: pakistan, type: ally_of, since: 2001}",
+                   "{source: us, target: pakistan, type: ally_of, since: 2001, strength: 1}")
+    + "  - {source: us, target: taliban, type: cooperates_with, since: 2021-08}\n"
+    + "  - {source: taliban, target: ttp, type: supports, since: 2021, status: projected}\n"
+)  # fmt: skip
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def files(write_yaml) -> tuple[str, str]:
+    return str(write_yaml(BEFORE, "before.yaml")), str(write_yaml(AFTER, "after.yaml"))
+
+
+def test_two_files_relations_added_and_changed(files: tuple[str, str]) -> None:
+    code, out, _ = run("compare", *files, "--json", "--as-of", "all")
+    assert code == 0
+    report = json.loads(out)
+    rel = report["relations"]
+    # The projected relation is left out: analyses read observed relations by default.
+    assert rel["added"] == ["us__cooperates_with__taliban"]
+    assert rel["removed"] == []
+    assert rel["changed"] == [
+        {
+            "id": "us__ally_of__pakistan",
+            "source": "us",
+            "target": "pakistan",
+            "fields": {"strength": [2, 1]},
+        }
+    ]
+    assert report["labels"] == list(files)
+
+
+def test_two_dates_show_the_turn_from_war_to_talks(write_yaml) -> None:
+    path = str(write_yaml(AFTER))
+    code, out, _ = run("compare", path, "--as-of", "2019", "--against", "2021-09", "--json")
+    assert code == 0
+    report = json.loads(out)
+    assert report["labels"] == ["as of 2019", "as of 2021-09"]
+    assert "us__cooperates_with__taliban" in report["relations"]["added"]
+    # In 2019 war and talks pull the US-Taliban pair both ways; hostility weighs more
+    # (strength 2 against 1), so US, Pakistan and Taliban form a +,+,- triangle: unbalanced.
+    before, after = report["balance"]["as of 2019"], report["balance"]["as of 2021-09"]
+    assert before["triangles"]["unbalanced"] == 1 and before["frustration_index"] == 1
+    assert after["triangles"]["unbalanced"] == 0 and after["frustration_index"] == 0
+
+
+def test_projected_scenario_and_readable_output(write_yaml) -> None:
+    path = str(write_yaml(AFTER))
+    code, out, _ = run("compare", path, "--projected", "--as-of", "all")
+    assert code == 0
+    assert "before: observed (4 actors, 6 relations)" in out
+    assert "after:  observed + projected (4 actors, 7 relations)" in out
+    assert "+ taliban__supports__ttp" in out
+    # The projected Taliban support for the TTP, who attack Pakistan, unbalances a triangle.
+    assert "unbalanced triangles  0         1" in out
+
+
+def test_compare_needs_exactly_one_scenario(files: tuple[str, str]) -> None:
+    code, _, err = run("compare", files[0])
+    assert code == 2 and "give exactly one of OTHER, --against DATE or --projected" in err
+    code, _, err = run("compare", *files, "--projected")
+    assert code == 2
+    code, _, err = run("compare", files[0], "--against", "2021-13")
+    assert code == 2 and "month 13 does not exist" in err
+
+
+def test_ranks_share_ties_and_changes_list_movers_only() -> None:
+    assert ranks({"a": 3.0, "b": 3.0, "c": 1.0}) == {"a": 1, "b": 1, "c": 3}
+    moves = rank_changes({"pagerank": {"a": 0.5, "b": 0.3, "c": 0.2}},
+                         {"pagerank": {"a": 0.2, "b": 0.3, "c": 0.5}})  # fmt: skip
+    assert [(m["actor"], m["change"]) for m in moves["pagerank"]] == [("a", -2), ("c", 2)]
+
+
+def test_diff_of_identical_views_is_empty(write_yaml) -> None:
+    from explorer.graph import build_graph
+    from explorer.load import load_dataset
+
+    G = build_graph(load_dataset(write_yaml(BEFORE)))
+    assert diff_relations(G, G.copy()) == {"added": [], "removed": [], "changed": []}
