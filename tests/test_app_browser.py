@@ -1,0 +1,199 @@
+"""The dashboard in a real browser: the `streamlit run` server and headless Chromium.
+
+What only a browser shows: vis-network really draws the view, hover tooltips, a click that
+travels from the graph frame to Python, the URL in the address bar, and the requests made.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import textwrap
+import time
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+
+from explorer.cli import app_argv
+
+pytestmark = pytest.mark.browser
+
+HOSTILE = 'Eorg <script>window.pwned=1</script><img src=x onerror="window.pwned=2">'
+
+MAP = f"""
+format: stakeholder-explorer/1
+title: Five actors
+sources:
+  - {{id: s1, title: First report}}
+actors:
+  - {{id: a, name: Aland, kind: state}}
+  - {{id: b, name: Bland, kind: state}}
+  - {{id: c, name: Cgroup, kind: armed_group, description: Fighters in the hills}}
+  - {{id: d, name: Dee, kind: person}}
+  - {{id: e, name: '{HOSTILE}', kind: organization, description: '<b>not bold</b>'}}
+relations:
+  - {{source: a, target: b, type: ally_of, since: 2020,
+      evidence: [{{source: s1, quote: A and B signed a pact}}]}}
+  - {{source: a, target: c, type: hostile_to, since: 2019, until: 2020-06}}
+  - {{source: b, target: c, type: supports, status: projected, since: 2021}}
+  - {{source: c, target: d, type: attacks, since: 2021-03,
+      evidence: [{{source: s1, quote: C attacked Dee}}]}}
+  - {{source: d, target: a, type: influences, since: 2021}}
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real dashboard server (started as `stakeholder-explorer app` starts it)."""
+    path = tmp_path_factory.mktemp("app") / "map.yaml"
+    path.write_text(textwrap.dedent(MAP).lstrip(), encoding="utf-8")
+    port = _free_port()
+    log = path.with_name("server.log").open("wb")
+    env = {**os.environ, "STAKEHOLDER_EXPLORER_FILE": ""}
+    proc = subprocess.Popen(
+        app_argv(path, port), stdout=log, stderr=subprocess.STDOUT, cwd=path.parent, env=env
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(
+                    "the dashboard server did not start: "
+                    + path.with_name("server.log").read_text()
+                )
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh browser page that records every request it and its frames make."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    p = context.new_page()
+    p.requests = []  # type: ignore[attr-defined]
+    p.dialogs = []  # type: ignore[attr-defined]
+    p.on("request", lambda r: p.requests.append(r.url))
+    p.on("dialog", lambda d: (p.dialogs.append(d.message), d.dismiss()))
+    try:
+        yield p
+    finally:
+        context.close()
+
+
+def graph(page: Any, summary: str) -> Any:
+    """The graph frame once it shows ``summary`` ("5 of 5 actors, 4 of 5 relations")."""
+    element = page.wait_for_selector(f'iframe[title="Graph of {summary}"]', timeout=30_000)
+    frame = element.content_frame()
+    frame.wait_for_function("window.network && network.body.data.nodes.length >= 0", timeout=30_000)
+    return frame
+
+
+def drawn(frame: Any) -> tuple[int, int]:
+    nodes, edges = frame.evaluate(
+        "[network.body.data.nodes.length, network.body.data.edges.length]"
+    )
+    return nodes, edges
+
+
+def on_screen(page: Any, frame: Any, actor: str) -> tuple[float, float]:
+    """Page coordinates of an actor drawn in the graph frame."""
+    box = page.query_selector("iframe[title^='Graph of']").bounding_box()
+    x, y = frame.evaluate(
+        """(a) => { const p = network.canvasToDOM(network.getPositions([a])[a]);
+        const r = network.body.container.getBoundingClientRect();
+        return [r.left + p.x, r.top + p.y]; }""",
+        actor,
+    )
+    return box["x"] + x, box["y"] + y
+
+
+def test_graph_draws_the_view_and_a_filter_updates_it(server: str, page: Any) -> None:
+    page.goto(server)
+    frame = graph(page, "5 of 5 actors, 4 of 5 relations")
+    assert drawn(frame) == (5, 4)
+    page.get_by_text("Hide isolated actors").click()
+    frame = graph(page, "4 of 5 actors, 4 of 5 relations")
+    frame.wait_for_function("network.body.data.nodes.length === 4")
+    assert drawn(frame) == (4, 4)
+    page.wait_for_url("**hide_isolates=1**")  # the address bar follows the filters
+
+
+def test_hover_shows_the_actor_tooltip(server: str, page: Any) -> None:
+    page.goto(server)
+    frame = graph(page, "5 of 5 actors, 4 of 5 relations")
+    page.mouse.move(*on_screen(page, frame, "c"))
+    frame.wait_for_selector("div.vis-tooltip", state="visible")
+    assert frame.inner_text("div.vis-tooltip").splitlines()[:3] == [
+        "Cgroup",
+        "Armed group",
+        "Fighters in the hills",
+    ]
+
+
+def test_click_on_an_actor_shows_its_details_and_focus_works(server: str, page: Any) -> None:
+    page.goto(server)
+    frame = graph(page, "5 of 5 actors, 4 of 5 relations")
+    page.mouse.click(*on_screen(page, frame, "c"))
+    panel = page.wait_for_selector(".st-key-details_panel", timeout=30_000)
+    text = panel.inner_text()
+    assert text.startswith("Cgroup") and "Fighters in the hills" in text
+    assert "Positive relations (1)" in text and "Negative relations (1)" in text
+    page.get_by_role("button", name="Focus on Cgroup").click()
+    frame = graph(page, "3 of 5 actors, 2 of 5 relations")
+    frame.wait_for_function("network.body.data.nodes.length === 3")
+    assert drawn(frame) == (3, 2)
+    page.wait_for_url("**focus=c**")
+
+
+def test_a_shared_url_restores_the_view(server: str, page: Any) -> None:
+    page.goto(server + "/?focus=c&radius=2&signs=negative,positive")
+    frame = graph(page, "4 of 5 actors, 3 of 5 relations")
+    assert drawn(frame) == (4, 3)
+    assert sorted(frame.evaluate("network.body.data.nodes.getIds()")) == ["a", "b", "c", "d"]
+
+
+def test_file_text_stays_text_and_no_request_leaves_the_machine(server: str, page: Any) -> None:
+    page.goto(server)
+    frame = graph(page, "5 of 5 actors, 4 of 5 relations")
+    page.mouse.move(*on_screen(page, frame, "e"))
+    frame.wait_for_selector("div.vis-tooltip", state="visible")
+    tip = frame.inner_text("div.vis-tooltip").splitlines()
+    assert tip[0] == HOSTILE and tip[2] == "<b>not bold</b>"
+    page.mouse.click(*on_screen(page, frame, "e"))
+    panel = page.wait_for_selector(".st-key-details_panel", timeout=30_000)
+    assert panel.inner_text().startswith(HOSTILE)
+    page.get_by_role("tab", name="Actors").click()
+    page.get_by_role("tab", name="Relations").click()
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.pwned") is None and frame.evaluate("window.pwned") is None
+    assert not page.dialogs
+    hosts = {
+        urlparse(u).hostname
+        for u in page.requests
+        if urlparse(u).scheme in ("http", "https", "ws", "wss")
+    }
+    assert hosts == {"127.0.0.1"}, sorted(page.requests)
