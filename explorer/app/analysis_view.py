@@ -2,31 +2,356 @@
 
 The dashboard calls ``render(dataset, G, view, spec)`` inside its "Analysis" tab: ``G`` is
 the full graph, ``view`` the filtered one the user sees, ``spec`` the ``FilterSpec`` that
-made it.
+made it. The analysis reads the same filters, limited to observed relations unless the user
+includes projected ones (``explorer.analysis.report.analysis_spec``). The what-if control
+changes a copy of the graph held for this run only; the file is never touched.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Hashable
 from typing import Any
 
 import networkx as nx
 import streamlit as st
 
 from explorer.analysis.centrality import MEASURES, TIES
-from explorer.graph import FilterSpec
+from explorer.analysis.compare import compare_views
+from explorer.analysis.paths import shortest_signed_paths, signed_paths
+from explorer.analysis.report import analysis_spec, analyze_view
+from explorer.graph import FilterSpec, filter_graph, signed_graph
 from explorer.model import Dataset
+
+__all__ = ["apply_what_if", "render", "view_key"]
+
+WHAT_IF_FLIP = "whatif_flip"
+WHAT_IF_REMOVE = "whatif_remove"
+
+
+def view_key(view: nx.MultiDiGraph) -> str:
+    """A short hash of what an analysis reads from a view: actors and relation signs."""
+    h = hashlib.blake2b(digest_size=16)
+    for node in sorted(view, key=str):
+        h.update(f"n\x1f{node}\x1e".encode())
+    for u, v, k, d in sorted(view.edges(keys=True, data=True), key=lambda e: str(e[2])):
+        fields = (u, v, k, d.get("sign"), d.get("strength"), d.get("status"), d.get("confidence"))
+        h.update(("e\x1f" + "\x1f".join(map(str, fields)) + "\x1e").encode())
+        h.update(f"{d.get('structural')}{d.get('directed')}".encode())
+    return h.hexdigest()
+
+
+def apply_what_if(view: nx.MultiDiGraph, flips: list[str], removes: list[str]) -> nx.MultiDiGraph:
+    """A copy of ``view`` with the sign of ``flips`` reversed and ``removes`` left out."""
+    H = view.copy()
+    where = {k: (u, v) for u, v, k in H.edges(keys=True)}
+    for rid in removes:
+        if rid in where:
+            H.remove_edge(*where[rid], key=rid)
+    for rid in flips:
+        if rid in where and rid not in removes:
+            d = H.edges[(*where[rid], rid)]
+            d["sign"] = -d["sign"]
+    return H
+
+
+@st.cache_data(max_entries=64, show_spinner="Analysing…")
+def _analysis(key: str, clusters: int | None, ties: str, _view: nx.MultiDiGraph) -> dict[str, Any]:
+    """The analysis of a view, cached by the view's hash and the options."""
+    return analyze_view(_view, clusters=clusters, ties=ties)  # type: ignore[arg-type]
+
+
+@st.cache_data(max_entries=64, show_spinner="Comparing…")
+def _comparison(key_a: str, key_b: str, _a: nx.MultiDiGraph, _b: nx.MultiDiGraph) -> dict[str, Any]:
+    """The comparison of a view and its what-if copy, cached by both hashes."""
+    return compare_views(_a, _b, labels=("as in the file", "what if"))
+
+
+def _name(G: nx.MultiDiGraph, actor: Hashable) -> str:
+    return str(G.nodes[actor].get("name", actor)) if actor in G else str(actor)
+
+
+def _pair_name(G: nx.MultiDiGraph, pair: list[str]) -> str:
+    return f"{_name(G, pair[0])} – {_name(G, pair[1])}"
+
+
+def _exact_text(section: dict[str, Any]) -> str:
+    if section["exact"]:
+        return "exact (integer program)"
+    return f"HEURISTIC: best found, not proved optimal ({section['method']})"
+
+
+def _keep_known(key: str, options: list[str]) -> None:
+    # A filter change can drop a relation the user had picked; a multiselect whose value is
+    # not among its options raises, so forget it.
+    if key in st.session_state:
+        st.session_state[key] = [v for v in st.session_state[key] if v in options]
+
+
+def _reset_what_if() -> None:
+    st.session_state[WHAT_IF_FLIP] = []
+    st.session_state[WHAT_IF_REMOVE] = []
+
+
+def _relation_label(G: nx.MultiDiGraph, u: str, v: str, d: dict[str, Any]) -> str:
+    arrow = "→" if d.get("directed", True) else "–"
+    sign = {1: "+", -1: "−", 0: "0"}[d["sign"]]
+    status = " (projected)" if d.get("status") == "projected" else ""
+    return f"{_name(G, u)} {arrow} {_name(G, v)}: {d.get('label', d.get('type'))} ({sign}){status}"
+
+
+def _balance_metrics(balance: dict[str, Any], before: dict[str, Any] | None = None) -> None:
+    tri = balance["triangles"]
+    cols = st.columns(4)
+    delta = None if before is None else balance["frustration_index"] - before["frustration_index"]
+    cols[0].metric(
+        "Frustration index",
+        balance["frustration_index"],
+        delta=delta,
+        delta_color="inverse",
+        help="Least number of signed pairs whose sign must change for the map to split into "
+        "two blocs with friends inside and enemies across.",
+    )
+    unb_delta = None if before is None else tri["unbalanced"] - before["triangles"]["unbalanced"]
+    cols[1].metric("Unbalanced triangles", tri["unbalanced"], delta=unb_delta,
+                   delta_color="inverse")  # fmt: skip
+    cols[2].metric("Triangles", tri["total"])
+    ratio = "–" if tri["ratio"] is None else f"{tri['ratio']:.2f}"
+    cols[3].metric("Balanced ratio", ratio)
+
+
+def _what_if(G: nx.MultiDiGraph, base: nx.MultiDiGraph, base_key: str) -> None:
+    st.subheader("What if…", anchor=False)
+    st.caption(
+        "Reverse or remove relations and see balance and blocs change at once. Only this "
+        "page changes; the file is untouched."
+    )
+    candidates = {
+        k: _relation_label(G, u, v, d)
+        for u, v, k, d in base.edges(keys=True, data=True)
+        if d["sign"] != 0 and not d.get("structural")
+    }
+    options = sorted(candidates, key=lambda k: candidates[k].casefold())
+    _keep_known(WHAT_IF_FLIP, options)
+    _keep_known(WHAT_IF_REMOVE, options)
+    left, right = st.columns(2)
+    flips = left.multiselect(
+        "Reverse the sign of", options, format_func=candidates.__getitem__, key=WHAT_IF_FLIP
+    )
+    removes = right.multiselect(
+        "Remove", options, format_func=candidates.__getitem__, key=WHAT_IF_REMOVE
+    )
+    if not flips and not removes:
+        st.caption("Pick a relation above to try a change.")
+        return
+    st.button("Reset what-if", on_click=_reset_what_if)
+    changed = apply_what_if(base, flips, removes)
+    report = _comparison(base_key, view_key(changed), base, changed)
+    before, after = report["balance"]["as in the file"], report["balance"]["what if"]
+    st.markdown("**Balance with these changes** (change against the file)")
+    _balance_metrics(after, before)
+    cols = st.columns(2)
+    for col, label, section in (
+        (cols[0], "Frustrated pairs as in the file", before),
+        (cols[1], "Frustrated pairs what if", after),
+    ):
+        col.markdown(f"**{label}** · {_exact_text(section)}")
+        col.write(", ".join(_pair_name(G, p) for p in section["frustrated"]) or "none")
+    moves = report["blocs"]["moves"]
+    st.markdown(f"**Blocs on positive ties:** {len(moves)} actors change bloc-mates")
+    if moves:
+        st.dataframe(
+            [
+                {
+                    "actor": _name(G, m["actor"]),
+                    "now with": ", ".join(_name(G, a) for a in m["joined"]),
+                    "no longer with": ", ".join(_name(G, a) for a in m["left"]),
+                }
+                for m in moves
+            ],
+            hide_index=True,
+            width="stretch",
+        )
+    sides = after["partition"]
+    cols = st.columns(2)
+    for i, col in enumerate(cols):
+        col.markdown(f"**Side {i + 1} what if**")
+        col.write(", ".join(_name(G, a) for a in sides[i]) or "–")
+
+
+def _balance(G: nx.MultiDiGraph, S: nx.Graph, report: dict[str, Any]) -> None:
+    balance = report["balance"]
+    st.subheader("Structural balance", anchor=False)
+    _balance_metrics(balance)
+    st.caption(
+        f"Frustration index: {_exact_text(balance)}; {balance['signed_pairs']} signed pairs "
+        "(one net sign per pair of actors; neutral and structural relations left out)."
+    )
+    for note in balance["notes"]:
+        st.warning(note)
+    cols = st.columns(2)
+    for i, col in enumerate(cols):
+        col.markdown(f"**Side {i + 1}**")
+        col.write(", ".join(_name(G, a) for a in balance["partition"][i]) or "–")
+    if balance["frustrated"]:
+        st.markdown("**Frustrated pairs** (friends across the sides, or enemies within one)")
+        st.dataframe(
+            [
+                {
+                    "pair": _pair_name(G, p),
+                    "net sign": "+" if S.edges[p[0], p[1]]["sign"] > 0 else "−",
+                    "relations": ", ".join(S.edges[p[0], p[1]]["relations"]),
+                }
+                for p in balance["frustrated"]
+            ],
+            hide_index=True,
+            width="stretch",
+        )
+    st.markdown("**Triangles by sign pattern** (+++ and +−− are balanced)")
+    st.dataframe(
+        [
+            {"pattern": p.replace("-", "−"), "triangles": n,
+             "balanced": "yes" if p in ("+++", "+--") else "no"}
+            for p, n in balance["triangles"]["by_pattern"].items()
+        ],
+        hide_index=True,
+    )  # fmt: skip
+
+
+def _tension(G: nx.MultiDiGraph, report: dict[str, Any]) -> None:
+    st.subheader("Tension", anchor=False)
+    tension = report["tension"]
+    if not tension["actors"]:
+        st.write("No actor sits in an unbalanced triangle.")
+        return
+    st.dataframe(
+        [
+            {
+                "actor": _name(G, a),
+                "unbalanced triangles": t["unbalanced"],
+                "of triangles": t["triangles"],
+                "eased most by changing": _pair_name(G, t["relief"]) if t["relief"] else "",
+            }
+            for a, t in tension["actors"].items()
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+    st.markdown("**Pressure to realign**: changing the sign of this pair would…")
+    st.dataframe(
+        [
+            {
+                "pair": _pair_name(G, p["pair"]),
+                "sign now": p["sign"].replace("-", "−"),
+                "resolves": p["resolves"],
+                "creates": p["creates"],
+                "net": p["net"],
+            }
+            for p in tension["pressure_to_realign"]
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def _blocs(G: nx.MultiDiGraph, report: dict[str, Any], base: nx.MultiDiGraph) -> None:
+    st.subheader("Blocs", anchor=False)
+    groups = [b for b in report["blocs"] if len(b) > 1]
+    alone = sum(1 for b in report["blocs"] if len(b) == 1)
+    st.caption(f"Louvain communities on positive ties (seeded); {alone} actors stand alone.")
+    for i, bloc in enumerate(groups, start=1):
+        st.write(f"**Bloc {i}:** " + ", ".join(_name(G, a) for a in bloc))
+    k = st.number_input(
+        "Best split into at most k blocs (clusterability)",
+        min_value=1,
+        max_value=8,
+        value=3,
+        key="analysis_clusters",
+    )
+    clustered = _analysis(view_key(base), int(k), "all", base)["clustering"]
+    st.caption(f"{clustered['inconsistencies']} inconsistent pairs; {_exact_text(clustered)}")
+    for i, bloc in enumerate(clustered["partition"], start=1):
+        st.write(f"**{i}.** " + ", ".join(_name(G, a) for a in bloc))
+
+
+def _centrality(G: nx.MultiDiGraph, base: nx.MultiDiGraph, key: str) -> None:
+    st.subheader("Who matters", anchor=False)
+    ties = st.radio("Count ties", TIES, horizontal=True, key="analysis_ties")
+    report = _analysis(key, None, ties, base)
+    approx = report["centrality_approximate"]
+    rows: list[dict[str, Any]] = []
+    for actor in base:
+        row: dict[str, Any] = {"actor": _name(G, actor)}
+        for name, m in MEASURES.items():
+            label = m.label + (" (approx.)" if approx[name] else "")
+            row[label] = round(report["centrality"][name][str(actor)], 3)
+        rows.append(row)
+    lead = next(k for k in rows[0] if k.startswith("PageRank")) if rows else ""
+    rows.sort(key=lambda r: -r[lead])
+    st.dataframe(rows, hide_index=True, width="stretch")
+    if any(approx.values()):
+        st.caption("(approx.): betweenness estimated from a seeded sample on a large map.")
+
+
+def _paths(G: nx.MultiDiGraph, S: nx.Graph) -> None:
+    st.subheader("Paths between two actors", anchor=False)
+    actors = sorted((a for a in S if S.degree(a) > 0), key=lambda a: _name(G, a).casefold())
+    if len(actors) < 2:
+        st.write("Too few actors with signed relations.")
+        return
+    cols = st.columns([2, 2, 1])
+    source = cols[0].selectbox("From", actors, format_func=lambda a: _name(G, a), key="paths_from")
+    target = cols[1].selectbox(
+        "To", actors, index=1, format_func=lambda a: _name(G, a), key="paths_to"
+    )
+    cutoff = cols[2].number_input("Up to steps", 1, 5, 3, key="paths_cutoff")
+    if source == target:
+        st.write("Pick two different actors.")
+        return
+    shortest = shortest_signed_paths(S, source, target)
+    if not shortest:
+        st.write(f"{_name(G, source)} does not reach {_name(G, target)} through signed pairs.")
+        return
+    found = signed_paths(S, source, target, cutoff=int(cutoff))
+    rows = []
+    for p in found or shortest:
+        rows.append(
+            {
+                "path": " → ".join(_name(G, a) for a in p.actors),
+                "signs": " ".join("+" if s > 0 else "−" for s in p.signs),
+                "steps": p.steps,
+                "net": "friendly (+)" if p.net > 0 else "hostile (−)",
+                "shortest": "yes" if p.steps == shortest[0].steps else "",
+            }
+        )
+    st.dataframe(rows, hide_index=True, width="stretch")
+    st.caption("Net sign: the product of the signs along the path (the enemy of an enemy is +).")
 
 
 def render(dataset: Dataset, G: nx.MultiDiGraph, view: nx.MultiDiGraph, spec: FilterSpec) -> None:
     """Draw the Analysis tab for the current view."""
-    st.subheader("Who matters")
-    ties = st.radio("Count ties", TIES, horizontal=True, key="analysis_ties")
-    rows: list[dict[str, Any]] = []
-    values = {name: m(view, ties=ties) for name, m in MEASURES.items()}
-    for actor in view:
-        row: dict[str, Any] = {"actor": view.nodes[actor].get("name", actor)}
-        for name, m in MEASURES.items():
-            row[m.label] = round(values[name][actor], 3)
-        rows.append(row)
-    rows.sort(key=lambda r: -r["PageRank"])
-    st.dataframe(rows, hide_index=True, use_container_width=True)
+    include = st.toggle(
+        "Include projected relations",
+        key="analysis_projected",
+        help="By default the analysis reads observed relations only. A Status filter in the "
+        "sidebar wins over this switch.",
+    )
+    try:
+        wanted = analysis_spec(spec, include_projected=include)
+    except ValueError:
+        st.warning("The Status filter leaves projected relations out; it wins over the switch.")
+        wanted = spec
+    base = filter_graph(G, wanted)
+    key = view_key(base)
+    report = _analysis(key, None, "all", base)
+    S = signed_graph(base)
+    st.caption(
+        f"Analysing {base.number_of_nodes()} actors and {base.number_of_edges()} relations "
+        f"({', '.join(wanted.statuses)})."
+    )
+    _balance(G, S, report)
+    _what_if(G, base, key)
+    _tension(G, report)
+    _blocs(G, report, base)
+    _centrality(G, base, key)
+    _paths(G, S)

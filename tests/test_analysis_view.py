@@ -1,0 +1,172 @@
+"""The Analysis tab under Streamlit's AppTest: balance, what-if, tension, blocs, paths.
+
+The map: the Taliban back the TTP, who attack Pakistan, a backer of the Taliban (one
+unbalanced triangle, frustration 1); the US is hostile to the TTP; China is Pakistan's ally.
+Projected: US-Taliban cooperation and US hostility to Pakistan make all four triangles of
+US, Taliban, Pakistan and TTP unbalanced (frustration 2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+MAP = """
+format: stakeholder-explorer/1
+title: tension
+actors:
+  - {id: us, name: United States, kind: state}
+  - {id: taliban, name: Taliban, kind: armed_group}
+  - {id: pakistan, name: Pakistan, kind: state}
+  - {id: ttp, name: TTP, kind: armed_group}
+  - {id: china, name: China, kind: state}
+relations:
+  - {source: taliban, target: ttp, type: supports}
+  - {source: ttp, target: pakistan, type: attacks}
+  - {source: pakistan, target: taliban, type: supports}
+  - {source: us, target: ttp, type: hostile_to}
+  - {source: china, target: pakistan, type: ally_of}
+  - {source: us, target: taliban, type: cooperates_with, status: projected}
+  - {source: us, target: pakistan, type: hostile_to, status: projected}
+"""
+
+
+def script() -> None:
+    """Call render() on the map named by the environment, as the dashboard does."""
+    import os
+
+    from explorer.app.analysis_view import render
+    from explorer.graph import FilterSpec, build_graph, filter_graph
+    from explorer.load import load_dataset
+
+    dataset = load_dataset(os.environ["ANALYSIS_VIEW_MAP"])
+    G = build_graph(dataset)
+    statuses = os.environ.get("ANALYSIS_VIEW_STATUSES", "")
+    spec = FilterSpec(statuses=tuple(s for s in statuses.split(",") if s))
+    render(dataset, G, filter_graph(G, spec), spec)
+
+
+@pytest.fixture
+def app(write_yaml, monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
+    def start(statuses: str = "") -> AppTest:
+        path = write_yaml(MAP)
+        monkeypatch.setenv("ANALYSIS_VIEW_MAP", str(path))
+        monkeypatch.setenv("ANALYSIS_VIEW_STATUSES", statuses)
+        at = AppTest.from_function(script, default_timeout=60)
+        at.run()
+        assert not at.exception, at.exception
+        return at
+
+    return start
+
+
+def metric(at: AppTest, label: str, index: int = 0) -> Any:
+    found = [m for m in at.metric if m.label == label]
+    return found[index]
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown) + "\n".join(c.value for c in at.caption)
+
+
+def test_balance_figures_for_observed_relations(app: Callable[..., AppTest]) -> None:
+    at = app()
+    assert metric(at, "Frustration index").value == "1"
+    assert metric(at, "Unbalanced triangles").value == "1"
+    assert "exact (integer program)" in texts(at)
+    assert "Analysing 5 actors and 5 relations (observed)" in texts(at)
+
+
+def test_include_projected_switch(app: Callable[..., AppTest]) -> None:
+    at = app()
+    at.toggle(key="analysis_projected").set_value(True).run()
+    assert not at.exception
+    assert metric(at, "Frustration index").value == "2"
+    assert metric(at, "Unbalanced triangles").value == "4"
+
+
+def test_status_filter_wins_over_the_switch(app: Callable[..., AppTest]) -> None:
+    at = app(statuses="observed")
+    at.toggle(key="analysis_projected").set_value(True).run()
+    assert at.warning and "Status filter" in at.warning[0].value
+    assert metric(at, "Frustration index").value == "1"
+
+
+def test_what_if_flip_resolves_the_tension_without_touching_the_file(
+    app: Callable[..., AppTest], tmp_path: Path
+) -> None:
+    at = app()
+    before = (tmp_path / "map.yaml").read_bytes()
+    at.multiselect(key="whatif_flip").set_value(["taliban__supports__ttp"]).run()
+    assert not at.exception
+    # The first metrics are the file's, the second set the what-if's, with their change.
+    assert metric(at, "Frustration index", 0).value == "1"
+    what_if = metric(at, "Frustration index", 1)
+    assert what_if.value == "0" and what_if.delta == "-1"
+    assert metric(at, "Unbalanced triangles", 1).value == "0"
+    assert (tmp_path / "map.yaml").read_bytes() == before
+
+
+def test_what_if_remove_and_reset(app: Callable[..., AppTest]) -> None:
+    at = app()
+    at.multiselect(key="whatif_remove").set_value(["ttp__attacks__pakistan"]).run()
+    assert metric(at, "Frustration index", 1).value == "0"
+    assert metric(at, "Triangles", 1).value == "0"
+    at.button[0].click().run()
+    assert at.multiselect(key="whatif_remove").value == []
+    assert len([m for m in at.metric if m.label == "Frustration index"]) == 1
+
+
+def test_what_if_shows_bloc_changes(app: Callable[..., AppTest]) -> None:
+    at = app()
+    # Removing the Taliban's backing of the TTP leaves the TTP without a friend.
+    at.multiselect(key="whatif_remove").set_value(["taliban__supports__ttp"]).run()
+    assert "actors change bloc-mates" in texts(at)
+    moves = [df.value for df in at.dataframe if "now with" in df.value.columns]
+    assert moves, "no bloc-move table"
+    assert "TTP" in set(moves[0]["actor"])
+
+
+def test_tension_table_names_the_pressure_points(app: Callable[..., AppTest]) -> None:
+    at = app()
+    tables = [df.value for df in at.dataframe if "unbalanced triangles" in df.value.columns]
+    assert set(tables[0]["actor"]) == {"Taliban", "TTP", "Pakistan"}
+
+
+def test_clusters_control(app: Callable[..., AppTest]) -> None:
+    at = app()
+    at.number_input(key="analysis_clusters").set_value(1).run()
+    # One bloc: both hostile pairs (TTP attacks Pakistan, the US is hostile to the TTP).
+    assert "2 inconsistent pairs; exact (integer program)" in texts(at)
+    at.number_input(key="analysis_clusters").set_value(3).run()
+    # More blocs cannot help a +,+,- triangle: its two friendships tie all three together.
+    assert "1 inconsistent pairs; exact (integer program)" in texts(at)
+
+
+def test_ties_radio_changes_centrality(app: Callable[..., AppTest]) -> None:
+    at = app()
+
+    def degree_of(name: str) -> float:
+        table = next(df.value for df in at.dataframe if "Degree" in df.value.columns)
+        return float(table.set_index("actor").loc[name, "Degree"])
+
+    assert degree_of("TTP") == 3
+    at.radio(key="analysis_ties").set_value("negative").run()
+    assert degree_of("TTP") == 2
+    assert degree_of("China") == 0
+
+
+def test_paths_with_net_sign(app: Callable[..., AppTest]) -> None:
+    at = app()
+    at.selectbox(key="paths_from").set_value("us").run()
+    at.selectbox(key="paths_to").set_value("pakistan").run()
+    table = next(df.value for df in at.dataframe if "path" in df.value.columns)
+    rows = table.to_dict("records")
+    # US -(-)- TTP -(-)- Pakistan: the enemy of my enemy.
+    first = rows[0]
+    assert first["path"] == "United States → TTP → Pakistan"
+    assert first["net"] == "friendly (+)" and first["shortest"] == "yes"
