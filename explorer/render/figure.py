@@ -1,0 +1,561 @@
+"""A matplotlib ``Figure`` of one view of a map, for PNG, SVG and PDF exports.
+
+The figure draws what the dashboard draws, from the same style table: kind colours, sign
+colours with a round (positive) or bar (negative) marker at each relation's middle, dashes
+for projected relations, arrows for directed types and widths by strength. Positions come
+from ``layout_positions`` on the full map, so a picture matches the dashboard.
+
+Labels are pushed apart until none overlaps another label or an actor, and kept inside the
+drawing, so nothing is cut at the edges. Text stays text in SVG (``svg.fonttype: none``).
+
+matplotlib is imported inside the functions: ``import explorer`` must stay light.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+
+from explorer.render.style import (
+    SIGN_STYLES,
+    STATUS_DASHES,
+    edge_width,
+    kind_colour,
+)
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
+
+__all__ = [
+    "BASE_DPI",
+    "DEFAULT_NODE_SIZE",
+    "DEFAULT_SIZE",
+    "FONT_FAMILIES",
+    "LABEL_GID",
+    "figure_style",
+    "label_boxes",
+    "network_figure",
+]
+
+#: Pixels per inch of the figure at 1x: ``size`` in pixels is ``size / BASE_DPI`` inches.
+BASE_DPI = 100
+#: Default figure size in pixels at 1x (PNG exports are written at 2x this density).
+DEFAULT_SIZE = (1600, 1200)
+#: Fonts tried in order, per glyph: DejaVu Sans for Latin and Cyrillic, Noto for Arabic script.
+FONT_FAMILIES = ("DejaVu Sans", "Noto Sans", "Noto Sans Arabic", "Noto Naskh Arabic")
+#: ``gid`` prefix of every actor label, so tests and tools can find the labels.
+LABEL_GID = "actor-label"
+
+#: Node size (vis-network radius in pixels) of an actor when no ``sizes`` are given.
+DEFAULT_NODE_SIZE = 16.0
+
+_LABEL_PT = 9.5
+_TITLE_PT = 16
+_CAPTION_PT = 8.5
+_LEGEND_PT = 8.5
+_PX_TO_PT = 72 / BASE_DPI
+_EDGE_ALPHA = 0.85
+_PARALLEL_STEP = 0.18  # curvature between parallel relations of one pair
+
+
+def _installed_fonts() -> list[str]:
+    from matplotlib import font_manager
+
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    found = [name for name in FONT_FAMILIES if name in names]
+    return found or ["sans-serif"]
+
+
+@contextmanager
+def figure_style() -> Iterator[None]:
+    """Set the matplotlib settings every export uses: fonts, text as text, fixed hashes."""
+    import matplotlib
+
+    with matplotlib.rc_context(
+        {
+            "font.family": _installed_fonts(),
+            "svg.fonttype": "none",
+            "svg.hashsalt": "stakeholder-explorer",
+            "pdf.fonttype": 42,
+            "path.simplify": False,
+        }
+    ):
+        yield
+
+
+def _shown(text: str) -> str:
+    """The text as drawn; one place for later script handling (shaping, direction)."""
+    # matplotlib would read "$...$" as mathematics; an actor's name is never mathematics.
+    return text.replace("$", r"\$")
+
+
+def network_figure(
+    G: nx.MultiDiGraph,
+    positions: Mapping[str, tuple[float, float]],
+    *,
+    sizes: Mapping[str, float] | None = None,
+    title: str = "",
+    caption: str = "",
+    size: tuple[int, int] = DEFAULT_SIZE,
+    legend: bool = True,
+) -> Figure:
+    """Draw a view of a map as a matplotlib ``Figure`` of ``size`` pixels (at 1x).
+
+    ``positions`` must hold every actor of ``G`` (compute them on the full map);
+    ``sizes`` are node sizes in pixels as the dashboard uses them (see
+    ``explorer.render.html.sizes_from_measure``).
+    Build it inside ``figure_style()`` when saving, so fonts and SVG settings apply.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    width, height = size
+    if width < 200 or height < 150:
+        raise ValueError(f"figure size {width}x{height} is too small; use at least 200x150")
+    missing = [n for n in G if n not in positions]
+    if missing:
+        raise ValueError(f"no position for actor {missing[0]!r}")
+    with figure_style():
+        fig = Figure(figsize=(width / BASE_DPI, height / BASE_DPI), dpi=BASE_DPI)
+        FigureCanvasAgg(fig)
+        renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        pad = 12 / height  # 12 px margins, as figure fractions
+        top = 1 - pad
+        if title:
+            heading = fig.text(
+                0.5,
+                top,
+                _shown(title),
+                ha="center",
+                va="top",
+                fontsize=_TITLE_PT,
+                fontweight="bold",
+                wrap=False,
+            )
+            top = _fit_width(heading, fig, renderer) - 8 / height
+        bottom = pad
+        if caption:
+            wrapped = _wrap(caption, width - 24, _CAPTION_PT)
+            note = fig.text(
+                12 / width, pad, _shown(wrapped), ha="left", va="bottom", fontsize=_CAPTION_PT
+            )
+            note.set_color("#333333")
+            bottom = _top_of(note, fig, renderer) + 8 / height
+        right = 1 - 12 / width
+        if legend:
+            box = _legend(fig, G)
+            if box is not None:
+                box.set_bbox_to_anchor((right, top), transform=fig.transFigure)
+                extent = box.get_window_extent(renderer).transformed(fig.transFigure.inverted())
+                right = extent.x0 - 10 / width
+        ax = fig.add_axes(
+            (12 / width, bottom, max(right - 12 / width, 0.1), max(top - bottom, 0.1))
+        )
+        ax.set_axis_off()
+        _draw(ax, G, positions, sizes, renderer)
+    return fig
+
+
+def _fit_width(text: Text, fig: Figure, renderer: Any) -> float:
+    """Shrink a one-line text until it fits the figure's width; return its bottom (fraction)."""
+    box = text.get_window_extent(renderer)
+    limit = fig.bbox.width - 24
+    if box.width > limit:
+        text.set_fontsize(max(text.get_fontsize() * limit / box.width, 7))
+        box = text.get_window_extent(renderer)
+    return float(box.y0 / fig.bbox.height)
+
+
+def _top_of(text: Text, fig: Figure, renderer: Any) -> float:
+    box = text.get_window_extent(renderer)
+    return float(box.y1 / fig.bbox.height)
+
+
+def _wrap(text: str, width_px: float, size_pt: float) -> str:
+    """Wrap each paragraph of ``text`` to about ``width_px`` at ``size_pt`` points."""
+    # DejaVu Sans averages a little over half an em per character.
+    chars = max(int(width_px * _PX_TO_PT / (size_pt * 0.58)), 20)
+    return "\n".join(textwrap.fill(part, chars) if part else "" for part in text.split("\n"))
+
+
+def _legend(fig: Figure, G: nx.MultiDiGraph) -> Any:
+    """A legend of the kinds, signs and statuses present in the view, top right."""
+    from matplotlib.lines import Line2D
+
+    dataset = G.graph.get("dataset")
+    labels: dict[str, str] = {}
+    if dataset is not None:
+        labels = {k: v.label for k, v in dataset.vocab.actor_kinds.items()}
+    order = list(labels)
+    kinds = sorted(
+        {d.get("kind", "") for _, d in G.nodes(data=True)},
+        key=lambda k: (order.index(k) if k in order else len(order), k),
+    )
+    signs = sorted({d.get("sign", 0) for *_, d in G.edges(data=True)}, reverse=True)
+    statuses = [
+        s for s in STATUS_DASHES if any(d.get("status") == s for *_, d in G.edges(data=True))
+    ]
+    directed = any(d.get("directed") for *_, d in G.edges(data=True))
+    if not kinds and not signs:
+        return None
+    handles: list[Any] = []
+    names: list[str] = []
+    headers: list[int] = []
+
+    def header(text: str) -> None:
+        headers.append(len(names))
+        handles.append(Line2D([], [], linestyle="none"))
+        names.append(text)
+
+    if kinds:
+        header("Actors")
+        for kind in kinds:
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    linestyle="none",
+                    marker="o",
+                    markersize=9,
+                    markerfacecolor=kind_colour(kind),
+                    markeredgecolor="white",
+                )
+            )
+            names.append(_shown(labels.get(kind, kind.replace("_", " "))))
+    if signs:
+        header("Relations")
+        for sign in signs:
+            style = SIGN_STYLES[sign]
+            handles.append(
+                Line2D(
+                    [0, 1],
+                    [0, 0],
+                    color=style.colour,
+                    linewidth=2,
+                    marker=style.mpl_marker or None,
+                    markevery=[1] if style.mpl_marker else None,
+                    markersize=8 if style.mpl_marker == "|" else 6,
+                    markeredgewidth=2,
+                )
+            )
+            names.append(f"{style.name} ({style.symbol})")
+    if statuses:
+        header("Status")
+        for status in statuses:
+            dashes = STATUS_DASHES[status]
+            handles.append(
+                Line2D(
+                    [0, 1],
+                    [0, 0],
+                    color="#555555",
+                    linewidth=2,
+                    linestyle=(0, _dash_pt(dashes)) if dashes else "solid",
+                )
+            )
+            names.append(status)
+    if directed:
+        handles.append(Line2D([], [], linestyle="none", marker=">", color="#555555"))
+        names.append("directed (arrow)")
+    box = fig.legend(
+        handles,
+        names,
+        loc="upper right",
+        fontsize=_LEGEND_PT,
+        frameon=True,
+        framealpha=0.9,
+        edgecolor="#cccccc",
+        handlelength=2.2,
+        borderaxespad=0,
+    )
+    for index, text in enumerate(box.get_texts()):
+        if index in headers:
+            text.set_fontweight("bold")
+    return box
+
+
+def _dash_pt(dashes: tuple[int, int]) -> tuple[float, float]:
+    return (dashes[0] * _PX_TO_PT, dashes[1] * _PX_TO_PT)
+
+
+def _diameters(G: nx.Graph, sizes: Mapping[str, float] | None) -> dict[str, float]:
+    """Disc diameter of each actor in points.
+
+    ``sizes`` are the dashboard's node sizes (vis-network radii in pixels, 16 by default);
+    the figure draws them at three quarters, as it shows the whole map at once.
+    """
+    return {n: 2 * float((sizes or {}).get(n, DEFAULT_NODE_SIZE)) * 0.75 * _PX_TO_PT for n in G}
+
+
+def _curvatures(G: nx.MultiDiGraph) -> dict[tuple[str, str, str], float]:
+    """A curvature for each relation, so parallel relations of one pair fan out."""
+    pairs: dict[frozenset[str], list[tuple[str, str, str]]] = {}
+    for u, v, k in G.edges(keys=True):
+        pairs.setdefault(frozenset((u, v)), []).append((u, v, k))
+    out = {}
+    for edges in pairs.values():
+        n = len(edges)
+        for index, (u, v, k) in enumerate(sorted(edges, key=lambda e: e[2])):
+            rad = (index - (n - 1) / 2) * _PARALLEL_STEP
+            # arc3 bends relative to the drawing direction; flip reversed edges so that
+            # relations drawn B->A do not land on those drawn A->B.
+            out[(u, v, k)] = rad if str(u) <= str(v) else -rad
+    return out
+
+
+def _draw(
+    ax: Any,
+    G: nx.MultiDiGraph,
+    positions: Mapping[str, tuple[float, float]],
+    sizes: Mapping[str, float] | None,
+    renderer: Any,
+) -> None:
+    from matplotlib.markers import MarkerStyle
+    from matplotlib.patches import FancyArrowPatch
+    from matplotlib.transforms import Affine2D
+
+    nodes = list(G)
+    diam = _diameters(G, sizes)
+    _fit_limits(ax, renderer, max(diam.values(), default=0) * ax.figure.dpi / 72)
+    to_px = ax.transData
+
+    curv = _curvatures(G)
+    for u, v, k, d in sorted(G.edges(keys=True, data=True), key=lambda e: e[2]):
+        style = SIGN_STYLES.get(int(d.get("sign", 0)), SIGN_STYLES[0])
+        dashes = STATUS_DASHES.get(str(d.get("status")))
+        width = edge_width(int(d.get("strength", 2))) * _PX_TO_PT
+        rad = curv[(u, v, k)]
+        directed = bool(d.get("directed"))
+        patch = FancyArrowPatch(
+            positions[u],
+            positions[v],
+            connectionstyle=f"arc3,rad={rad}",
+            arrowstyle="-|>" if directed else "-",
+            mutation_scale=8 + 2.5 * width,
+            shrinkA=diam[u] / 2 + 1,
+            shrinkB=diam[v] / 2 + 1,
+            linewidth=width,
+            linestyle=(0, _dash_pt(dashes)) if dashes else "solid",
+            color=style.colour,
+            alpha=_EDGE_ALPHA,
+            zorder=1,
+        )
+        patch.set_gid(f"relation-{k}")
+        ax.add_patch(patch)
+        if style.mpl_marker:
+            (ax_x, ax_y), angle = _midpoint(to_px, positions[u], positions[v], rad)
+            marker = MarkerStyle(style.mpl_marker, transform=Affine2D().rotate_deg(angle))
+            ax.plot(
+                [ax_x],
+                [ax_y],
+                linestyle="none",
+                marker=marker,
+                markersize=5 + width if style.mpl_marker == "o" else 8 + 2 * width,
+                markerfacecolor=style.colour,
+                markeredgecolor="white" if style.mpl_marker == "o" else style.colour,
+                markeredgewidth=0.8 if style.mpl_marker == "o" else 1.2 + width * 0.6,
+                zorder=2,
+            )
+
+    xs = [positions[n][0] for n in nodes]
+    ys = [positions[n][1] for n in nodes]
+    ax.scatter(
+        xs,
+        ys,
+        s=[diam[n] ** 2 for n in nodes],
+        c=[kind_colour(str(G.nodes[n].get("kind", ""))) for n in nodes],
+        edgecolors="white",
+        linewidths=1.2,
+        zorder=3,
+    )
+    _labels(ax, G, nodes, positions, diam, renderer)
+
+
+def _fit_limits(ax: Any, renderer: Any, disc_px: float) -> None:
+    """Set equal-scale limits so positions in [-1, 1] fill the axes with room for labels."""
+    box = ax.get_window_extent(renderer)
+    # Pixels kept free around the outermost actors: their discs, and a label under the
+    # lowest ones; half a short label's width at the sides.
+    side, top, bottom = disc_px / 2 + 40, disc_px / 2 + 6, disc_px / 2 + 24
+    scale = max(min((box.width - 2 * side) / 2, (box.height - top - bottom) / 2), 1.0)
+    extra_x = box.width / scale - 2
+    extra_y = box.height / scale - 2
+    ax.set_xlim(-1 - extra_x / 2, 1 + extra_x / 2)
+    ax.set_ylim(-1 - extra_y * bottom / (top + bottom), 1 + extra_y * top / (top + bottom))
+
+
+def _midpoint(
+    to_px: Any, a: tuple[float, float], b: tuple[float, float], rad: float
+) -> tuple[tuple[float, float], float]:
+    """The middle of an arc3 curve from ``a`` to ``b`` (data coordinates) and its angle."""
+    (x1, y1), (x2, y2) = to_px.transform([a, b])
+    dx, dy = x2 - x1, y2 - y1
+    # arc3's control point is the chord's middle moved by rad * (dy, -dx); the quadratic
+    # Bezier passes half way to it, parallel to the chord.
+    mx, my = (x1 + x2) / 2 + rad * dy / 2, (y1 + y2) / 2 - rad * dx / 2
+    angle = math.degrees(math.atan2(dy, dx))
+    data = to_px.inverted().transform([(mx, my)])[0]
+    return (float(data[0]), float(data[1])), angle
+
+
+def _labels(
+    ax: Any,
+    G: nx.MultiDiGraph,
+    nodes: list[str],
+    positions: Mapping[str, tuple[float, float]],
+    diam: Mapping[str, float],
+    renderer: Any,
+) -> None:
+    """Label every actor where the label overlaps no other label and no disc.
+
+    Labels are placed one by one, best connected actors first: under the disc if there is
+    room, else above, beside, or on rings further out, always inside the drawing so none
+    is cut. A label that had to move away from its actor gets a thin leader line.
+    """
+    import numpy as np
+
+    if not nodes:
+        return
+    pt = ax.figure.dpi / 72
+    frame = ax.get_window_extent(renderer)
+    limits = (frame.x0 + 1, frame.y0 + 1, frame.x1 - 1, frame.y1 - 1)
+    centres = ax.transData.transform([positions[n] for n in nodes])
+    radii = np.array([diam[n] for n in nodes]) * pt / 2
+    discs = np.column_stack(
+        [centres[:, 0] - radii, centres[:, 1] - radii, centres[:, 0] + radii, centres[:, 1] + radii]
+    )
+    style = {
+        "ha": "center",
+        "va": "center",
+        "fontsize": _LABEL_PT,
+        "color": "#1a1a1a",
+        "zorder": 4,
+        "bbox": {"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.75},
+        "annotation_clip": False,
+        "textcoords": "offset pixels",
+    }
+    texts = {}
+    sizes = {}
+    for n in nodes:
+        label = str(G.nodes[n].get("label") or G.nodes[n].get("name") or n)
+        text = ax.annotate(_shown(label), positions[n], xytext=(0, 0), **style)
+        box = text.get_window_extent(renderer)
+        texts[n] = text
+        # The white box around the text reaches a little past the glyphs.
+        sizes[n] = (box.width + 2 * _LABEL_PAD * pt, box.height + 2 * _LABEL_PAD * pt)
+    order = sorted(range(len(nodes)), key=lambda i: (-G.degree(nodes[i]), str(nodes[i])))
+    placed = np.empty((0, 4))
+    for i in order:
+        n = nodes[i]
+        w, h = sizes[n]
+        x, y = centres[i]
+        best, moved = _best_spot(x, y, radii[i], w, h, limits, placed, discs)
+        placed = np.vstack([placed, best])
+        cx, cy = (best[0] + best[2]) / 2, (best[1] + best[3]) / 2
+        text = texts[n]
+        if moved:
+            # Re-create the label with a leader line back to its actor.
+            text.remove()
+            text = ax.annotate(
+                text.get_text(),
+                positions[n],
+                xytext=(cx - x, cy - y),
+                arrowprops={
+                    "arrowstyle": "-",
+                    "color": "#777777",
+                    "linewidth": 0.6,
+                    "shrinkA": 0,
+                    "shrinkB": diam[n] / 2,
+                },
+                **style,
+            )
+        else:
+            text.xyann = (cx - x, cy - y)
+        text.set_gid(f"{LABEL_GID}-{i}")
+
+
+_LABEL_PAD = 1.5  # points of white around a label's text
+
+
+def _best_spot(
+    x: float,
+    y: float,
+    r: float,
+    w: float,
+    h: float,
+    limits: tuple[float, float, float, float],
+    placed: Any,
+    discs: Any,
+) -> tuple[Any, bool]:
+    """The first free box ``w`` x ``h`` near the point, and whether it left the actor's side."""
+    import numpy as np
+
+    gap = 2.0
+    near = [
+        (x, y - r - gap - h / 2),  # under the disc, as in the dashboard
+        (x, y + r + gap + h / 2),  # above
+        (x + r + gap + w / 2, y),  # right
+        (x - r - gap - w / 2, y),  # left
+        (x + r + w / 2, y - r - h / 2),
+        (x - r - w / 2, y - r - h / 2),
+        (x + r + w / 2, y + r + h / 2),
+        (x - r - w / 2, y + r + h / 2),
+    ]
+    # Further out: a grid of spots around the place under the disc, nearest first.
+    below = near[0]
+    far = sorted(
+        (
+            (below[0] + i * w / 4, below[1] + j * h / 2)
+            for i in range(-8, 9)
+            for j in range(-24, 25)
+            if i or j
+        ),
+        key=lambda c: (c[0] - below[0]) ** 2 + (c[1] - below[1]) ** 2,
+    )
+    fallback: tuple[float, Any] | None = None
+    for index, (cx, cy) in enumerate(near + far):
+        box = np.array([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2])
+        # Keep inside the drawing: slide the box back in rather than drop the spot.
+        shift_x = max(limits[0] - box[0], 0) - max(box[2] - limits[2], 0)
+        shift_y = max(limits[1] - box[1], 0) - max(box[3] - limits[3], 0)
+        box += [shift_x, shift_y, shift_x, shift_y]
+        cost = _overlap(box, placed) + _overlap(box, discs)
+        if cost == 0:
+            return box, index >= len(near)
+        if fallback is None or cost < fallback[0]:
+            fallback = (cost, box)
+    assert fallback is not None
+    return fallback[1], True
+
+
+def _overlap(box: Any, others: Any) -> float:
+    """Total area by which ``box`` overlaps the boxes ``others``."""
+    import numpy as np
+
+    if len(others) == 0:
+        return 0.0
+    dx = np.minimum(box[2], others[:, 2]) - np.maximum(box[0], others[:, 0])
+    dy = np.minimum(box[3], others[:, 3]) - np.maximum(box[1], others[:, 1])
+    return float(np.sum(np.clip(dx, 0, None) * np.clip(dy, 0, None)))
+
+
+def label_boxes(fig: Figure) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """Each actor label's text and its box ``(x0, y0, x1, y1)`` in pixels, as drawn."""
+    from matplotlib.text import Text
+
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    out = []
+    for ax in fig.axes:
+        for text in ax.texts:
+            if (text.get_gid() or "").startswith(LABEL_GID):
+                # The text alone: an Annotation's own extent includes its leader line.
+                text.update_positions(renderer)
+                box = Text.get_window_extent(text, renderer)
+                shown = text.get_text().replace(r"\$", "$")
+                out.append((shown, (box.x0, box.y0, box.x1, box.y1)))
+    return out
