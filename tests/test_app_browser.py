@@ -13,6 +13,7 @@ import textwrap
 import time
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -197,3 +198,17 @@ def test_file_text_stays_text_and_no_request_leaves_the_machine(server: str, pag
         if urlparse(u).scheme in ("http", "https", "ws", "wss")
     }
     assert hosts == {"127.0.0.1"}, sorted(page.requests)
+
+
+def test_downloads_hold_the_current_view(server: str, page: Any) -> None:
+    page.goto(server + "/?kinds=state")
+    graph(page, "2 of 5 actors, 1 of 5 relations")
+    page.get_by_role("tab", name="Download").click()
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="Download GRAPHML").click()
+    graphml = Path(info.value.path()).read_text(encoding="utf-8")
+    assert graphml.startswith("<?xml") and "<graphml" in graphml
+    assert graphml.count("<node ") == 2 and graphml.count("<edge ") == 1
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="Download PNG").click()
+    assert Path(info.value.path()).read_bytes().startswith(b"\x89PNG\r\n\x1a\n")

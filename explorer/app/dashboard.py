@@ -495,25 +495,29 @@ def _downloads(
     sizes: dict[str, float],
     title: str,
     caption: str,
+    spec: FilterSpec,
 ) -> None:
-    """One download button per export format, each made only when clicked."""
+    """One download button per export format, each file made only when its button is clicked."""
     try:
         from explorer import export
     except ImportError:  # the export module is optional; offer what the app can make itself
         export = None  # type: ignore[assignment]
     if export is not None and hasattr(export, "FORMATS") and hasattr(export, "export_bytes"):
-        formats = list(export.FORMATS)
 
         def make(fmt: str) -> Callable[[], bytes]:
+            # The export writes its own caption from the view and the spec (data, filters,
+            # sources), the same one the CLI's exports carry.
             return lambda: export.export_bytes(
-                H, fmt, positions=positions, title=title, caption=caption
+                H, fmt, positions=positions, title=title, sizes=sizes, spec=spec
             )
 
-        for fmt in formats:
-            st.download_button(
+        columns = st.columns(3)
+        for index, (fmt, info) in enumerate(export.FORMATS.items()):
+            columns[index % 3].download_button(
                 f"Download {fmt.upper()}",
                 data=make(fmt),
-                file_name=f"stakeholder-map.{fmt}",
+                file_name=f"stakeholder-map{info.extension}",
+                mime=info.media_type,
                 key=f"download_{fmt}",
                 on_click="ignore",
             )
@@ -680,4 +684,4 @@ def run(argv: list[str] | None = None) -> None:
             st.error(str(exc))
     with download_tab:
         st.caption("Downloads show the current view: " + view_summary(G, H))
-        _downloads(H, positions, sizes, dataset.title, caption)
+        _downloads(H, positions, sizes, dataset.title, caption, spec)
