@@ -418,9 +418,7 @@ def compare(
     Give exactly one of: a second file OTHER (both read with the same filters), --against
     DATE (one file at two dates), or --projected (observed vs observed + projected).
 
-    Examples:
-
-        stakeholder-explorer compare before.yaml after.yaml
+    Example:
 
         stakeholder-explorer compare data/us-taliban-2021.yaml --projected --clusters 3
     """
