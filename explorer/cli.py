@@ -611,7 +611,8 @@ def export(
     try:
         if output == "-":
             assert name is not None
-            click.get_binary_stream("stdout").write(export_bytes(view, name, **options))
+            sys.stdout.buffer.write(export_bytes(view, name, **options))
+            sys.stdout.flush()
             return
         written = export_file(view, output, name, force=force, **options)
     except ExplorerError as exc:

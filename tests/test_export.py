@@ -1,0 +1,448 @@
+"""Exports: images people can read, data other tools read back, files never half written."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import struct
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+import explorer
+from explorer.cli import main
+from explorer.errors import ExportError
+from explorer.export import (
+    FORMATS,
+    default_caption,
+    export_bytes,
+    export_file,
+    format_for_path,
+    write_atomic,
+)
+from explorer.graph import FilterSpec, build_graph, filter_graph
+from explorer.load import load_dataset
+from explorer.render.layout import layout_positions
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+EVERY_FIELD = FIXTURES / "every-field.yaml"
+SVG = "{http://www.w3.org/2000/svg}"
+
+WriteYaml = Callable[[str, str], Path]
+
+HOSTILE = """
+format: stakeholder-explorer/1
+title: "<script>window.pwned = 1</script> map"
+sources:
+  - id: s
+    title: "<img src=x onerror=alert(1)> report"
+    url: "javascript:alert(1)"
+actors:
+  - id: a
+    name: "<script>window.pwned = 1</script>"
+    kind: person
+    description: "Quote \\" and backslash \\\\ here"
+  - id: b
+    name: "<img src=x onerror=window.pwned=2>"
+    kind: group
+relations:
+  - source: a
+    target: b
+    type: supports
+    evidence:
+      - source: s
+        quote: "</text><script>alert(1)</script>"
+"""
+
+
+def view_of(path: Path, spec: FilterSpec | None = None) -> tuple[nx.MultiDiGraph, dict]:
+    """The filtered view of a file and the full map's positions."""
+    G = build_graph(load_dataset(path))
+    return filter_graph(G, spec or FilterSpec()), layout_positions(G, seed=7)
+
+
+@pytest.fixture
+def every() -> tuple[nx.MultiDiGraph, dict]:
+    return view_of(EVERY_FIELD, FilterSpec(as_of="all"))
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR chunk."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def svg_texts(data: bytes) -> list[str]:
+    """Every piece of text in an SVG, as a reader sees it."""
+    root = ET.fromstring(data)
+    return ["".join(node.itertext()) for node in root.iter(f"{SVG}text")]
+
+
+# --- images --------------------------------------------------------------------------------
+
+
+def test_png_is_written_at_twice_the_pixel_size_by_default(every: tuple) -> None:
+    view, positions = every
+    assert png_size(export_bytes(view, "png", positions=positions)) == (3200, 2400)
+    small = export_bytes(view, "png", positions=positions, size=(800, 500), dpi=100)
+    assert png_size(small) == (800, 500)
+
+
+def test_svg_keeps_every_visible_actor_name_as_text() -> None:
+    path = explorer.bundled_map()
+    if not path.exists():
+        pytest.skip("the bundled map is not there yet")
+    spec = FilterSpec(statuses=("observed",))
+    view, positions = view_of(path, spec)
+    texts = svg_texts(export_bytes(view, "svg", positions=positions, spec=spec))
+    names = [d["name"] for _, d in view.nodes(data=True)]
+    assert names and all(name in texts for name in names)
+
+
+def test_images_are_the_same_bytes_for_the_same_view_and_seed(every: tuple) -> None:
+    view, positions = every
+    for fmt in ("png", "svg", "pdf"):
+        assert export_bytes(view, fmt, positions=positions) == export_bytes(
+            view, fmt, positions=positions
+        ), fmt
+
+
+def test_caption_names_the_dataset_the_filters_and_the_sources_cited() -> None:
+    spec = FilterSpec(as_of="all", types=("rival_of",))
+    view, positions = view_of(EVERY_FIELD, spec)
+    caption = default_caption(view, spec)
+    assert "Data: Every field of the format." in caption
+    assert "Shown: 3 of 3 actors, 1 of 3 relations (filters: types: rival_of; as of: all)." in (
+        caption
+    )
+    assert "Sources: A memo (2020)." in caption
+    texts = " ".join(svg_texts(export_bytes(view, "svg", positions=positions, spec=spec)))
+    assert "types: rival_of" in texts and "A memo (2020)" in texts
+    assert "A report" not in texts  # cited only by relations the view hides
+
+
+def test_hostile_text_stays_text_in_svg(write_yaml: WriteYaml) -> None:
+    view, positions = view_of(write_yaml(HOSTILE, "hostile.yaml"))
+    data = export_bytes(view, "svg", positions=positions)
+    root = ET.fromstring(data)  # still well-formed XML
+    assert not list(root.iter(f"{SVG}script"))
+    assert not list(root.iter(f"{SVG}a"))  # no links at all, so no javascript: link
+    assert not list(root.iter(f"{SVG}image"))
+    texts = svg_texts(data)
+    assert "<script>window.pwned = 1</script>" in texts
+    assert "<img src=x onerror=window.pwned=2>" in texts
+
+
+def test_dollar_signs_are_not_read_as_mathematics(write_yaml: WriteYaml) -> None:
+    path = write_yaml(
+        """
+        format: stakeholder-explorer/1
+        title: Money
+        actors:
+          - {id: a, name: "$5 fund $", kind: organization}
+        """
+    )
+    view, positions = view_of(path)
+    assert "$5 fund $" in svg_texts(export_bytes(view, "svg", positions=positions))
+
+
+def test_hostile_text_is_escaped_in_the_html_page(write_yaml: WriteYaml) -> None:
+    view, positions = view_of(write_yaml(HOSTILE, "hostile.yaml"))
+    page = export_bytes(view, "html", positions=positions).decode("utf-8")
+    assert "<script>window.pwned" not in page
+    assert "<img src=x" not in page
+    assert 'href="javascript:' not in page
+
+
+def test_html_page_loads_nothing_from_the_network(every: tuple) -> None:
+    view, positions = every
+    page = export_bytes(view, "html", positions=positions).decode("utf-8")
+    for needle in ('src="http', "src='http", 'href="http', "@import", "url(http"):
+        assert needle not in page
+
+
+# --- data ----------------------------------------------------------------------------------
+
+
+def joined(value: object) -> object:
+    """How GraphML and GEXF carry one of our values: lists joined, None as empty text."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return value
+
+
+def expected_node(d: dict) -> dict:
+    return {k: joined(v) for k, v in d.items()}
+
+
+def expected_edge(d: dict) -> dict:
+    renamed = {"type": "relation_type", "start": "start_date", "end": "end_date"}
+    out = {}
+    for key, value in d.items():
+        if key == "evidence":
+            value = "; ".join(f'{ev["source"]}: "{ev["quote"]}"' for ev in value)
+        elif key in ("start", "end"):
+            value = value.isoformat() if value else ""
+        out[renamed.get(key, key)] = joined(value)
+    out["weight"] = float(d["strength"])
+    return out
+
+
+def test_graphml_reads_back_with_the_same_actors_relations_and_typed_attributes(
+    every: tuple,
+) -> None:
+    view, positions = every
+    back = nx.read_graphml(io.BytesIO(export_bytes(view, "graphml", positions=positions)))
+    assert isinstance(back, nx.MultiDiGraph)
+    assert set(back) == set(view)
+    for n, d in view.nodes(data=True):
+        got = dict(back.nodes[n])
+        assert (got.pop("x"), got.pop("y")) == pytest.approx(positions[n])
+        assert got == expected_node(d)
+    assert sorted(back.edges(keys=True)) == sorted(view.edges(keys=True))
+    for u, v, k, d in view.edges(keys=True, data=True):
+        assert back.edges[u, v, k] == expected_edge(d)
+    funds = back.edges["north", "guards", "north_funds_guards"]
+    assert funds["sign"] == 1 and funds["strength"] == 3 and funds["directed"] is True
+
+
+def test_gexf_reads_back_with_the_same_actors_relations_and_typed_attributes(
+    every: tuple,
+) -> None:
+    view, positions = every
+    back = nx.read_gexf(io.BytesIO(export_bytes(view, "gexf", positions=positions)))
+    assert set(back) == set(view)
+    for n, d in view.nodes(data=True):
+        got = dict(back.nodes[n])
+        viz = got.pop("viz")
+        assert (got.pop("x"), got.pop("y")) == pytest.approx(positions[n])
+        assert viz["position"]["x"] == pytest.approx(positions[n][0] * 500)
+        want = expected_node(d)
+        want.pop("id")  # GEXF keeps the id as the node's own id
+        assert got == want
+    assert sorted(back.edges(keys=True)) == sorted(view.edges(keys=True))
+    for u, v, k, d in view.edges(keys=True, data=True):
+        assert back.edges[u, v, k] == expected_edge(d)
+
+
+def test_graphml_and_gexf_hold_no_list_none_or_mapping_values(every: tuple) -> None:
+    view, positions = every
+    for fmt in ("graphml", "gexf"):
+        text = export_bytes(view, fmt, positions=positions).decode("utf-8")
+        assert "None" not in text and "[" not in text and "{" not in text, fmt
+
+
+def plain(d: dict) -> dict:
+    """How the JSON formats carry our values: dates as ISO text, the rest as it is."""
+    return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in d.items()}
+
+
+def test_node_link_json_reads_back_with_the_same_data(every: tuple) -> None:
+    view, positions = every
+    data = json.loads(export_bytes(view, "json", positions=positions))
+    back = nx.node_link_graph(data, edges="links")
+    assert back.graph["title"] == "Every field of the format"
+    for n, d in view.nodes(data=True):
+        # node-link JSON keeps the actor id as the node's own "id".
+        assert {k: v for k, v in back.nodes[n].items() if k not in "xy"} == {
+            k: v for k, v in plain(d).items() if k != "id"
+        }
+    assert sorted(back.edges(keys=True)) == sorted(view.edges(keys=True))
+    for u, v, k, d in view.edges(keys=True, data=True):
+        assert back.edges[u, v, k] == plain(d)
+
+
+def test_cytoscape_json_reads_back_and_carries_positions(every: tuple) -> None:
+    view, positions = every
+    data = json.loads(export_bytes(view, "cytoscape", positions=positions))
+    back = nx.cytoscape_graph(data)
+    assert set(back) == set(view)
+    assert sorted(back.edges(keys=True)) == sorted(view.edges(keys=True))
+    for u, v, k, d in view.edges(keys=True, data=True):
+        got = back.edges[u, v, k]
+        assert {key: got[key] for key in d} == plain(d)
+    north = next(e for e in data["elements"]["nodes"] if e["data"]["id"] == "north")
+    assert north["data"]["name"] == "Northland"
+    assert north["position"] == {
+        "x": positions["north"][0] * 500,
+        "y": -positions["north"][1] * 500,
+    }
+
+
+def test_kumu_zip_has_kumus_sheets_and_column_names(every: tuple) -> None:
+    view, positions = every
+    archive = zipfile.ZipFile(io.BytesIO(export_bytes(view, "kumu", positions=positions)))
+    assert sorted(archive.namelist()) == ["connections.csv", "elements.csv", "sources.csv"]
+    elements = list(csv.DictReader(io.StringIO(archive.read("elements.csv").decode("utf-8"))))
+    assert list(elements[0])[:4] == ["Label", "Type", "Description", "Tags"]
+    north = next(e for e in elements if e["ID"] == "north")
+    assert north["Label"] == "Northland" and north["Tags"] == "region|yes"
+    connections = list(csv.DictReader(io.StringIO(archive.read("connections.csv").decode("utf-8"))))
+    assert list(connections[0])[:7] == [
+        "From", "To", "Type", "Direction", "Strength", "Tags", "Description",
+    ]  # fmt: skip
+    funds = next(c for c in connections if c["ID"] == "north_funds_guards")
+    assert (funds["From"], funds["To"], funds["Direction"], funds["Strength"]) == (
+        "Northland",
+        "Hill Guards",
+        "directed",
+        "3",
+    )
+    assert (funds["Quote"], funds["Source"], funds["Evidence Note"]) == (
+        "North pays the guards.",
+        "report",
+        "page 3",
+    )
+
+
+def test_every_format_has_a_distinct_extension_that_names_it() -> None:
+    extensions = [f.extension for f in FORMATS.values()]
+    assert len(set(extensions)) == len(extensions)
+    for name, fmt in FORMATS.items():
+        assert format_for_path(f"out/map{fmt.extension.upper()}") == name
+
+
+def test_an_unknown_extension_is_refused_with_the_known_ones() -> None:
+    with pytest.raises(ExportError, match=r"map\.txt: extension '\.txt' names no export format"):
+        format_for_path("map.txt")
+
+
+# --- files ---------------------------------------------------------------------------------
+
+
+def test_an_existing_file_is_not_replaced_without_force(tmp_path: Path, every: tuple) -> None:
+    view, positions = every
+    out = tmp_path / "map.svg"
+    out.write_text("precious")
+    with pytest.raises(ExportError, match="already exists; add --force"):
+        export_file(view, out, positions=positions)
+    assert out.read_text() == "precious"
+    export_file(view, out, positions=positions, force=True)
+    assert out.read_bytes().startswith(b"<?xml")
+
+
+def test_a_write_that_fails_midway_leaves_the_old_file_and_no_debris(tmp_path: Path) -> None:
+    out = tmp_path / "map.graphml"
+    out.write_text("the old export")
+
+    def chunks() -> Iterator[bytes]:
+        yield b"<graphml>half of it"
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(ExportError, match="cannot write .*map.graphml: No space left on device"):
+        write_atomic(out, chunks(), force=True)
+    assert out.read_text() == "the old export"
+    assert os.listdir(tmp_path) == ["map.graphml"]
+
+
+def test_a_failed_sync_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "map.json"
+    out.write_text("old")
+
+    def broken_fsync(fd: int) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", broken_fsync)
+    with pytest.raises(ExportError, match="Input/output error"):
+        write_atomic(out, b"new", force=True)
+    assert out.read_text() == "old"
+    assert os.listdir(tmp_path) == ["map.json"]
+
+
+def test_kumu_goes_to_a_folder_when_the_name_has_no_zip_extension(
+    tmp_path: Path, every: tuple
+) -> None:
+    view, positions = every
+    folder = tmp_path / "kumu"
+    export_file(view, folder, "kumu", positions=positions)
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "connections.csv",
+        "elements.csv",
+        "sources.csv",
+    ]
+    (folder / "elements.csv").write_text("edited")
+    with pytest.raises(ExportError, match="already exists"):
+        export_file(view, folder, "kumu", positions=positions)
+    assert (folder / "elements.csv").read_text() == "edited"
+    export_file(view, folder, "kumu", positions=positions, force=True)
+    assert (folder / "elements.csv").read_text().startswith("Label,Type")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kumu"]
+
+
+# --- the command ---------------------------------------------------------------------------
+
+
+def run(*args: str) -> object:
+    return CliRunner().invoke(main, list(args))
+
+
+def test_export_command_writes_the_filtered_view(tmp_path: Path) -> None:
+    out = tmp_path / "map.graphml"
+    result = run(
+        "export", str(EVERY_FIELD), "-o", str(out), "--as-of", "all", "--types", "rival_of"
+    )
+    assert result.exit_code == 0, result.output
+    back = nx.read_graphml(out, force_multigraph=True)
+    assert sorted(back.edges(keys=True)) == [("north", "south", "north__rival_of__south")]
+
+
+def test_export_command_refuses_to_replace_a_file_without_force(tmp_path: Path) -> None:
+    out = tmp_path / "map.png"
+    out.write_bytes(b"old")
+    result = run("export", str(EVERY_FIELD), "-o", str(out))
+    assert result.exit_code == 1
+    assert result.output == f"{out} already exists; add --force to replace it\n"
+    assert out.read_bytes() == b"old"
+    result = run("export", str(EVERY_FIELD), "-o", str(out), "--force", "--size", "640x480")
+    assert result.exit_code == 0, result.output
+    assert png_size(out.read_bytes()) == (1280, 960)
+
+
+def test_export_command_writes_text_formats_to_stdout() -> None:
+    result = run("export", str(EVERY_FIELD), "-o", "-", "--format", "json", "--as-of", "all")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert len(data["nodes"]) == 3 and len(data["links"]) == 3
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-o", "-", "--format", "png"], "Error: png is binary; write it to a file, not to stdout"),
+        (["-o", "-"], "Error: writing to stdout ('-o -') needs --format"),
+        (["-o", "map.txt"], "Error: map.txt: extension '.txt' names no export format"),
+        (["-o", "map.png", "--size", "big"], "Error: Invalid value: 'big' is not WxH in pixels"),
+        (["-o", "map.png", "--layout", "nope"], "'nope' is not one of spring"),
+    ],
+)
+def test_export_command_usage_errors(args: list[str], message: str) -> None:
+    result = run("export", str(EVERY_FIELD), *args)
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_export_command_reports_bad_data_with_its_position(
+    tmp_path: Path, write_yaml: WriteYaml
+) -> None:
+    path = write_yaml(
+        """
+        format: stakeholder-explorer/1
+        title: Broken
+        actors:
+          - {id: a, name: A, kind: stat}
+        """
+    )
+    result = run("export", str(path), "-o", str(tmp_path / "out.png"))
+    assert result.exit_code == 1
+    assert f"{path}:4:28: actors[0].kind: unknown actor kind 'stat'" in result.output
+    assert not (tmp_path / "out.png").exists()
