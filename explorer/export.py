@@ -14,7 +14,8 @@ Data formats and how they carry our attributes:
   ``x``/``y`` (GEXF: ``viz`` position, colour and size) so Gephi opens the map as drawn.
 - node-link JSON (networkx's ``node_link_data`` with ``edges="links"``) and Cytoscape.js
   JSON keep lists and evidence as they are, with dates as ISO text.
-- Kumu CSV: ``elements.csv``, ``connections.csv`` and ``sources.csv`` in a zip (or a
+- Kumu CSV: ``elements.csv`` and ``connections.csv``, plus ``sources.csv`` and
+  ``vocabulary.csv`` (the file's own kinds and types) that Kumu ignores, in a zip (or a
   folder); ``explorer.importing`` reads them back.
 """
 
@@ -46,6 +47,7 @@ __all__ = [
     "KUMU_CONNECTION_COLUMNS",
     "KUMU_ELEMENT_COLUMNS",
     "KUMU_SOURCE_COLUMNS",
+    "KUMU_VOCABULARY_COLUMNS",
     "ExportOptions",
     "Format",
     "default_caption",
@@ -338,6 +340,16 @@ KUMU_CONNECTION_COLUMNS = (
 )
 #: Columns of ``sources.csv`` (not a Kumu sheet; it keeps the sources' titles for import).
 KUMU_SOURCE_COLUMNS = ("ID", "Title", "Author", "Published", "URL", "Text", "Note")
+#: Columns of ``vocabulary.csv``: the actor kinds and relation types the file adds.
+KUMU_VOCABULARY_COLUMNS = (
+    "Section",
+    "ID",
+    "Label",
+    "Sign",
+    "Directed",
+    "Structural",
+    "Description",
+)
 #: Kumu separates the values of a multi-value field with "|".
 KUMU_SEPARATOR = "|"
 
@@ -367,7 +379,7 @@ def _labels(view: nx.MultiDiGraph) -> dict[str, str]:
 
 
 def kumu_files(view: nx.MultiDiGraph) -> dict[str, bytes]:
-    """The view as Kumu's ``elements.csv`` and ``connections.csv``, plus ``sources.csv``."""
+    """The view as Kumu's ``elements.csv`` and ``connections.csv``, with our two extra sheets."""
     labels = _labels(view)
     join = KUMU_SEPARATOR.join
     elements = [
@@ -431,7 +443,33 @@ def kumu_files(view: nx.MultiDiGraph) -> dict[str, bytes]:
         "elements.csv": _csv_bytes(KUMU_ELEMENT_COLUMNS, elements),
         "connections.csv": _csv_bytes(header, connections),
         "sources.csv": _csv_bytes(KUMU_SOURCE_COLUMNS, sources),
+        "vocabulary.csv": _csv_bytes(KUMU_VOCABULARY_COLUMNS, _vocabulary_rows(view)),
     }
+
+
+def _vocabulary_rows(view: nx.MultiDiGraph) -> list[list[Any]]:
+    """The kinds and relation types the file adds to the built-in vocabulary."""
+    dataset = view.graph.get("dataset")
+    if dataset is None or dataset.vocabulary is None:
+        return []
+    yes = {True: "yes", False: "no"}
+    rows: list[list[Any]] = [
+        ["actor_kind", ident, kind.label, "", "", "", kind.description]
+        for ident, kind in dataset.vocabulary.actor_kinds.items()
+    ]
+    rows += [
+        [
+            "relation_type",
+            ident,
+            rtype.label,
+            rtype.sign,
+            yes[rtype.directed],
+            yes[rtype.structural],
+            rtype.description,
+        ]
+        for ident, rtype in dataset.vocabulary.relation_types.items()
+    ]
+    return rows
 
 
 def _kumu_zip(view: nx.MultiDiGraph, options: ExportOptions) -> bytes:

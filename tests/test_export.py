@@ -282,7 +282,18 @@ def test_cytoscape_json_reads_back_and_carries_positions(every: tuple) -> None:
 def test_kumu_zip_has_kumus_sheets_and_column_names(every: tuple) -> None:
     view, positions = every
     archive = zipfile.ZipFile(io.BytesIO(export_bytes(view, "kumu", positions=positions)))
-    assert sorted(archive.namelist()) == ["connections.csv", "elements.csv", "sources.csv"]
+    assert sorted(archive.namelist()) == [
+        "connections.csv",
+        "elements.csv",
+        "sources.csv",
+        "vocabulary.csv",
+    ]
+    vocabulary = archive.read("vocabulary.csv").decode("utf-8").splitlines()
+    assert vocabulary == [
+        "Section,ID,Label,Sign,Directed,Structural,Description",
+        "actor_kind,militia,Militia,,,,A locally raised armed force.",
+        "relation_type,funds,funds,positive,yes,no,Gives money to the target.",
+    ]
     elements = list(csv.DictReader(io.StringIO(archive.read("elements.csv").decode("utf-8"))))
     assert list(elements[0])[:4] == ["Label", "Type", "Description", "Tags"]
     north = next(e for e in elements if e["ID"] == "north")
@@ -369,6 +380,7 @@ def test_kumu_goes_to_a_folder_when_the_name_has_no_zip_extension(
         "connections.csv",
         "elements.csv",
         "sources.csv",
+        "vocabulary.csv",
     ]
     (folder / "elements.csv").write_text("edited")
     with pytest.raises(ExportError, match="already exists"):
