@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import html
 import io
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -40,6 +42,24 @@ _STATUS_CHOICES = ("both", "observed", "projected")
 _LATEST = "latest"
 #: Display settings kept in the URL beside the filters, with their defaults.
 _DISPLAY_DEFAULTS = {"size": "degree", "layout": "spring", "physics": False}
+
+
+# --- file text on the page: always as text ----------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&])")
+# Streamlit expands ":name:" shortcodes and ":colour[...]" directives even after a backslash.
+_MD_DIRECTIVE = re.compile(r":(?=[A-Za-z][A-Za-z0-9_/+\\-]*[:\[])")
+
+
+def markdown_literal(text: str) -> str:
+    """Text for a Streamlit markdown slot (``st.error``, captions) that shows as written."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_DIRECTIVE.sub(":\u2060", escaped)  # a word joiner breaks the shortcode
+
+
+def _heading(text: str, level: int, key: str) -> None:
+    """A heading of file text, escaped HTML rather than markdown."""
+    st.html(f'<h{level} class="se-{key}" style="margin:0">{html.escape(text)}</h{level}>')
 
 
 # --- measures: the analysis registry where it exists, degree otherwise ----------------------
@@ -126,7 +146,7 @@ def _choose_file(argv: list[str]) -> tuple[MapFile | None, list[str]]:
             max_upload_size=UPLOAD_LIMIT_MB,
             help=f"Read in memory, never saved. At most {UPLOAD_LIMIT_MB} MB.",
         )
-        st.caption(f"Started with: {map_path(argv).name}")
+        st.caption("Started with: " + markdown_literal(map_path(argv).name))
     if upload is not None:
         data = upload.getvalue()
         if len(data) > UPLOAD_LIMIT_MB * 1024 * 1024:
@@ -151,11 +171,11 @@ def _load(argv: list[str]) -> tuple[MapFile, Dataset] | None:
             return chosen, report.dataset
     st.error(f"The map has {len(errors)} error(s); nothing was loaded from it.")
     for line in errors:
-        st.error(line)
+        st.error(markdown_literal(line))
     last: MapFile | None = st.session_state.get("last_good")
     if last is None:
         return None
-    st.warning(f"Still showing the last valid map, {last.name}.")
+    st.warning("Still showing the last valid map, " + markdown_literal(last.name) + ".")
     report = _checked(last.digest, last.name, last.base_dir, last.data)
     assert report.dataset is not None
     return last, report.dataset
@@ -442,7 +462,7 @@ def _details(G: nx.MultiDiGraph, H: nx.MultiDiGraph, dataset: Dataset) -> None:
     d = G.nodes[actor]
     kinds = dataset.vocab.actor_kinds
     with st.container(border=True, key="details_panel"):
-        st.subheader(str(d["name"]), anchor=False)
+        _heading(str(d["name"]), 3, "details-name")
         st.text(kinds[d["kind"]].label if d["kind"] in kinds else d["kind"])
         if d["aliases"]:
             st.text("Also: " + ", ".join(d["aliases"]))
@@ -638,11 +658,13 @@ def run(argv: list[str] | None = None) -> None:
     measures = _measures()
     size_label = measures[display["size"]][0]
 
-    st.title(dataset.title, anchor=False)
+    # Less empty space above the title than Streamlit's default, so the graph fits the screen.
+    st.html("<style>.stMainBlockContainer { padding-top: 2.5rem; }</style>")
+    _heading(dataset.title, 2, "title")
     described = spec.describe()
-    st.markdown(f"**{view_summary(G, H)}**", help=described or "default view")
+    st.markdown(f"**{view_summary(G, H)}**")
     if described:
-        st.caption("Filters: " + described)
+        st.caption("Filters: " + markdown_literal(described))
 
     caption = "; ".join(
         part
@@ -681,7 +703,7 @@ def run(argv: list[str] | None = None) -> None:
         try:
             _analysis_tab(dataset, G, H, spec)
         except ExplorerError as exc:
-            st.error(str(exc))
+            st.error(markdown_literal(str(exc)))
     with download_tab:
         st.caption("Downloads show the current view: " + view_summary(G, H))
         _downloads(H, positions, sizes, dataset.title, caption, spec)
