@@ -108,6 +108,7 @@ def test_what_if_flip_resolves_the_tension_without_touching_the_file(
     what_if = metric(at, "Frustration index", 1)
     assert what_if.value == "0" and what_if.delta == "-1"
     assert metric(at, "Unbalanced triangles", 1).value == "0"
+    assert "**Signed pairs changed:** Taliban – TTP: + → −" in texts(at)
     assert (tmp_path / "map.yaml").read_bytes() == before
 
 

@@ -120,6 +120,27 @@ def _balance_metrics(balance: dict[str, Any], before: dict[str, Any] | None = No
     cols[3].metric("Balanced ratio", ratio)
 
 
+def _pair_changes(G: nx.MultiDiGraph, before: nx.Graph, after: nx.Graph) -> None:
+    """Say which signed pairs the what-if changes: a pair nets all its relations' signs."""
+    sign = {1: "+", -1: "−"}
+    changes = []
+    for u, v, d in before.edges(data=True):
+        if not after.has_edge(u, v):
+            changes.append(f"{_name(G, u)} – {_name(G, v)}: {sign[d['sign']]} → gone")
+        elif after.edges[u, v]["sign"] != d["sign"]:
+            changes.append(
+                f"{_name(G, u)} – {_name(G, v)}: {sign[d['sign']]} → "
+                f"{sign[after.edges[u, v]['sign']]}"
+            )
+    if changes:
+        st.markdown("**Signed pairs changed:** " + "; ".join(changes))
+    else:
+        st.info(
+            "No pair changes its net sign: other relations between the same actors outweigh "
+            "this change. Reverse or remove them too to see an effect."
+        )
+
+
 def _what_if(G: nx.MultiDiGraph, base: nx.MultiDiGraph, base_key: str) -> None:
     st.subheader("What if…", anchor=False)
     st.caption(
@@ -148,6 +169,7 @@ def _what_if(G: nx.MultiDiGraph, base: nx.MultiDiGraph, base_key: str) -> None:
     changed = apply_what_if(base, flips, removes)
     report = _comparison(base_key, view_key(changed), base, changed)
     before, after = report["balance"]["as in the file"], report["balance"]["what if"]
+    _pair_changes(G, signed_graph(base), signed_graph(changed))
     st.markdown("**Balance with these changes** (change against the file)")
     _balance_metrics(after, before)
     cols = st.columns(2)
