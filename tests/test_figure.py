@@ -30,9 +30,30 @@ def overlapping(boxes: list[tuple[str, Box]]) -> list[tuple[str, str]]:
     return out
 
 
+def crossing(labels: list[tuple[str, Box]], discs: list[tuple[str, Box]]) -> list[tuple[str, str]]:
+    """Labels that lie over an actor's disc."""
+    return [
+        pair
+        for pair in overlapping(labels + discs)
+        if pair[0] in dict(labels) and pair[1] in dict(discs)
+    ]
+
+
 def outside(boxes: list[tuple[str, Box]], width: float, height: float) -> list[str]:
     """Labels that reach past the figure's edges."""
     return [t for t, (x0, y0, x1, y1) in boxes if x0 < 0 or y0 < 0 or x1 > width or y1 > height]
+
+
+def disc_boxes(fig: object) -> list[tuple[str, Box]]:
+    """The box around each actor's disc, in pixels at the figure's current density."""
+    ax = fig.axes[0]
+    discs = ax.collections[0]
+    centres = ax.transData.transform(discs.get_offsets())
+    radii = [(s**0.5) / 2 * fig.dpi / 72 for s in discs.get_sizes()]
+    return [
+        (f"disc {i}", (x - r, y - r, x + r, y + r))
+        for i, ((x, y), r) in enumerate(zip(centres, radii, strict=True))
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -51,10 +72,15 @@ def test_no_label_overlaps_or_cut_labels_on_the_bundled_map(bundled: tuple, spec
     G, positions = bundled
     view = filter_graph(G, spec)
     fig = network_figure(view, positions, title=G.graph["title"], caption="A caption.")
-    boxes = label_boxes(fig)
-    assert sorted(t for t, _ in boxes) == sorted(d["name"] for _, d in view.nodes(data=True))
-    assert overlapping(boxes) == []
-    assert outside(boxes, *DEFAULT_SIZE) == []
+    for dpi in (100, 200):  # on screen, and as the PNG export writes it
+        fig.set_dpi(dpi)
+        scale = dpi / 100
+        boxes = label_boxes(fig)
+        names = sorted(d["name"] for _, d in view.nodes(data=True))
+        assert sorted(t for t, _ in boxes) == names
+        assert overlapping(boxes) == []
+        assert crossing(boxes, disc_boxes(fig)) == []
+        assert outside(boxes, DEFAULT_SIZE[0] * scale, DEFAULT_SIZE[1] * scale) == []
 
 
 def test_crowded_labels_are_pushed_apart_and_kept_inside(tmp_path: Path) -> None:

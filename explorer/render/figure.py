@@ -437,7 +437,7 @@ def _labels(
         "zorder": 4,
         "bbox": {"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.75},
         "annotation_clip": False,
-        "textcoords": "offset pixels",
+        "textcoords": "offset points",
     }
     texts = {}
     sizes = {}
@@ -464,7 +464,7 @@ def _labels(
             text = ax.annotate(
                 text.get_text(),
                 positions[n],
-                xytext=(cx - x, cy - y),
+                xytext=((cx - x) / pt, (cy - y) / pt),
                 arrowprops={
                     "arrowstyle": "-",
                     "color": "#777777",
@@ -475,7 +475,7 @@ def _labels(
                 **style,
             )
         else:
-            text.xyann = (cx - x, cy - y)
+            text.xyann = ((cx - x) / pt, (cy - y) / pt)
         text.set_gid(f"{LABEL_GID}-{i}")
 
 
