@@ -135,3 +135,21 @@ def test_bundled_map_analysis_validates() -> None:
     report = json.loads(out)
     jsonschema.validate(report, SCHEMA)
     assert report["balance"]["exact"] is True
+
+
+def test_docs_sample_validates_and_docs_figures_match_the_bundled_map() -> None:
+    import re
+
+    from explorer import bundled_map
+
+    doc = (ROOT / "docs" / "analysis.md").read_text(encoding="utf-8")
+    sample = doc.split("```json", 1)[1].split("```", 1)[0]
+    jsonschema.validate(json.loads(sample), SCHEMA)
+    # The table of figures for the bundled map states what analyze computes today.
+    row = re.search(r"^\| frustration index \| \*\*(\d+)\*\* \(exact\) \| \*\*(\d+)\*\* \(exact\) \|$",
+                    doc, re.M)  # fmt: skip
+    assert row, "docs/analysis.md lacks the frustration index row"
+    for flag, documented in (((), row[1]), (("--include-projected",), row[2])):
+        code, out, _ = run("analyze", str(bundled_map()), "--json", *flag)
+        balance = json.loads(out)["balance"]
+        assert (balance["frustration_index"], balance["exact"]) == (int(documented), True)
