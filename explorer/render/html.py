@@ -318,7 +318,10 @@ _JS = r"""
     nodes: { font: { size: 14, face: "Noto Sans, sans-serif", strokeWidth: 3,
                      strokeColor: "#ffffff" } },
     edges: { selectionWidth: 1.5, hoverWidth: 0.5 },
+    // On big maps edges are left out while the user pans or zooms (drawn again at rest):
+    // drawing thousands of edges per frame is what makes a big map stutter.
     interaction: { hover: true, tooltipDelay: 120, navigationButtons: false,
+                   hideEdgesOnDrag: OPTIONS.big, hideEdgesOnZoom: OPTIONS.big,
                    multiselect: false, keyboard: false },
     layout: { randomSeed: 7, improvedLayout: false },
     physics: OPTIONS.physics
@@ -452,7 +455,11 @@ def network_html(
     settle briefly from the given positions, then freezes it.
     """
     data = _view_data(G, positions, sizes)
-    options = {"physics": bool(physics), "message": SELECT_MESSAGE}
+    options = {
+        "physics": bool(physics),
+        "message": SELECT_MESSAGE,
+        "big": G.number_of_edges() > STRAIGHT_EDGES_ABOVE,
+    }
     legend = _legend_html(G)
     header = ""
     details = ""
