@@ -440,3 +440,13 @@ def test_markdown_in_file_text_is_not_interpreted(app: Callable[..., AppTest]) -
     at.selectbox(key="details_actor").set_value("c").run()
     heading = next(h.proto.body for h in at.get("html") if "se-details-name" in h.proto.body)
     assert ">**Bold** :red[x] :material/home: [link](https://e.org)</h3>" in heading
+
+
+def test_an_upload_that_is_not_yaml_is_refused_by_name(app: Callable[..., AppTest]) -> None:
+    at = app()
+    at.get("file_uploader")[0].set_value(("notes.txt", MAP.encode(), "text/plain"))
+    at.run()
+    assert not at.exception
+    lines = [plain(e.value) for e in at.error]
+    assert "notes.txt:1:1: file: only YAML files (.yaml or .yml) can be opened here" in lines
+    assert counts(at) == (5, 5, 4, 5)

@@ -31,6 +31,8 @@ from explorer.render.style import SIGN_STYLES
 
 #: Largest upload accepted, in megabytes: room for the 20,000-actor benchmark file (~60 MB).
 UPLOAD_LIMIT_MB = 64
+#: File name endings an upload may have.
+UPLOAD_SUFFIXES = (".yaml", ".yml")
 #: Environment variable naming the file to open when the script gets no argument.
 FILE_ENV = "STAKEHOLDER_EXPLORER_FILE"
 #: Height of the graph frame in pixels.
@@ -139,15 +141,20 @@ def _read_path(path: Path) -> tuple[MapFile | None, list[str]]:
 def _choose_file(argv: list[str]) -> tuple[MapFile | None, list[str]]:
     """The upload if there is one, else the path argument; with any error lines."""
     with st.sidebar.expander("Map file", expanded=False):
+        # No type= here: Streamlit would refuse another extension by raising, without the
+        # file's name; the check below names the file and keeps the last valid map.
         upload = st.file_uploader(
-            "Open another map (YAML)",
-            type=["yaml", "yml"],
+            "Open another map (.yaml or .yml)",
             key="upload",
             max_upload_size=UPLOAD_LIMIT_MB,
             help=f"Read in memory, never saved. At most {UPLOAD_LIMIT_MB} MB.",
         )
         st.caption("Started with: " + markdown_literal(map_path(argv).name))
     if upload is not None:
+        if Path(upload.name).suffix.lower() not in UPLOAD_SUFFIXES:
+            return None, [
+                f"{upload.name}:1:1: file: only YAML files (.yaml or .yml) can be opened here"
+            ]
         data = upload.getvalue()
         if len(data) > UPLOAD_LIMIT_MB * 1024 * 1024:
             return None, [
