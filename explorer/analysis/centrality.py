@@ -8,7 +8,7 @@ A relation whose type is undirected (``directed=False``) counts both ways: it is
 and an out-tie of each end.
 
 Betweenness is exact up to ``BETWEENNESS_EXACT_MAX_NODES`` actors; above that it is
-estimated from ``BETWEENNESS_SAMPLES`` source actors drawn with ``seed``, and
+estimated from a sample of source actors drawn with ``seed``, and
 ``Measure.is_approximate(G)`` says so, so that every output can label it.
 """
 
@@ -21,6 +21,7 @@ from typing import Any, Literal
 import networkx as nx
 
 __all__ = [
+    "BETWEENNESS_ARC_BUDGET",
     "BETWEENNESS_EXACT_MAX_NODES",
     "BETWEENNESS_SAMPLES",
     "MEASURES",
@@ -44,8 +45,11 @@ TIES: tuple[str, ...] = ("all", "positive", "negative")
 #: O(actors x ties); networkx took about 5 s for 1,000 actors and 10,000 relations on a
 #: 2-core machine, far too slow for a dashboard rerun.
 BETWEENNESS_EXACT_MAX_NODES = 500
-#: Source actors sampled for approximate betweenness above that size.
+#: Source actors sampled for approximate betweenness above that size ...
 BETWEENNESS_SAMPLES = 100
+#: ... fewer on maps with many ties, so that samples x arcs stays under this budget (each
+#: sample is one breadth-first search over every arc), but never fewer than 20.
+BETWEENNESS_ARC_BUDGET = 2_000_000
 
 
 def _kept(d: dict[str, Any], ties: str, sign: str) -> bool:
@@ -194,7 +198,8 @@ def betweenness(
 
     Paths follow the direction of directed relations and go both ways along undirected
     ones; every step counts the same. Above ``BETWEENNESS_EXACT_MAX_NODES`` actors the
-    value is estimated from ``BETWEENNESS_SAMPLES`` source actors drawn with ``seed``.
+    value is estimated from at most ``BETWEENNESS_SAMPLES`` source actors drawn with
+    ``seed`` (fewer on maps with many ties, see ``BETWEENNESS_ARC_BUDGET``).
 
     Examples
     --------
@@ -208,7 +213,10 @@ def betweenness(
     """
     D = tie_digraph(G, ties=ties, sign=sign)
     n = D.number_of_nodes()
-    k = BETWEENNESS_SAMPLES if n > BETWEENNESS_EXACT_MAX_NODES else None
+    k = None
+    if n > BETWEENNESS_EXACT_MAX_NODES:
+        by_budget = BETWEENNESS_ARC_BUDGET // max(1, D.number_of_edges())
+        k = min(n, BETWEENNESS_SAMPLES, max(20, by_budget))
     values = nx.betweenness_centrality(D, k=k, normalized=True, weight=None, seed=seed)
     return {node: float(values[node]) for node in G}
 
