@@ -171,3 +171,11 @@ def test_paths_with_net_sign(app: Callable[..., AppTest]) -> None:
     first = rows[0]
     assert first["path"] == "United States → TTP → Pakistan"
     assert first["net"] == "friendly (+)" and first["shortest"] == "yes"
+
+
+def test_clusterability_can_be_switched_off(app: Callable[..., AppTest]) -> None:
+    at = app()
+    assert "inconsistent pairs;" in texts(at)
+    at.checkbox(key="analysis_clusters_on").uncheck().run()
+    assert "inconsistent pairs;" not in texts(at)
+    assert all(n.key != "analysis_clusters" for n in at.number_input)

@@ -488,35 +488,69 @@ def _inconsistent(S: nx.Graph, bloc: dict[Hashable, int], sign: str) -> list[Pai
 
 
 def _cluster_local_search(
-    S: nx.Graph, k: int, *, sign: str, seed: int | None, restarts: int
+    S: nx.Graph, k: int, *, sign: str, seed: int | None, restarts: int, deadline: float
 ) -> dict[Hashable, int]:
+    """Best split into at most ``k`` blocs found by greedy single-actor moves.
+
+    For each actor the count of its friends and enemies in every bloc is kept up to date,
+    so the cost of a move is known without rescanning the map.
+    """
     rng = random.Random(seed)
     nodes = sorted(S, key=str)
-    nbrs = {n: [(m, S.edges[n, m][sign] > 0) for m in S[n] if m != n] for n in nodes}
+    index = {a: i for i, a in enumerate(nodes)}
+    n = len(nodes)
+    adj: list[list[tuple[int, bool]]] = [[] for _ in range(n)]
+    for u, v, d in S.edges(data=True):
+        if u != v:
+            positive = d[sign] > 0
+            adj[index[u]].append((index[v], positive))
+            adj[index[v]].append((index[u], positive))
+    friends_total = [sum(1 for _j, p in adj[i] if p) for i in range(n)]
 
-    def local_cost(bloc: dict[Hashable, int], n: Hashable, c: int) -> int:
-        return sum(positive != (bloc[m] == c) for m, positive in nbrs[n])
+    def descend(bloc: list[int]) -> int:
+        friends = [[0] * k for _ in range(n)]
+        enemies = [[0] * k for _ in range(n)]
+        for i in range(n):
+            for j, positive in adj[i]:
+                (friends if positive else enemies)[i][bloc[j]] += 1
 
-    best: dict[Hashable, int] | None = None
+        def cost(i: int, c: int) -> int:
+            return friends_total[i] - friends[i][c] + enemies[i][c]
+
+        stack = list(range(n))
+        rng.shuffle(stack)
+        while stack:
+            i = stack.pop()
+            here = bloc[i]
+            target = min(range(k), key=lambda c: (cost(i, c), c != here))
+            if cost(i, target) >= cost(i, here):
+                continue
+            bloc[i] = target
+            for j, positive in adj[i]:
+                counts = friends if positive else enemies
+                counts[j][here] -= 1
+                counts[j][target] += 1
+                stack.append(j)
+        return sum(cost(i, bloc[i]) for i in range(n)) // 2
+
+    best: list[int] | None = None
     best_cost = -1
-    for _ in range(max(1, restarts)):
-        bloc = {n: rng.randrange(k) for n in nodes}
-        improved = True
-        while improved:
-            improved = False
-            order = nodes[:]
-            rng.shuffle(order)
-            for n in order:
-                here = local_cost(bloc, n, bloc[n])
-                target = min(range(k), key=lambda c: (local_cost(bloc, n, c), c != bloc[n]))
-                if local_cost(bloc, n, target) < here:
-                    bloc[n] = target
-                    improved = True
-        c = len(_inconsistent(S, bloc, sign))
+    for attempt in range(max(1, restarts)):
+        if attempt and time.perf_counter() > deadline:
+            break
+        if best is not None and attempt % 2 == 0:
+            bloc = best[:]
+            for i in rng.sample(range(n), max(1, n // 10)):
+                bloc[i] = rng.randrange(k)
+        else:
+            bloc = [rng.randrange(k) for _ in range(n)]
+        c = descend(bloc)
         if best is None or c < best_cost:
-            best, best_cost = dict(bloc), c
+            best, best_cost = bloc[:], c
+            if c == 0:
+                break
     assert best is not None
-    return best
+    return {a: best[i] for a, i in index.items()}
 
 
 def _solve_k_blocs(
@@ -624,7 +658,10 @@ def clustering(
         bloc, proved = _solve_k_blocs(active, k, sign=sign, time_limit=time_limit)
         method = "integer program" if proved else "integer program, stopped at the time limit"
     if not proved:
-        heuristic = _cluster_local_search(active, k, sign=sign, seed=seed, restarts=restarts)
+        deadline = time.perf_counter() + max(1.0, time_limit)
+        heuristic = _cluster_local_search(
+            active, k, sign=sign, seed=seed, restarts=restarts, deadline=deadline
+        )
         if bloc is None or len(_inconsistent(active, heuristic, sign)) < len(
             _inconsistent(active, bloc, sign)
         ):

@@ -132,10 +132,13 @@ def compare_views(
     *,
     labels: tuple[str, str] = ("before", "after"),
     clusters: int | None = None,
+    measures: Iterable[str] | None = None,
     seed: int | None = 0,
     time_limit: float = 10.0,
 ) -> dict[str, Any]:
     """Compare two views (already filtered): relations, ranks, balance and blocs.
+
+    ``measures`` limits the centrality measures ranked (default: all; ``()`` for none).
 
     Examples
     --------
@@ -148,8 +151,9 @@ def compare_views(
     >>> report["relations"]["changed"][0]["fields"]
     {'sign': [1, -1]}
     """
-    one = analyze_view(A, clusters=clusters, seed=seed, time_limit=time_limit)
-    two = analyze_view(B, clusters=clusters, seed=seed, time_limit=time_limit)
+    kwargs: dict[str, Any] = {"clusters": clusters, "measures": measures, "seed": seed}
+    one = analyze_view(A, time_limit=time_limit, **kwargs)
+    two = analyze_view(B, time_limit=time_limit, **kwargs)
     balance = {labels[0]: one["balance"], labels[1]: two["balance"]}
     out: dict[str, Any] = {
         "labels": list(labels),

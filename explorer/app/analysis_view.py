@@ -16,10 +16,11 @@ from typing import Any
 import networkx as nx
 import streamlit as st
 
-from explorer.analysis.centrality import MEASURES, TIES
+from explorer.analysis.balance import clustering
+from explorer.analysis.centrality import MEASURES, TIES, centrality
 from explorer.analysis.compare import compare_views
 from explorer.analysis.paths import shortest_signed_paths, signed_paths
-from explorer.analysis.report import analysis_spec, analyze_view
+from explorer.analysis.report import analysis_spec, analyze_view, clustering_summary
 from explorer.graph import FilterSpec, filter_graph, signed_graph
 from explorer.model import Dataset
 
@@ -27,6 +28,9 @@ __all__ = ["apply_what_if", "render", "view_key"]
 
 WHAT_IF_FLIP = "whatif_flip"
 WHAT_IF_REMOVE = "whatif_remove"
+#: Largest number of actors with signed pairs for which the tab finds the best k-bloc split
+#: without being asked: beyond, the exact program gives way to a slower heuristic.
+CLUSTER_AUTO_MAX_ACTORS = 200
 
 
 def view_key(view: nx.MultiDiGraph) -> str:
@@ -56,15 +60,27 @@ def apply_what_if(view: nx.MultiDiGraph, flips: list[str], removes: list[str]) -
 
 
 @st.cache_data(max_entries=64, show_spinner="Analysing…")
-def _analysis(key: str, clusters: int | None, ties: str, _view: nx.MultiDiGraph) -> dict[str, Any]:
-    """The analysis of a view, cached by the view's hash and the options."""
-    return analyze_view(_view, clusters=clusters, ties=ties)  # type: ignore[arg-type]
+def _analysis(key: str, _view: nx.MultiDiGraph) -> dict[str, Any]:
+    """The analysis of a view (balance, tension, blocs), cached by the view's hash."""
+    return analyze_view(_view, measures=())
+
+
+@st.cache_data(max_entries=64, show_spinner="Measuring…")
+def _centrality_values(key: str, ties: str, _view: nx.MultiDiGraph) -> dict[str, Any]:
+    """Every centrality measure of a view for one choice of ties, cached."""
+    return centrality(_view, ties=ties)  # type: ignore[arg-type]
+
+
+@st.cache_data(max_entries=64, show_spinner="Finding the best split…")
+def _clustering(key: str, k: int, _view: nx.MultiDiGraph) -> dict[str, Any]:
+    """The best split into at most ``k`` blocs, cached by the view's hash and ``k``."""
+    return clustering_summary(clustering(signed_graph(_view), k))
 
 
 @st.cache_data(max_entries=64, show_spinner="Comparing…")
 def _comparison(key_a: str, key_b: str, _a: nx.MultiDiGraph, _b: nx.MultiDiGraph) -> dict[str, Any]:
     """The comparison of a view and its what-if copy, cached by both hashes."""
-    return compare_views(_a, _b, labels=("as in the file", "what if"))
+    return compare_views(_a, _b, labels=("as in the file", "what if"), measures=())
 
 
 def _name(G: nx.MultiDiGraph, actor: Hashable) -> str:
@@ -283,14 +299,18 @@ def _blocs(G: nx.MultiDiGraph, report: dict[str, Any], base: nx.MultiDiGraph) ->
     st.caption(f"Louvain communities on positive ties (seeded); {alone} actors stand alone.")
     for i, bloc in enumerate(groups, start=1):
         st.write(f"**Bloc {i}:** " + ", ".join(_name(G, a) for a in bloc))
-    k = st.number_input(
-        "Best split into at most k blocs (clusterability)",
-        min_value=1,
-        max_value=8,
-        value=3,
-        key="analysis_clusters",
+    active = sum(1 for a in base if base.degree(a) > 0)
+    on = st.checkbox(
+        "Find the best split into at most k blocs (clusterability)",
+        value=active <= CLUSTER_AUTO_MAX_ACTORS,
+        key="analysis_clusters_on",
+        help="Exact on small maps; on large ones a heuristic, labelled as such, that may "
+        "take several seconds.",
     )
-    clustered = _analysis(view_key(base), int(k), "all", base)["clustering"]
+    if not on:
+        return
+    k = st.number_input("k", min_value=1, max_value=8, value=3, key="analysis_clusters")
+    clustered = _clustering(view_key(base), int(k), base)
     st.caption(f"{clustered['inconsistencies']} inconsistent pairs; {_exact_text(clustered)}")
     for i, bloc in enumerate(clustered["partition"], start=1):
         st.write(f"**{i}.** " + ", ".join(_name(G, a) for a in bloc))
@@ -299,14 +319,14 @@ def _blocs(G: nx.MultiDiGraph, report: dict[str, Any], base: nx.MultiDiGraph) ->
 def _centrality(G: nx.MultiDiGraph, base: nx.MultiDiGraph, key: str) -> None:
     st.subheader("Who matters", anchor=False)
     ties = st.radio("Count ties", TIES, horizontal=True, key="analysis_ties")
-    report = _analysis(key, None, ties, base)
-    approx = report["centrality_approximate"]
+    values = _centrality_values(key, ties, base)
+    approx = {name: c["approximate"] for name, c in values.items()}
     rows: list[dict[str, Any]] = []
     for actor in base:
         row: dict[str, Any] = {"actor": _name(G, actor)}
         for name, m in MEASURES.items():
             label = m.label + (" (approx.)" if approx[name] else "")
-            row[label] = round(report["centrality"][name][str(actor)], 3)
+            row[label] = round(values[name]["values"][actor], 3)
         rows.append(row)
     lead = next(k for k in rows[0] if k.startswith("PageRank")) if rows else ""
     rows.sort(key=lambda r: -r[lead])
@@ -365,7 +385,7 @@ def render(dataset: Dataset, G: nx.MultiDiGraph, view: nx.MultiDiGraph, spec: Fi
         wanted = spec
     base = filter_graph(G, wanted)
     key = view_key(base)
-    report = _analysis(key, None, "all", base)
+    report = _analysis(key, base)
     S = signed_graph(base)
     st.caption(
         f"Analysing {base.number_of_nodes()} actors and {base.number_of_edges()} relations "
