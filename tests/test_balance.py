@@ -271,3 +271,15 @@ def test_realignment_counts_triangles_it_would_unbalance() -> None:
     assert (by_pair[("a", "b")].resolves, by_pair[("a", "b")].creates) == (1, 1)
     assert by_pair[("a", "c")].net == 1
     assert realignments(S)[0].pair != ("a", "b")
+
+
+def test_time_limit_falls_back_to_a_labelled_answer(gama: nx.Graph, monkeypatch) -> None:
+    import explorer.analysis.balance as balance
+
+    # The solver stops at its time limit with a poor incumbent: everyone on one side.
+    monkeypatch.setattr(balance, "_solve_two_blocs", lambda S, **_: (dict.fromkeys(S, 0), False))
+    result = frustration_index(gama, time_limit=0.5)
+    assert result.exact is False
+    assert result.index == 7  # the local search does better than the incumbent
+    assert result.method == "local search (heuristic)"
+    assert result.notes == ("the integer program did not finish within 0.5 s",)
