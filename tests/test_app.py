@@ -450,3 +450,15 @@ def test_an_upload_that_is_not_yaml_is_refused_by_name(app: Callable[..., AppTes
     lines = [plain(e.value) for e in at.error]
     assert "notes.txt:1:1: file: only YAML files (.yaml or .yml) can be opened here" in lines
     assert counts(at) == (5, 5, 4, 5)
+
+
+def test_the_analysis_runs_only_while_its_tab_is_open(app: Callable[..., AppTest]) -> None:
+    at = app()
+    closed = len(at.dataframe)
+    assert any("analysis runs when this tab is open" in c.value for c in at.caption)
+    at.session_state["main_tab"] = "Analysis"
+    at.run()
+    assert not at.exception
+    assert not any("analysis runs when this tab is open" in c.value for c in at.caption)
+    assert len(at.dataframe) > closed  # the analysis tables
+    assert counts(at) == (5, 5, 4, 5)  # the graph, counts and tables stay the same

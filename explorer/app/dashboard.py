@@ -682,8 +682,10 @@ def run(argv: list[str] | None = None) -> None:
         )
         if part
     )
+    # Streamlit runs every tab's code on every rerun unless tabs track which one is open;
+    # the analysis of a big view takes seconds, so it runs only while its tab is open.
     graph_tab, actors_tab, relations_tab, analysis_tab, download_tab = st.tabs(
-        ["Graph", "Actors", "Relations", "Analysis", "Download"]
+        ["Graph", "Actors", "Relations", "Analysis", "Download"], key="main_tab", on_change="rerun"
     )
     with graph_tab:
         page = network_html(
@@ -706,11 +708,14 @@ def run(argv: list[str] | None = None) -> None:
         st.dataframe(_relation_rows(H, dataset), hide_index=True, width="stretch")
         st.markdown("**Sources**")
         _sources_table(dataset)
+    with download_tab:
+        st.caption("Downloads show the current view: " + view_summary(G, H))
+        _downloads(H, positions, sizes, dataset.title, caption, spec)
     with analysis_tab:
+        if not analysis_tab.open:
+            st.caption("The analysis runs when this tab is open.")
+            return
         try:
             _analysis_tab(dataset, G, H, spec)
         except ExplorerError as exc:
             st.error(markdown_literal(str(exc)))
-    with download_tab:
-        st.caption("Downloads show the current view: " + view_summary(G, H))
-        _downloads(H, positions, sizes, dataset.title, caption, spec)
