@@ -331,6 +331,20 @@ def analysis_spec_or_usage(spec: Any, include_projected: bool) -> Any:
     help="Add projected relations to the observed ones. An explicit --statuses wins.",
 )
 @click.option(
+    "--path",
+    nargs=2,
+    metavar="FROM TO",
+    default=None,
+    help="Also list the paths between two actors (ids) with their net sign.",
+)
+@click.option(
+    "--max-steps",
+    type=click.IntRange(1, 6),
+    default=3,
+    show_default=True,
+    help="Longest path listed by --path.",
+)
+@click.option(
     "--ties",
     type=click.Choice(["all", "positive", "negative"]),
     default="all",
@@ -342,6 +356,8 @@ def analyze(
     file: str,
     spec: Any,
     include_projected: bool,
+    path: tuple[str, str] | None,
+    max_steps: int,
     ties: str,
     clusters: int | None,
     time_limit: float,
@@ -367,14 +383,19 @@ def analyze(
 
     wanted = analysis_spec_or_usage(spec, include_projected)
     dataset = load_or_exit(file)
-    report = run_analysis(
-        build_graph(dataset),
-        wanted,
-        clusters=clusters,
-        ties=ties,  # type: ignore[arg-type]
-        seed=seed,
-        time_limit=time_limit,
-    )
+    try:
+        report = run_analysis(
+            build_graph(dataset),
+            wanted,
+            clusters=clusters,
+            ties=ties,  # type: ignore[arg-type]
+            seed=seed,
+            time_limit=time_limit,
+            path=path or None,
+            cutoff=max_steps,
+        )
+    except ValueError as exc:
+        raise click.UsageError(f"--path: {exc}") from None
     text = json.dumps(report, indent=2, ensure_ascii=False) if as_json else report_text(report)
     write_output(text, output)
 

@@ -153,3 +153,19 @@ def test_docs_sample_validates_and_docs_figures_match_the_bundled_map() -> None:
         code, out, _ = run("analyze", str(bundled_map()), "--json", *flag)
         balance = json.loads(out)["balance"]
         assert (balance["frustration_index"], balance["exact"]) == (int(documented), True)
+
+
+def test_path_option_lists_paths_with_their_net_sign(path: str) -> None:
+    code, out, _ = run("analyze", path, "--json", "--path", "us", "pakistan")
+    assert code == 0
+    report = json.loads(out)
+    jsonschema.validate(report, SCHEMA)
+    # Observed only: the US is hostile to the TTP, who attack Pakistan.
+    assert report["paths"]["shortest"] == [
+        {"actors": ["us", "ttp", "pakistan"], "signs": ["-", "-"], "net": "+"}
+    ]
+    code, out, _ = run("analyze", path, "--path", "us", "pakistan", "--max-steps", "2")
+    assert "us -(-)- ttp -(-)- pakistan: friendly" in out
+    code, _, err = run("analyze", path, "--path", "us", "pakistn")
+    assert code == 2
+    assert "--path: unknown actor 'pakistn' in this view (did you mean 'pakistan'?)" in err

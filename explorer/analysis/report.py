@@ -29,6 +29,7 @@ from explorer.analysis.balance import (
 )
 from explorer.analysis.centrality import MEASURES, Ties, centrality
 from explorer.analysis.communities import blocs
+from explorer.analysis.paths import SignedPath, shortest_signed_paths, signed_paths
 from explorer.graph import FilterSpec, filter_graph, signed_graph
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "balance_text",
     "clustering_summary",
     "exact_label",
+    "paths_summary",
     "report_text",
     "text_table",
 ]
@@ -138,6 +140,35 @@ def _tension(S: nx.Graph) -> dict[str, Any]:
     return {"actors": actors, "pressure_to_realign": pressure}
 
 
+def paths_summary(S: nx.Graph, source: str, target: str, *, cutoff: int = 3) -> dict[str, Any]:
+    """The ``paths`` section: shortest and all simple paths up to ``cutoff``, with net signs.
+
+    Raises ``ValueError`` naming an actor that is not in the view.
+    """
+    import difflib
+
+    for actor in (source, target):
+        if actor not in S:
+            close = difflib.get_close_matches(actor, [str(a) for a in S], n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ValueError(f"unknown actor {actor!r} in this view{hint}")
+
+    def plain(p: SignedPath) -> dict[str, Any]:
+        return {
+            "actors": [str(a) for a in p.actors],
+            "signs": ["+" if x > 0 else "-" for x in p.signs],
+            "net": "+" if p.net > 0 else "-",
+        }
+
+    return {
+        "from": source,
+        "to": target,
+        "cutoff": cutoff,
+        "shortest": [plain(p) for p in shortest_signed_paths(S, source, target)],
+        "all": [plain(p) for p in signed_paths(S, source, target, cutoff=cutoff)],
+    }
+
+
 def analyze_view(
     view: nx.MultiDiGraph,
     *,
@@ -146,9 +177,12 @@ def analyze_view(
     ties: Ties = "all",
     seed: int | None = 0,
     time_limit: float = 10.0,
+    path: tuple[str, str] | None = None,
+    cutoff: int = 3,
 ) -> dict[str, Any]:
     """Analyse a graph already filtered to the relations wanted; plain data for JSON."""
     S = signed_graph(view)
+    paths = None if path is None else paths_summary(S, *path, cutoff=cutoff)
     result = frustration_index(S, seed=seed, time_limit=time_limit)
     cent = centrality(view, measures, ties=ties, seed=seed)
     out: dict[str, Any] = {
@@ -165,6 +199,8 @@ def analyze_view(
         out["clustering"] = clustering_summary(
             clustering(S, clusters, seed=seed, time_limit=time_limit)
         )
+    if paths is not None:
+        out["paths"] = paths
     return out
 
 
@@ -178,6 +214,8 @@ def analyze(
     ties: Ties = "all",
     seed: int | None = 0,
     time_limit: float = 10.0,
+    path: tuple[str, str] | None = None,
+    cutoff: int = 3,
 ) -> dict[str, Any]:
     """Analyse the view of ``G`` that ``spec`` selects, observed relations only by default.
 
@@ -199,7 +237,14 @@ def analyze(
     wanted = analysis_spec(spec or FilterSpec(), include_projected=include_projected)
     view = filter_graph(G, wanted)
     body = analyze_view(
-        view, clusters=clusters, measures=measures, ties=ties, seed=seed, time_limit=time_limit
+        view,
+        clusters=clusters,
+        measures=measures,
+        ties=ties,
+        seed=seed,
+        time_limit=time_limit,
+        path=path,
+        cutoff=cutoff,
     )
     return {
         "format": FORMAT,
@@ -315,6 +360,21 @@ def report_text(report: dict[str, Any], *, top: int = 10) -> str:
             f"pairs ({exact_label(c)})",
         ]
         lines += [f"  bloc {i}: {', '.join(b)}" for i, b in enumerate(c["partition"], start=1)]
+    if "paths" in report:
+        paths = report["paths"]
+        lines += [
+            "",
+            f"paths from {paths['from']} to {paths['to']} (up to {paths['cutoff']} steps):",
+        ]
+        shown = paths["all"] or paths["shortest"]
+        if not shown:
+            lines.append("  none: they are not connected by signed pairs")
+        for p in shown:
+            steps = p["actors"][0] + "".join(
+                f" -({s})- {a}" for s, a in zip(p["signs"], p["actors"][1:], strict=True)
+            )
+            word = "friendly" if p["net"] == "+" else "hostile"
+            lines.append(f"  {steps}: {word}")
     tension = report["tension"]
     lines += ["", "tension (unbalanced triangles per actor):"]
     if tension["actors"]:
