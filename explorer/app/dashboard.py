@@ -670,8 +670,11 @@ def run(argv: list[str] | None = None) -> None:
     _heading(dataset.title, 2, "title")
     described = spec.describe()
     st.markdown(f"**{view_summary(G, H)}**")
-    if described:
-        st.caption("Filters: " + markdown_literal(described))
+    st.caption(
+        "File: "
+        + markdown_literal(Path(mapfile.name).name)
+        + (" · Filters: " + markdown_literal(described) if described else "")
+    )
 
     caption = "; ".join(
         part
