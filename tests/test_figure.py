@@ -44,10 +44,15 @@ def outside(boxes: list[tuple[str, Box]], width: float, height: float) -> list[s
     return [t for t, (x0, y0, x1, y1) in boxes if x0 < 0 or y0 < 0 or x1 > width or y1 > height]
 
 
+def actors_of(fig: object) -> object:
+    """The collection that draws the actors' discs."""
+    return next(c for c in fig.axes[0].collections if c.get_gid() == "actors")
+
+
 def disc_boxes(fig: object) -> list[tuple[str, Box]]:
     """The box around each actor's disc, in pixels at the figure's current density."""
     ax = fig.axes[0]
-    discs = ax.collections[0]
+    discs = actors_of(fig)
     centres = ax.transData.transform(discs.get_offsets())
     radii = [(s**0.5) / 2 * fig.dpi / 72 for s in discs.get_sizes()]
     return [
@@ -147,14 +152,14 @@ def test_actors_keep_their_full_map_positions_in_a_filtered_view(small: tuple) -
     G, positions = small
     view = filter_graph(G, FilterSpec(kinds=("state",)))
     fig = network_figure(view, positions)
-    drawn = fig.axes[0].collections[0].get_offsets().tolist()
+    drawn = actors_of(fig).get_offsets().tolist()
     assert drawn == [list(positions[n]) for n in view]
 
 
 def test_actor_colours_come_from_the_style_table(small: tuple) -> None:
     G, positions = small
     fig = network_figure(G, positions)
-    colours = [matplotlib.colors.to_hex(c) for c in fig.axes[0].collections[0].get_facecolors()]
+    colours = [matplotlib.colors.to_hex(c) for c in actors_of(fig).get_facecolors()]
     assert colours[list(G).index("north")] == KIND_COLOURS["state"].lower()
 
 

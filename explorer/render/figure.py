@@ -13,6 +13,7 @@ matplotlib is imported inside the functions: ``import explorer`` must stay light
 
 from __future__ import annotations
 
+import functools
 import math
 import textwrap
 from collections.abc import Iterator, Mapping
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from explorer.render.html import STRAIGHT_EDGES_ABOVE
 from explorer.render.style import (
     SIGN_STYLES,
     STATUS_DASHES,
@@ -38,6 +40,7 @@ __all__ = [
     "DEFAULT_SIZE",
     "FONT_FAMILIES",
     "LABEL_GID",
+    "MAX_LABELS",
     "figure_style",
     "label_boxes",
     "network_figure",
@@ -49,6 +52,8 @@ BASE_DPI = 100
 DEFAULT_SIZE = (1600, 1200)
 #: Fonts tried in order, per glyph: DejaVu Sans for Latin and Cyrillic, Noto for Arabic script.
 FONT_FAMILIES = ("DejaVu Sans", "Noto Sans", "Noto Sans Arabic", "Noto Naskh Arabic")
+#: Most actors labelled in one figure; on bigger views only the best connected are labelled.
+MAX_LABELS = 400
 #: ``gid`` prefix of every actor label, so tests and tools can find the labels.
 LABEL_GID = "actor-label"
 
@@ -315,16 +320,43 @@ def _draw(
     sizes: Mapping[str, float] | None,
     renderer: Any,
 ) -> None:
+    nodes = list(G)
+    diam = _diameters(G, sizes)
+    _fit_limits(ax, renderer, max(diam.values(), default=0) * ax.figure.dpi / 72)
+
+    if G.number_of_edges() > STRAIGHT_EDGES_ABOVE:
+        _straight_edges(ax, G, positions, diam)
+    else:
+        _curved_edges(ax, G, positions, diam)
+
+    xs = [positions[n][0] for n in nodes]
+    ys = [positions[n][1] for n in nodes]
+    ax.scatter(
+        xs,
+        ys,
+        s=[diam[n] ** 2 for n in nodes],
+        c=[kind_colour(str(G.nodes[n].get("kind", ""))) for n in nodes],
+        edgecolors="white",
+        linewidths=1.2,
+        zorder=3,
+        gid="actors",
+    )
+    _labels(ax, G, nodes, positions, diam, renderer)
+
+
+def _curved_edges(
+    ax: Any,
+    G: nx.MultiDiGraph,
+    positions: Mapping[str, tuple[float, float]],
+    diam: Mapping[str, float],
+) -> None:
+    """Draw each relation as its own arrow, parallel relations fanned out in arcs."""
     from matplotlib.markers import MarkerStyle
     from matplotlib.patches import FancyArrowPatch
     from matplotlib.transforms import Affine2D
 
-    nodes = list(G)
-    diam = _diameters(G, sizes)
-    _fit_limits(ax, renderer, max(diam.values(), default=0) * ax.figure.dpi / 72)
-    to_px = ax.transData
-
     curv = _curvatures(G)
+    to_px = ax.transData
     for u, v, k, d in sorted(G.edges(keys=True, data=True), key=lambda e: e[2]):
         style = SIGN_STYLES.get(int(d.get("sign", 0)), SIGN_STYLES[0])
         dashes = STATUS_DASHES.get(str(d.get("status")))
@@ -362,18 +394,105 @@ def _draw(
                 zorder=2,
             )
 
-    xs = [positions[n][0] for n in nodes]
-    ys = [positions[n][1] for n in nodes]
-    ax.scatter(
-        xs,
-        ys,
-        s=[diam[n] ** 2 for n in nodes],
-        c=[kind_colour(str(G.nodes[n].get("kind", ""))) for n in nodes],
-        edgecolors="white",
-        linewidths=1.2,
-        zorder=3,
-    )
-    _labels(ax, G, nodes, positions, diam, renderer)
+
+def _straight_edges(
+    ax: Any,
+    G: nx.MultiDiGraph,
+    positions: Mapping[str, tuple[float, float]],
+    diam: Mapping[str, float],
+) -> None:
+    """Draw every relation as a straight line, in a few collections (fast on big maps).
+
+    The same marks as the curved drawing: colour by sign, a dot or bar at the middle,
+    dashes for projected, a head for directed types, width by strength.
+    """
+    import numpy as np
+    from matplotlib.collections import LineCollection, PolyCollection
+
+    pt = ax.figure.dpi / 72
+    to_px = ax.transData
+    back = to_px.inverted()
+    lines, colours, widths, dashes = [], [], [], []
+    heads, head_colours = [], []
+    dots, dot_colours, dot_sizes = [], [], []
+    bars, bar_colours, bar_widths = [], [], []
+    for u, v, _, d in sorted(G.edges(keys=True, data=True), key=lambda e: e[2]):
+        style = SIGN_STYLES.get(int(d.get("sign", 0)), SIGN_STYLES[0])
+        width = edge_width(int(d.get("strength", 2))) * _PX_TO_PT
+        a, b = to_px.transform([positions[u], positions[v]])
+        length = float(np.hypot(*(b - a)))
+        if length < 1e-6:
+            continue
+        unit = (b - a) / length
+        normal = np.array([-unit[1], unit[0]])
+        start = a + unit * (diam[u] / 2 + 1) * pt
+        end = b - unit * (diam[v] / 2 + 1) * pt
+        if d.get("directed"):
+            size = (4 + 1.5 * width) * pt
+            base = end - unit * size
+            heads.append([end, base + normal * size * 0.45, base - normal * size * 0.45])
+            head_colours.append(style.colour)
+            end = base
+        lines.append([start, end])
+        colours.append(style.colour)
+        widths.append(width)
+        pattern = STATUS_DASHES.get(str(d.get("status")))
+        dashes.append((0, _dash_pt(pattern)) if pattern else "solid")
+        middle = (a + b) / 2
+        if style.mpl_marker == "o":
+            dots.append(middle)
+            dot_colours.append(style.colour)
+            dot_sizes.append((5 + width) ** 2)
+        elif style.mpl_marker == "|":
+            half = (4 + width) * pt
+            bars.append([middle + normal * half, middle - normal * half])
+            bar_colours.append(style.colour)
+            bar_widths.append(1.2 + width * 0.6)
+
+    def data(points: list[Any]) -> Any:
+        array = np.asarray(points, dtype=float)
+        return back.transform(array.reshape(-1, 2)).reshape(array.shape)
+
+    if lines:
+        ax.add_collection(
+            LineCollection(
+                data(lines),
+                colors=colours,
+                linewidths=widths,
+                linestyles=dashes,
+                alpha=_EDGE_ALPHA,
+                zorder=1,
+                gid="relations",
+            ),
+            autolim=False,
+        )
+    if heads:
+        ax.add_collection(
+            PolyCollection(
+                data(heads),
+                facecolors=head_colours,
+                edgecolors="none",
+                alpha=_EDGE_ALPHA,
+                zorder=1,
+            ),
+            autolim=False,
+        )
+    if bars:
+        ax.add_collection(
+            LineCollection(data(bars), colors=bar_colours, linewidths=bar_widths, zorder=2),
+            autolim=False,
+        )
+    if dots:
+        centres = data(dots)
+        ax.scatter(
+            centres[:, 0],
+            centres[:, 1],
+            s=dot_sizes,
+            c=dot_colours,
+            edgecolors="white",
+            linewidths=0.8,
+            zorder=2,
+        )
 
 
 def _fit_limits(ax: Any, renderer: Any, disc_px: float) -> None:
@@ -439,23 +558,30 @@ def _labels(
         "annotation_clip": False,
         "textcoords": "offset points",
     }
+    order = sorted(range(len(nodes)), key=lambda i: (-G.degree(nodes[i]), str(nodes[i])))
+    # Past this many, labels cannot all be read at any usual size: label the best
+    # connected actors and leave the rest to the interactive page.
+    order = order[:MAX_LABELS]
     texts = {}
     sizes = {}
-    for n in nodes:
+    for i in order:
+        n = nodes[i]
         label = str(G.nodes[n].get("label") or G.nodes[n].get("name") or n)
         text = ax.annotate(_shown(label), positions[n], xytext=(0, 0), **style)
         box = text.get_window_extent(renderer)
         texts[n] = text
         # The white box around the text reaches a little past the glyphs.
         sizes[n] = (box.width + 2 * _LABEL_PAD * pt, box.height + 2 * _LABEL_PAD * pt)
-    order = sorted(range(len(nodes)), key=lambda i: (-G.degree(nodes[i]), str(nodes[i])))
-    placed = np.empty((0, 4))
+    # Everything a label must not cover: the discs, then each label as it is placed.
+    obstacles = np.vstack([discs, np.zeros((len(nodes), 4))])
+    count = len(nodes)
     for i in order:
         n = nodes[i]
         w, h = sizes[n]
         x, y = centres[i]
-        best, moved = _best_spot(x, y, radii[i], w, h, limits, placed, discs)
-        placed = np.vstack([placed, best])
+        best, moved = _best_spot(x, y, radii[i], w, h, limits, obstacles[:count])
+        obstacles[count] = best
+        count += 1
         cx, cy = (best[0] + best[2]) / 2, (best[1] + best[3]) / 2
         text = texts[n]
         if moved:
@@ -489,59 +615,90 @@ def _best_spot(
     w: float,
     h: float,
     limits: tuple[float, float, float, float],
-    placed: Any,
-    discs: Any,
+    obstacles: Any,
 ) -> tuple[Any, bool]:
-    """The first free box ``w`` x ``h`` near the point, and whether it left the actor's side."""
+    """The first free box ``w`` x ``h`` near the point, and whether it left the actor's side.
+
+    Spots are tried in order: under the disc, above, right, left, the four corners, then
+    a grid further out, nearest first; the first that covers no obstacle wins, else the
+    one that covers least.
+    """
     import numpy as np
 
     gap = 2.0
-    near = [
-        (x, y - r - gap - h / 2),  # under the disc, as in the dashboard
-        (x, y + r + gap + h / 2),  # above
-        (x + r + gap + w / 2, y),  # right
-        (x - r - gap - w / 2, y),  # left
-        (x + r + w / 2, y - r - h / 2),
-        (x - r - w / 2, y - r - h / 2),
-        (x + r + w / 2, y + r + h / 2),
-        (x - r - w / 2, y + r + h / 2),
-    ]
-    # Further out: a grid of spots around the place under the disc, nearest first.
-    below = near[0]
-    far = sorted(
-        (
-            (below[0] + i * w / 4, below[1] + j * h / 2)
-            for i in range(-8, 9)
-            for j in range(-24, 25)
-            if i or j
-        ),
-        key=lambda c: (c[0] - below[0]) ** 2 + (c[1] - below[1]) ** 2,
+    near = np.array(
+        [
+            (x, y - r - gap - h / 2),  # under the disc, as in the dashboard
+            (x, y + r + gap + h / 2),  # above
+            (x + r + gap + w / 2, y),  # right
+            (x - r - gap - w / 2, y),  # left
+            (x + r + w / 2, y - r - h / 2),
+            (x - r - w / 2, y - r - h / 2),
+            (x + r + w / 2, y + r + h / 2),
+            (x - r - w / 2, y + r + h / 2),
+        ]
     )
-    fallback: tuple[float, Any] | None = None
-    for index, (cx, cy) in enumerate(near + far):
-        box = np.array([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2])
-        # Keep inside the drawing: slide the box back in rather than drop the spot.
-        shift_x = max(limits[0] - box[0], 0) - max(box[2] - limits[2], 0)
-        shift_y = max(limits[1] - box[1], 0) - max(box[3] - limits[3], 0)
-        box += [shift_x, shift_y, shift_x, shift_y]
-        cost = _overlap(box, placed) + _overlap(box, discs)
-        if cost == 0:
-            return box, index >= len(near)
-        if fallback is None or cost < fallback[0]:
-            fallback = (cost, box)
-    assert fallback is not None
-    return fallback[1], True
+    steps = _grid() * np.array([w / 4, h / 2])
+    far = near[0] + steps[np.argsort(np.hypot(steps[:, 0], steps[:, 1]), kind="stable")]
+    centres = np.vstack([near, far])
+    boxes = np.column_stack(
+        [centres[:, 0] - w / 2, centres[:, 1] - h / 2, centres[:, 0] + w / 2, centres[:, 1] + h / 2]
+    )
+    # Keep inside the drawing: slide a box back in rather than drop the spot.
+    shift_x = np.clip(limits[0] - boxes[:, 0], 0, None) - np.clip(boxes[:, 2] - limits[2], 0, None)
+    shift_y = np.clip(limits[1] - boxes[:, 1], 0, None) - np.clip(boxes[:, 3] - limits[3], 0, None)
+    boxes += np.column_stack([shift_x, shift_y, shift_x, shift_y])
+    # Only obstacles within reach of some spot can matter.
+    reach = (boxes[:, 0].min(), boxes[:, 1].min(), boxes[:, 2].max(), boxes[:, 3].max())
+    close = obstacles[
+        (obstacles[:, 2] > reach[0])
+        & (obstacles[:, 0] < reach[2])
+        & (obstacles[:, 3] > reach[1])
+        & (obstacles[:, 1] < reach[3])
+    ]
+    if len(close) == 0:
+        return boxes[0], False
+    # The eight spots by the disc first: most labels find room there, at little cost.
+    for part in (slice(0, _NEAR), slice(_NEAR, None)):
+        found = _first_free(boxes[part], close)
+        if found is not None:
+            return boxes[part][found], part.start == _NEAR
+    dx = np.minimum(boxes[:, None, 2], close[None, :, 2]) - np.maximum(
+        boxes[:, None, 0], close[None, :, 0]
+    )
+    dy = np.minimum(boxes[:, None, 3], close[None, :, 3]) - np.maximum(
+        boxes[:, None, 1], close[None, :, 1]
+    )
+    cost = (np.clip(dx, 0, None) * np.clip(dy, 0, None)).sum(axis=1)
+    free = np.flatnonzero(cost == 0)
+    best = int(free[0]) if len(free) else int(np.argmin(cost))
+    return boxes[best], best >= _NEAR
 
 
-def _overlap(box: Any, others: Any) -> float:
-    """Total area by which ``box`` overlaps the boxes ``others``."""
+_NEAR = 8  # spots right by the disc, tried before the outer grid
+
+
+def _first_free(boxes: Any, obstacles: Any) -> int | None:
+    """Index of the first box that overlaps no obstacle, or None."""
     import numpy as np
 
-    if len(others) == 0:
-        return 0.0
-    dx = np.minimum(box[2], others[:, 2]) - np.maximum(box[0], others[:, 0])
-    dy = np.minimum(box[3], others[:, 3]) - np.maximum(box[1], others[:, 1])
-    return float(np.sum(np.clip(dx, 0, None) * np.clip(dy, 0, None)))
+    dx = np.minimum(boxes[:, None, 2], obstacles[None, :, 2]) - np.maximum(
+        boxes[:, None, 0], obstacles[None, :, 0]
+    )
+    dy = np.minimum(boxes[:, None, 3], obstacles[None, :, 3]) - np.maximum(
+        boxes[:, None, 1], obstacles[None, :, 1]
+    )
+    hit = ((dx > 0) & (dy > 0)).any(axis=1)
+    free = np.flatnonzero(~hit)
+    return int(free[0]) if len(free) else None
+
+
+@functools.cache
+def _grid() -> Any:
+    """Steps of the outer search grid, in quarter label widths and half label heights."""
+    import numpy as np
+
+    return np.array([(i, j) for i in range(-8, 9) for j in range(-24, 25) if i or j], dtype=float)
 
 
 def label_boxes(fig: Figure) -> list[tuple[str, tuple[float, float, float, float]]]:
