@@ -458,3 +458,14 @@ def test_export_command_reports_bad_data_with_its_position(
     assert result.exit_code == 1
     assert f"{path}:4:28: actors[0].kind: unknown actor kind 'stat'" in result.output
     assert not (tmp_path / "out.png").exists()
+
+
+def test_export_command_sizes_actors_by_a_measure(tmp_path: Path) -> None:
+    plain_svg, sized_svg = tmp_path / "plain.svg", tmp_path / "sized.svg"
+    assert run("export", str(EVERY_FIELD), "-o", str(plain_svg)).exit_code == 0
+    result = run("export", str(EVERY_FIELD), "-o", str(sized_svg), "--size-by", "degree")
+    assert result.exit_code == 0, result.output
+    assert plain_svg.read_bytes() != sized_svg.read_bytes()
+    result = run("export", str(EVERY_FIELD), "-o", str(sized_svg), "--size-by", "fame")
+    assert result.exit_code == 2
+    assert "'fame' is not one of degree" in result.output

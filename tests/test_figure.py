@@ -173,3 +173,12 @@ def test_an_empty_view_still_makes_a_figure(small: tuple) -> None:
     G, positions = small
     fig = network_figure(filter_graph(G, FilterSpec(search="nobody")), positions, title="Empty")
     assert label_boxes(fig) == []
+
+
+def test_sizes_scale_the_discs_like_the_dashboards_node_sizes(small: tuple) -> None:
+    G, positions = small
+    fig = network_figure(G, positions, sizes={"north": 32, "south": 8, "guards": 16})
+    areas = dict(zip(G, actors_of(fig).get_sizes(), strict=True))
+    # Marker areas go with the square of the radius the dashboard gives.
+    assert areas["north"] == pytest.approx(16 * areas["south"])
+    assert areas["guards"] == pytest.approx(4 * areas["south"])
