@@ -130,9 +130,13 @@ def _cell_starts(record: str) -> list[tuple[int, int]]:
     return starts
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
 def _records(text: str) -> Iterator[tuple[int, str]]:
     """Each CSV record's first line number and raw text (a quoted cell may span lines)."""
-    lines = text.splitlines(keepends=True)
+    # Only CR and LF end CSV lines; str.splitlines would also split at U+2028 and friends.
+    lines = _LINE.findall(text)
     number = 0
     while number < len(lines):
         start = number
@@ -274,19 +278,22 @@ class _Builder:
 
     # records ---------------------------------------------------------------------------
 
-    def actor_for(self, name: str, *, kind: str = DEFAULT_KIND, ident: str = "") -> str:
-        """The id of the actor with this label, creating it if it is new."""
+    def actor_for(self, name: str, *, or_id: bool = False) -> str:
+        """The id of the actor with this label (or, with ``or_id``, this id); new ones are added.
+
+        New actors are of kind ``DEFAULT_KIND``, with an id made from the name.
+        """
         if name in self.by_label:
             return self.by_label[name]
-        if name in self.actors:
+        if or_id and name in self.actors:
             return name
-        base = ident or slugify(name) or f"actor_{len(self.actors) + 1}"
+        base = slugify(name) or f"actor_{len(self.actors) + 1}"
         ident = base
         number = 2
         while ident in self.actors:
             ident = f"{base}_{number}"
             number += 1
-        self.actors[ident] = {"id": ident, "name": name, "kind": kind}
+        self.actors[ident] = {"id": ident, "name": name, "kind": DEFAULT_KIND}
         self.by_label[name] = ident
         return ident
 
@@ -623,7 +630,7 @@ def _kumu_connection(builder: _Builder, shown: str, row: _Row) -> None:
                 f"{shown}:{row.at(column)[0]}: {label!r} is not in elements.csv; "
                 f"added it as an actor of kind {DEFAULT_KIND!r}"
             )
-        ends.append(builder.actor_for(label))
+        ends.append(builder.actor_for(label, or_id=True))
     if ends[0] == ends[1]:
         builder.problem(shown, row, "To", f"a relation from {row.get('From')!r} to itself")
         return
@@ -637,7 +644,10 @@ def _kumu_connection(builder: _Builder, shown: str, row: _Row) -> None:
     relation: dict[str, Any] = {
         "source": ends[0],
         "target": ends[1],
-        "type": builder.relation_type(row.get("Type"), sign, direction != "undirected"),
+        # Kumu's "mutual" is a connection both ways: our undirected.
+        "type": builder.relation_type(
+            row.get("Type"), sign, direction not in ("undirected", "mutual")
+        ),
     }
     if row.get("ID"):
         relation["id"] = row.get("ID")

@@ -294,3 +294,10 @@ def test_import_command_writes_to_stdout(tmp_path: Path) -> None:
     out.write_text(result.stdout)
     ds = load_dataset(out)
     assert (ds.title, [r.type for r in ds.relations]) == ("Two", ["ally_of"])
+
+
+def test_only_cr_and_lf_end_a_csv_line() -> None:
+    data = "source,target,sign\r\nA\u2028B,C,+\r\nC,D,what\r\n".encode()
+    assert problems(lambda: import_edge_list(data, "e.csv")) == [
+        "e.csv:3:5: sign: unknown sign 'what'; use +, -, 0 or positive, negative, neutral"
+    ]
