@@ -312,6 +312,13 @@ def write_output(text: str, output: str) -> None:
         fail(f"{output}: cannot write: {exc.strerror}")
 
 
+def period_label(as_of: str | None) -> str:
+    """How ``compare`` names a view by its date: "as of 2021-09" or "all periods"."""
+    if as_of is None:
+        return "as of the latest date"
+    return "all periods" if as_of == "all" else f"as of {as_of}"
+
+
 def analysis_spec_or_usage(spec: Any, include_projected: bool) -> Any:
     """The analysed view's spec, or a usage error when the options contradict."""
     from explorer.analysis.report import analysis_spec
@@ -470,7 +477,7 @@ def compare(
     elif against is not None:
         wanted = analysis_spec_or_usage(spec, include_projected)
         A, B = filter_graph(G, wanted), filter_graph(G, dc.replace(wanted, as_of=against))
-        labels = (f"as of {spec.as_of or 'latest'}", f"as of {against}")
+        labels = (period_label(spec.as_of), period_label(against))
     else:
         A = filter_graph(G, analysis_spec_or_usage(spec, False))
         B = filter_graph(G, analysis_spec_or_usage(spec, True))
