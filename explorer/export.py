@@ -93,6 +93,9 @@ class Format(NamedTuple):
 _SIGN_NAMES = {1: "positive", 0: "neutral", -1: "negative"}
 
 
+_CAPTION_SOURCES = 8  # sources named in a caption before "and N more"
+
+
 def default_caption(view: nx.MultiDiGraph, spec: FilterSpec | None = None) -> str:
     """The caption of a picture: dataset, what the view shows, filters and sources cited."""
     dataset = view.graph.get("dataset")
@@ -122,6 +125,10 @@ def default_caption(view: nx.MultiDiGraph, spec: FilterSpec | None = None) -> st
                 if x
             )
             names.append(f"{source.title}" + (f" ({extra})" if extra else ""))
+        if len(names) > _CAPTION_SOURCES:
+            # A caption is not a bibliography: name the first few, count the rest.
+            rest = len(names) - _CAPTION_SOURCES
+            names = [*names[:_CAPTION_SOURCES], f"and {rest} more"]
         parts.append("Sources: " + "; ".join(names) + ".")
     else:
         parts.append("Sources: none cited by the relations shown.")

@@ -469,3 +469,21 @@ def test_export_command_sizes_actors_by_a_measure(tmp_path: Path) -> None:
     result = run("export", str(EVERY_FIELD), "-o", str(sized_svg), "--size-by", "fame")
     assert result.exit_code == 2
     assert "'fame' is not one of degree" in result.output
+
+
+def test_caption_names_eight_sources_and_counts_the_rest(tmp_path: Path) -> None:
+    sources = "\n".join(f"  - {{id: s{i:02}, title: Source {i:02}}}" for i in range(11))
+    relations = "\n".join(
+        f"  - {{source: a, target: b, type: supports, evidence: [{{source: s{i:02}, quote: q}}]}}"
+        for i in range(11)
+    )
+    path = tmp_path / "many.yaml"
+    path.write_text(
+        "format: stakeholder-explorer/1\ntitle: Many\n"
+        f"sources:\n{sources}\n"
+        "actors:\n  - {id: a, name: A, kind: state}\n  - {id: b, name: B, kind: state}\n"
+        f"relations:\n{relations}\n"
+    )
+    view, _ = view_of(path)
+    last = default_caption(view).splitlines()[-1]
+    assert last == "Sources: " + "; ".join(f"Source {i:02}" for i in range(8)) + "; and 3 more."
