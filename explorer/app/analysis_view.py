@@ -93,7 +93,7 @@ def _pair_name(G: nx.MultiDiGraph, pair: list[str]) -> str:
 
 def _exact_text(section: dict[str, Any]) -> str:
     if section["exact"]:
-        return "exact (integer program)"
+        return f"exact ({section['method']})"
     return f"HEURISTIC: best found, not proved optimal ({section['method']})"
 
 
