@@ -283,3 +283,13 @@ def test_time_limit_falls_back_to_a_labelled_answer(gama: nx.Graph, monkeypatch)
     assert result.index == 7  # the local search does better than the incumbent
     assert result.method == "local search (heuristic)"
     assert result.notes == ("the integer program did not finish within 0.5 s",)
+
+
+def test_actor_tension_names_the_other_actors_of_each_unbalanced_triangle() -> None:
+    S = signed(
+        [("us", "taliban", 1), ("taliban", "china", 1), ("us", "china", -1),
+         ("taliban", "russia", 1), ("us", "russia", -1)]
+    )  # fmt: skip
+    tension = actor_tension(S)
+    assert set(tension["us"].with_whom) == {("china", "taliban"), ("russia", "taliban")}
+    assert tension["china"].with_whom == (("taliban", "us"),)

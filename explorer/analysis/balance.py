@@ -740,7 +740,8 @@ class ActorTension:
 
     ``relief`` is the pair among those triangles whose sign change resolves the most of
     this actor's unbalanced triangles (net of the ones it would unbalance), ``eases`` how
-    many; None when the actor sits in no unbalanced triangle.
+    many; None when the actor sits in no unbalanced triangle. ``with_whom`` lists the
+    other two actors of each unbalanced triangle.
     """
 
     actor: Hashable
@@ -748,6 +749,7 @@ class ActorTension:
     triangles: int
     relief: Pair | None
     eases: int
+    with_whom: tuple[Pair, ...] = ()
 
 
 def actor_tension(S: nx.Graph, *, sign: str = "sign") -> dict[Hashable, ActorTension]:
@@ -759,10 +761,11 @@ def actor_tension(S: nx.Graph, *, sign: str = "sign") -> dict[Hashable, ActorTen
     >>> S.add_edge("a", "b", sign=1); S.add_edge("b", "c", sign=1)
     >>> S.add_edge("a", "c", sign=-1); S.add_edge("c", "d", sign=1)
     >>> t = actor_tension(S)
-    >>> t["a"].unbalanced, t["d"].unbalanced, t["d"].relief
-    (1, 0, None)
+    >>> t["a"].unbalanced, t["a"].with_whom, t["d"].unbalanced, t["d"].relief
+    (1, (('b', 'c'),), 0, None)
     """
     tri_of: dict[Hashable, list[tuple[list[Pair], bool]]] = {n: [] for n in S}
+    partners: dict[Hashable, list[Pair]] = {n: [] for n in S}
     for u, v, w in _triangles(S):
         sides = [_pair(u, v), _pair(v, w), _pair(u, w)]
         product = 1
@@ -770,6 +773,9 @@ def actor_tension(S: nx.Graph, *, sign: str = "sign") -> dict[Hashable, ActorTen
             product *= _sign(S, a, b, sign)
         for n in (u, v, w):
             tri_of[n].append((sides, product < 0))
+            if product < 0:
+                others = [m for m in (u, v, w) if m != n]
+                partners[n].append(_pair(others[0], others[1]))
     out: dict[Hashable, ActorTension] = {}
     for actor, tris in tri_of.items():
         effect: dict[Pair, int] = {}
@@ -782,5 +788,7 @@ def actor_tension(S: nx.Graph, *, sign: str = "sign") -> dict[Hashable, ActorTen
         if n_unbalanced:
             relief = min(effect, key=lambda p: (-effect[p], str(p[0]), str(p[1])))
             eases = effect[relief]
-        out[actor] = ActorTension(actor, n_unbalanced, len(tris), relief, eases)
+        out[actor] = ActorTension(
+            actor, n_unbalanced, len(tris), relief, eases, tuple(partners[actor])
+        )
     return out

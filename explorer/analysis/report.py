@@ -120,6 +120,7 @@ def _tension(S: nx.Graph) -> dict[str, Any]:
             "triangles": t.triangles,
             "relief": None if t.relief is None else _pair(t.relief),
             "eases": t.eases,
+            "with": [_pair(p) for p in t.with_whom],
         }
         for a, t in sorted(per_actor.items(), key=lambda kv: (-kv[1].unbalanced, str(kv[0])))
         if t.unbalanced
@@ -379,9 +380,15 @@ def report_text(report: dict[str, Any], *, top: int = 10) -> str:
     lines += ["", "tension (unbalanced triangles per actor):"]
     if tension["actors"]:
         lines += text_table(
-            ["actor", "unbalanced", "triangles", "eased most by changing"],
+            ["actor", "unbalanced", "triangles", "eased most by changing", "unbalanced with"],
             [
-                [a, t["unbalanced"], t["triangles"], "-".join(t["relief"] or [])]
+                [
+                    a,
+                    t["unbalanced"],
+                    t["triangles"],
+                    "-".join(t["relief"] or []),
+                    "; ".join(" & ".join(p) for p in t["with"]),
+                ]
                 for a, t in tension["actors"].items()
             ],
         )

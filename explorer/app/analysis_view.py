@@ -269,6 +269,9 @@ def _tension(G: nx.MultiDiGraph, report: dict[str, Any]) -> None:
                 "unbalanced triangles": t["unbalanced"],
                 "of triangles": t["triangles"],
                 "eased most by changing": _pair_name(G, t["relief"]) if t["relief"] else "",
+                "unbalanced with": "; ".join(
+                    f"{_name(G, p[0])} & {_name(G, p[1])}" for p in t["with"]
+                ),
             }
             for a, t in tension["actors"].items()
         ],
