@@ -293,3 +293,19 @@ def test_actor_tension_names_the_other_actors_of_each_unbalanced_triangle() -> N
     tension = actor_tension(S)
     assert set(tension["us"].with_whom) == {("china", "taliban"), ("russia", "taliban")}
     assert tension["china"].with_whom == (("taliban", "us"),)
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10_000), k=st.integers(2, 3))
+def test_exact_clustering_matches_brute_force(seed: int, k: int) -> None:
+    S = random_signed(seed, n=7, p=0.5, negative=0.5)
+    active = [n for n in S if S.degree(n) > 0]
+    best = S.number_of_edges()
+    for labels in itertools.product(range(k), repeat=len(active)):
+        bloc = dict(zip(active, labels, strict=True))
+        bad = sum((d["sign"] > 0) != (bloc[u] == bloc[v]) for u, v, d in S.edges(data=True))
+        best = min(best, bad)
+    result = clustering(S, k)
+    assert result.exact and result.inconsistencies == best
+    assert len(result.partition) <= k
+    assert clustering(S, k, exact=False, seed=seed).inconsistencies >= best
