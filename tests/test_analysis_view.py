@@ -179,3 +179,20 @@ def test_clusterability_can_be_switched_off(app: Callable[..., AppTest]) -> None
     at.checkbox(key="analysis_clusters_on").uncheck().run()
     assert "inconsistent pairs;" not in texts(at)
     assert all(n.key != "analysis_clusters" for n in at.number_input)
+
+
+def test_large_maps_offer_what_if_relations_actor_by_actor(
+    app: Callable[..., AppTest], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import explorer.app.analysis_view as view
+
+    monkeypatch.setattr(view, "WHAT_IF_MAX_OPTIONS", 3)
+    at = app()
+    assert at.selectbox(key="whatif_actor").label == "5 signed relations: show those of"
+    at.selectbox(key="whatif_actor").set_value("china").run()
+    assert at.multiselect(key="whatif_flip").options == ["China – Pakistan: ally of (+)"]
+    at.multiselect(key="whatif_flip").set_value(["china__ally_of__pakistan"]).run()
+    # A relation already picked stays on offer when another actor is shown.
+    at.selectbox(key="whatif_actor").set_value("us").run()
+    assert "China – Pakistan: ally of (+)" in at.multiselect(key="whatif_flip").options
+    assert at.multiselect(key="whatif_flip").value == ["china__ally_of__pakistan"]

@@ -28,6 +28,9 @@ __all__ = ["apply_what_if", "render", "view_key"]
 
 WHAT_IF_FLIP = "whatif_flip"
 WHAT_IF_REMOVE = "whatif_remove"
+WHAT_IF_ACTOR = "whatif_actor"
+#: Most relations offered at once by the what-if control; beyond, the user picks an actor.
+WHAT_IF_MAX_OPTIONS = 500
 #: Largest number of actors with signed pairs for which the tab finds the best k-bloc split
 #: without being asked: beyond, the exact program gives way to a slower heuristic.
 CLUSTER_AUTO_MAX_ACTORS = 200
@@ -163,11 +166,25 @@ def _what_if(G: nx.MultiDiGraph, base: nx.MultiDiGraph, base_key: str) -> None:
         "Reverse or remove relations and see balance and blocs change at once. Only this "
         "page changes; the file is untouched."
     )
-    candidates = {
-        k: _relation_label(G, u, v, d)
+    signed = [
+        (u, v, k, d)
         for u, v, k, d in base.edges(keys=True, data=True)
         if d["sign"] != 0 and not d.get("structural")
-    }
+    ]
+    chosen = set(st.session_state.get(WHAT_IF_FLIP, [])) | set(
+        st.session_state.get(WHAT_IF_REMOVE, [])
+    )
+    if len(signed) > WHAT_IF_MAX_OPTIONS:
+        # Tens of thousands of options would freeze the page: pick an actor first.
+        actors = sorted({a for u, v, _k, _d in signed for a in (u, v)}, key=str)
+        actor = st.selectbox(
+            f"{len(signed)} signed relations: show those of",
+            actors,
+            format_func=lambda a: _name(G, a),
+            key=WHAT_IF_ACTOR,
+        )
+        signed = [e for e in signed if actor in (e[0], e[1]) or e[2] in chosen]
+    candidates = {k: _relation_label(G, u, v, d) for u, v, k, d in signed}
     options = sorted(candidates, key=lambda k: candidates[k].casefold())
     _keep_known(WHAT_IF_FLIP, options)
     _keep_known(WHAT_IF_REMOVE, options)
