@@ -200,15 +200,33 @@ def test_file_text_stays_text_and_no_request_leaves_the_machine(server: str, pag
     assert hosts == {"127.0.0.1"}, sorted(page.requests)
 
 
+def download(page: Any, button: str) -> Path:
+    """Press a download button and return the file, once the page has finished its rerun.
+
+    A click that lands while Streamlit is still rerunning (opening a tab reruns the script)
+    can hit the button being replaced, so it is tried again, at most three times.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(3):
+        page.wait_for_selector(
+            '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30_000
+        )
+        try:
+            with page.expect_download(timeout=20_000) as info:
+                page.get_by_role("button", name=button).click()
+            return Path(info.value.path())
+        except PlaywrightTimeout:
+            continue
+    pytest.fail(f"pressing {button!r} gave no download")
+
+
 def test_downloads_hold_the_current_view(server: str, page: Any) -> None:
     page.goto(server + "/?kinds=state")
     graph(page, "2 of 5 actors, 1 of 5 relations")
     page.get_by_role("tab", name="Download").click()
-    with page.expect_download(timeout=60_000) as info:
-        page.get_by_role("button", name="Download GRAPHML").click()
-    graphml = Path(info.value.path()).read_text(encoding="utf-8")
+    graphml = download(page, "Download GRAPHML").read_text(encoding="utf-8")
     assert graphml.startswith("<?xml") and "<graphml" in graphml
     assert graphml.count("<node ") == 2 and graphml.count("<edge ") == 1
-    with page.expect_download(timeout=60_000) as info:
-        page.get_by_role("button", name="Download PNG").click()
-    assert Path(info.value.path()).read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    png = download(page, "Download PNG").read_bytes()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
