@@ -24,6 +24,7 @@ import numpy as np
 __all__ = [
     "CLUSTER_EXACT_MAX_NODES",
     "EXACT_MAX_PAIRS",
+    "HEURISTIC_BUDGET",
     "PATTERNS",
     "ActorTension",
     "Clustering",
@@ -34,6 +35,7 @@ __all__ = [
     "clustering",
     "frustration_index",
     "frustration_of_partition",
+    "heuristic_restarts",
     "realignments",
     "triangle_census",
     "unbalanced_triangles",
@@ -46,6 +48,8 @@ EXACT_MAX_PAIRS = 2500
 #: Largest signed graph (in actors) whose k-bloc clustering is solved exactly. The program
 #: has actors x k binary variables and many symmetric optima, so it grows hard quickly.
 CLUSTER_EXACT_MAX_NODES = 40
+#: Pair visits the local searches spend by default (see ``heuristic_restarts``).
+HEURISTIC_BUDGET = 500_000
 #: The four triangle sign patterns, in the order outputs list them.
 PATTERNS: tuple[str, ...] = ("+++", "++-", "+--", "---")
 
@@ -379,6 +383,16 @@ def _solve_two_blocs(
     return side, result.status == 0
 
 
+def heuristic_restarts(S: nx.Graph) -> int:
+    """Starts of the local searches by default: 64, fewer on large maps, at least 8.
+
+    One start costs about one pass over the pairs; the count keeps starts x pairs near
+    ``HEURISTIC_BUDGET`` so a large map is answered in seconds. Counting starts rather than
+    seconds keeps the answer the same on every machine for a given seed.
+    """
+    return max(8, min(64, HEURISTIC_BUDGET // max(1, S.number_of_edges())))
+
+
 def frustration_index(
     S: nx.Graph,
     *,
@@ -386,7 +400,7 @@ def frustration_index(
     exact: bool | None = None,
     time_limit: float = 10.0,
     seed: int | None = 0,
-    restarts: int = 64,
+    restarts: int | None = None,
 ) -> Frustration:
     """Find the least number of pairs whose sign must change for ``S`` to be balanced.
 
@@ -404,8 +418,8 @@ def frustration_index(
         better of its incumbent and the local search is returned with ``exact=False``.
     seed : int or None
         Seed of the local search.
-    restarts : int
-        Starts of the local search.
+    restarts : int or None
+        Starts of the local search; None for ``heuristic_restarts(S)``.
 
     Returns
     -------
@@ -421,6 +435,7 @@ def frustration_index(
     (1, True)
     """
     started = time.perf_counter()
+    restarts = heuristic_restarts(S) if restarts is None else restarts
     use_exact = S.number_of_edges() <= EXACT_MAX_PAIRS if exact is None else exact
     notes: list[str] = []
     if S.number_of_edges() == 0:
@@ -629,7 +644,7 @@ def clustering(
     exact: bool | None = None,
     time_limit: float = 10.0,
     seed: int | None = 0,
-    restarts: int = 64,
+    restarts: int | None = None,
 ) -> Clustering:
     """Split ``S`` into at most ``k`` blocs with the fewest inconsistent pairs.
 
@@ -647,6 +662,7 @@ def clustering(
     """
     if k < 1:
         raise ValueError("k must be at least 1")
+    restarts = heuristic_restarts(S) if restarts is None else restarts
     active = S.subgraph([n for n in S if S.degree(n) > 0]).copy()
     use_exact = active.number_of_nodes() <= CLUSTER_EXACT_MAX_NODES if exact is None else exact
     bloc: dict[Hashable, int] | None = None
