@@ -100,3 +100,10 @@ def test_betweenness_is_sampled_and_labelled_above_threshold() -> None:
 def test_unknown_measure_is_refused(small: nx.MultiDiGraph) -> None:
     with pytest.raises(ValueError, match="unknown measure 'fame'"):
         centrality(small, ["fame"])
+
+
+def test_centrality_report_equals_each_measure_alone(small: nx.MultiDiGraph) -> None:
+    for ties in TIES:
+        report = centrality(small, ties=ties)
+        for name, measure in MEASURES.items():
+            assert report[name]["values"] == pytest.approx(measure(small, ties=ties)), name

@@ -192,6 +192,7 @@ def betweenness(
     ties: Ties = "all",
     sign: str = "sign",
     seed: int | None = 0,
+    digraph: nx.DiGraph | None = None,
     **_: Any,
 ) -> dict[Any, float]:
     """Share of shortest paths between other actors that pass through each actor (0 to 1).
@@ -199,7 +200,8 @@ def betweenness(
     Paths follow the direction of directed relations and go both ways along undirected
     ones; every step counts the same. Above ``BETWEENNESS_EXACT_MAX_NODES`` actors the
     value is estimated from at most ``BETWEENNESS_SAMPLES`` source actors drawn with
-    ``seed`` (fewer on maps with many ties, see ``BETWEENNESS_ARC_BUDGET``).
+    ``seed`` (fewer on maps with many ties, see ``BETWEENNESS_ARC_BUDGET``). ``digraph``
+    may pass the ``tie_digraph`` of ``G`` when it is already built.
 
     Examples
     --------
@@ -211,7 +213,7 @@ def betweenness(
     >>> betweenness(G)
     {'a': 0.0, 'b': 1.0, 'c': 0.0}
     """
-    D = tie_digraph(G, ties=ties, sign=sign)
+    D = tie_digraph(G, ties=ties, sign=sign) if digraph is None else digraph
     n = D.number_of_nodes()
     k = None
     if n > BETWEENNESS_EXACT_MAX_NODES:
@@ -228,12 +230,14 @@ def pagerank(
     weight: str = "strength",
     sign: str = "sign",
     alpha: float = 0.85,
+    digraph: nx.DiGraph | None = None,
     **_: Any,
 ) -> dict[Any, float]:
     """PageRank along the relations, weighted by ``weight``; the values add up to 1.
 
     An actor ranks high when strong relations point at it from actors that rank high.
     Actors with no tie share the rank evenly with everyone (networkx's teleport rule).
+    ``digraph`` may pass the ``tie_digraph`` of ``G`` (with strength weights) when built.
 
     Examples
     --------
@@ -244,7 +248,7 @@ def pagerank(
     >>> ranks["b"] > ranks["a"]
     True
     """
-    D = tie_digraph(G, ties=ties, weight=weight, sign=sign)
+    D = tie_digraph(G, ties=ties, weight=weight, sign=sign) if digraph is None else digraph
     if D.number_of_nodes() == 0:
         return {}
     values = nx.pagerank(D, alpha=alpha, weight="weight")
@@ -333,12 +337,14 @@ def centrality(
     """
     names = list(MEASURES) if measures is None else list(measures)
     out: dict[str, dict[str, Any]] = {}
+    # Betweenness and PageRank walk the same collapsed graph: build it once.
+    D = tie_digraph(G, ties=ties) if {"betweenness", "pagerank"} & set(names) else None
     for name in names:
         if name not in MEASURES:
             raise ValueError(f"unknown measure {name!r}: choose from {', '.join(MEASURES)}")
         measure = MEASURES[name]
         out[name] = {
-            "values": measure(G, ties=ties, seed=seed),
+            "values": measure(G, ties=ties, seed=seed, digraph=D),
             "approximate": measure.is_approximate(G),
         }
     return out
