@@ -26,6 +26,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import shutil
 import tempfile
 import zipfile
@@ -251,7 +252,10 @@ def _gexf(view: nx.MultiDiGraph, options: ExportOptions) -> bytes:
         }
     buffer = io.BytesIO()
     nx.write_gexf(F, buffer, encoding="utf-8")
-    return buffer.getvalue()
+    # networkx stamps today's date; the data's own latest date keeps exports reproducible.
+    latest = view.graph.get("latest")
+    stamp = f' lastmodifieddate="{latest.isoformat()}"'.encode() if latest else b""
+    return re.sub(rb' lastmodifieddate="[^"]*"', stamp, buffer.getvalue(), count=1)
 
 
 def _plain(value: Any) -> Any:

@@ -107,9 +107,9 @@ def test_svg_keeps_every_visible_actor_name_as_text() -> None:
     assert names and all(name in texts for name in names)
 
 
-def test_images_are_the_same_bytes_for_the_same_view_and_seed(every: tuple) -> None:
+def test_every_format_gives_the_same_bytes_for_the_same_view_and_seed(every: tuple) -> None:
     view, positions = every
-    for fmt in ("png", "svg", "pdf"):
+    for fmt in FORMATS:
         assert export_bytes(view, fmt, positions=positions) == export_bytes(
             view, fmt, positions=positions
         ), fmt
@@ -233,6 +233,14 @@ def test_gexf_reads_back_with_the_same_actors_relations_and_typed_attributes(
     assert sorted(back.edges(keys=True)) == sorted(view.edges(keys=True))
     for u, v, k, d in view.edges(keys=True, data=True):
         assert back.edges[u, v, k] == expected_edge(d)
+
+
+def test_gexf_is_dated_by_the_data_not_by_the_day_of_export(every: tuple) -> None:
+    view, positions = every
+    text = export_bytes(view, "gexf", positions=positions).decode("utf-8")
+    latest = view.graph["latest"].isoformat()
+    assert latest.startswith("2021-")  # the newest date in the file, not today
+    assert f'<meta lastmodifieddate="{latest}">' in text
 
 
 def test_graphml_and_gexf_hold_no_list_none_or_mapping_values(every: tuple) -> None:
