@@ -182,3 +182,14 @@ def test_sizes_scale_the_discs_like_the_dashboards_node_sizes(small: tuple) -> N
     # Marker areas go with the square of the radius the dashboard gives.
     assert areas["north"] == pytest.approx(16 * areas["south"])
     assert areas["guards"] == pytest.approx(4 * areas["south"])
+
+
+def test_a_long_caption_of_wide_letters_wraps_inside_the_figure(small: tuple) -> None:
+    G, positions = small
+    caption = "WIDE " * 80 + "https://example.org/" + "x" * 300
+    fig = network_figure(G, positions, caption=caption, size=(800, 600))
+    renderer = fig.canvas.get_renderer()
+    note = next(t for t in fig.texts if t.get_text().startswith("WIDE"))
+    box = note.get_window_extent(renderer)
+    assert box.x0 >= 0 and box.x1 <= 800
+    assert note.get_text().replace("\n", "").replace(" ", "") == caption.replace(" ", "")

@@ -146,11 +146,17 @@ def network_figure(
             top = _fit_width(heading, fig, renderer) - 8 / height
         bottom = pad
         if caption:
-            wrapped = _wrap(caption, width - 24, _CAPTION_PT)
-            note = fig.text(
-                12 / width, pad, _shown(wrapped), ha="left", va="bottom", fontsize=_CAPTION_PT
-            )
+            limit = width - 24
+            chars = _chars_per_line(limit, _CAPTION_PT)
+            note = fig.text(12 / width, pad, "", ha="left", va="bottom", fontsize=_CAPTION_PT)
             note.set_color("#333333")
+            for _ in range(6):
+                note.set_text(_shown(_wrap(caption, chars)))
+                wide = note.get_window_extent(renderer).width
+                if wide <= limit or chars <= 10:
+                    break
+                # Wider letters than the estimate (capitals, other scripts): wrap shorter.
+                chars = max(int(chars * limit / wide * 0.97), 10)
             bottom = _top_of(note, fig, renderer) + 8 / height
         right = 1 - 12 / width
         if legend:
@@ -182,10 +188,14 @@ def _top_of(text: Text, fig: Figure, renderer: Any) -> float:
     return float(box.y1 / fig.bbox.height)
 
 
-def _wrap(text: str, width_px: float, size_pt: float) -> str:
-    """Wrap each paragraph of ``text`` to about ``width_px`` at ``size_pt`` points."""
+def _chars_per_line(width_px: float, size_pt: float) -> int:
+    """About how many characters fit in ``width_px`` at ``size_pt`` points."""
     # DejaVu Sans averages a little over half an em per character.
-    chars = max(int(width_px * _PX_TO_PT / (size_pt * 0.58)), 20)
+    return max(int(width_px * _PX_TO_PT / (size_pt * 0.58)), 10)
+
+
+def _wrap(text: str, chars: int) -> str:
+    """Wrap each paragraph of ``text`` to at most ``chars`` characters a line."""
     return "\n".join(textwrap.fill(part, chars) if part else "" for part in text.split("\n"))
 
 
