@@ -193,3 +193,14 @@ def test_a_long_caption_of_wide_letters_wraps_inside_the_figure(small: tuple) ->
     box = note.get_window_extent(renderer)
     assert box.x0 >= 0 and box.x1 <= 800
     assert note.get_text().replace("\n", "").replace(" ", "") == caption.replace(" ", "")
+
+
+def test_a_long_title_shrinks_then_wraps_inside_the_figure(small: tuple) -> None:
+    G, positions = small
+    title = "A very long title about who stands with whom " * 6
+    fig = network_figure(G, positions, title=title, size=(800, 600))
+    heading = next(t for t in fig.texts if t.get_text().startswith("A very"))
+    box = heading.get_window_extent(fig.canvas.get_renderer())
+    assert box.x0 >= 0 and box.x1 <= 800
+    assert heading.get_fontsize() >= 11
+    assert " ".join(heading.get_text().split()) == " ".join(title.split())

@@ -174,11 +174,20 @@ def network_figure(
 
 
 def _fit_width(text: Text, fig: Figure, renderer: Any) -> float:
-    """Shrink a one-line text until it fits the figure's width; return its bottom (fraction)."""
-    box = text.get_window_extent(renderer)
+    """Shrink a title (to 11 points at least), then wrap it, until it fits the figure's width.
+
+    Returns the bottom of the text as a fraction of the figure's height.
+    """
+    content = text.get_text()
     limit = fig.bbox.width - 24
+    box = text.get_window_extent(renderer)
     if box.width > limit:
-        text.set_fontsize(max(text.get_fontsize() * limit / box.width, 7))
+        text.set_fontsize(max(text.get_fontsize() * limit / box.width, 11))
+        box = text.get_window_extent(renderer)
+    chars = len(content)
+    while box.width > limit and chars > 10:
+        chars = max(int(chars * limit / box.width * 0.97), 10)
+        text.set_text(_wrap(content, chars))
         box = text.get_window_extent(renderer)
     return float(box.y0 / fig.bbox.height)
 
