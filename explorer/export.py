@@ -49,6 +49,7 @@ __all__ = [
     "KUMU_ELEMENT_COLUMNS",
     "KUMU_SOURCE_COLUMNS",
     "KUMU_VOCABULARY_COLUMNS",
+    "MAX_PNG_PIXELS",
     "ExportOptions",
     "Format",
     "default_caption",
@@ -60,6 +61,9 @@ __all__ = [
 
 #: PNG density by default: twice the figure's 1x pixels, for sharp text on any screen.
 DEFAULT_DPI = 2 * BASE_DPI
+
+#: Largest PNG made, in pixels (100 million take 400 MB of memory to draw).
+MAX_PNG_PIXELS = 100_000_000
 
 Positions = Mapping[str, tuple[float, float]]
 
@@ -143,6 +147,13 @@ def _image(fmt: str) -> Writer:
     def write(view: nx.MultiDiGraph, options: ExportOptions) -> bytes:
         from explorer.render.figure import figure_style, network_figure
 
+        if fmt == "png":
+            width, height = (round(side * options.dpi / BASE_DPI) for side in options.size)
+            if width * height > MAX_PNG_PIXELS:
+                raise ExportError(
+                    f"a {width}x{height} PNG is over the limit of {MAX_PNG_PIXELS:,} pixels; "
+                    "lower --size or --dpi, or export SVG or PDF"
+                )
         fig = network_figure(
             view,
             options.positions,

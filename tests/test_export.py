@@ -495,3 +495,14 @@ def test_caption_names_eight_sources_and_counts_the_rest(tmp_path: Path) -> None
     view, _ = view_of(path)
     last = default_caption(view).splitlines()[-1]
     assert last == "Sources: " + "; ".join(f"Source {i:02}" for i in range(8)) + "; and 3 more."
+
+
+def test_a_png_too_big_to_draw_is_refused_before_drawing(tmp_path: Path) -> None:
+    out = tmp_path / "huge.png"
+    result = run("export", str(EVERY_FIELD), "-o", str(out), "--size", "12000x9000")
+    assert result.exit_code == 1
+    assert result.output == (
+        "a 24000x18000 PNG is over the limit of 100,000,000 pixels; "
+        "lower --size or --dpi, or export SVG or PDF\n"
+    )
+    assert not out.exists()
