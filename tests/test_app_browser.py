@@ -230,3 +230,38 @@ def test_downloads_hold_the_current_view(server: str, page: Any) -> None:
     assert graphml.count("<node ") == 2 and graphml.count("<edge ") == 1
     png = download(page, "Download PNG").read_bytes()
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_an_upload_with_other_labels_and_dates_keeps_the_filters_working(
+    server: str, page: Any
+) -> None:
+    # The browser sends a select box's label, not its value; after another file is opened, a
+    # label that named an actor or a date of the old file must not break the view.
+    page.goto(server + "/?focus=c")
+    graph(page, "3 of 5 actors, 2 of 5 relations")
+    renamed = textwrap.dedent(MAP).replace("name: Cgroup", "name: Cee").replace("2021", "2022")
+    page.get_by_text("Map file").click()
+    chooser = page.wait_for_selector(
+        "[data-testid=stFileUploader] input[type=file]", state="attached"
+    )
+    chooser.set_input_files(
+        files=[{"name": "renamed.yaml", "mimeType": "application/yaml", "buffer": renamed.encode()}]
+    )
+    page.get_by_text("File: renamed.yaml").wait_for(timeout=30_000)
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30_000
+    )
+    assert page.locator("[data-testid=stException]").count() == 0
+    # The focus stays on c, now drawn under its new name, with the new file's dates.
+    frame = graph(page, "3 of 5 actors, 2 of 5 relations")
+    frame.wait_for_function("network.body.data.nodes.get('c').label === 'Cee'")
+    # A broken upload then falls back to the last valid map, whose labels differ again.
+    chooser.set_input_files(
+        files=[{"name": "broken.yaml", "mimeType": "application/yaml", "buffer": b"a: [\n"}]
+    )
+    page.get_by_text("Still showing the last valid map").wait_for(timeout=30_000)
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30_000
+    )
+    assert page.locator("[data-testid=stException]").count() == 0
+    graph(page, "3 of 5 actors, 2 of 5 relations")

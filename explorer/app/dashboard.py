@@ -305,14 +305,13 @@ def _sidebar(dataset: Dataset, G: nx.MultiDiGraph) -> tuple[FilterSpec, dict[str
         "As of",
         as_of_options,
         key="f_as_of",
+        # Labels must not depend on the file: the browser sends the label back, and after
+        # another file is opened a label that changed would no longer match its option.
         format_func=lambda v: (
-            f"latest date in the file ({latest.isoformat() if latest else 'none'})"
-            if v == _LATEST
-            else "all periods"
-            if v == ALL_PERIODS
-            else v
+            "latest date in the file" if v == _LATEST else "all periods" if v == ALL_PERIODS else v
         ),
-        help="Relations in force at this date (a year or month covers all of it).",
+        help="Relations in force at this date (a year or month covers all of it). "
+        f"The latest date in this file: {latest.isoformat() if latest else 'none'}.",
     )
     source_titles = {s.id: s.title for s in dataset.sources}
     _keep_known("f_sources", list(source_titles))
@@ -354,22 +353,29 @@ def _sidebar(dataset: Dataset, G: nx.MultiDiGraph) -> tuple[FilterSpec, dict[str
 
     s = st.session_state
     status = s["f_status"]
+    # A widget whose option labels changed with the file (actor names, kind labels) returns
+    # the old label itself; keep only values that are options of this file.
+    as_of = s["f_as_of"] if s["f_as_of"] in as_of_options else _LATEST
     spec = FilterSpec(
-        kinds=tuple(s["f_kinds"]),
-        types=tuple(s["f_types"]),
-        signs=tuple(s["f_signs"]),
-        statuses=() if status == "both" else (status,),
+        kinds=tuple(k for k in s["f_kinds"] if k in kinds),
+        types=tuple(t for t in s["f_types"] if t in types),
+        signs=tuple(x for x in s["f_signs"] if x in _SIGN_ORDER),
+        statuses=() if status not in ("observed", "projected") else (status,),
         min_confidence=s["f_min_confidence"],
         min_strength=int(s["f_min_strength"]),
-        as_of=None if s["f_as_of"] == _LATEST else s["f_as_of"],
-        sources=tuple(s["f_sources"]),
+        as_of=None if as_of == _LATEST else as_of,
+        sources=tuple(x for x in s["f_sources"] if x in source_titles),
         min_sources=int(s["f_min_sources"]),
-        focus=s["f_focus"],
+        focus=s["f_focus"] if s["f_focus"] in G else None,
         radius=int(s["f_radius"]),
         search=s["f_search"],
         hide_isolates=bool(s["f_hide_isolates"]),
     )
-    display = {"size": s["d_size"], "layout": s["d_layout"], "physics": bool(s["d_physics"])}
+    display = {
+        "size": s["d_size"] if s["d_size"] in measures else _DISPLAY_DEFAULTS["size"],
+        "layout": s["d_layout"] if s["d_layout"] in LAYOUTS else _DISPLAY_DEFAULTS["layout"],
+        "physics": bool(s["d_physics"]),
+    }
     return spec, display
 
 
