@@ -70,10 +70,13 @@ def _pivot_mds(adjacency: object, n: int, degrees: np.ndarray, seed: int) -> np.
     squared = distances.T**2  # actors x pivots
     centred = squared - squared.mean(axis=0) - squared.mean(axis=1, keepdims=True)
     centred += squared.mean()
-    left, scale, _ = np.linalg.svd(-0.5 * centred, full_matrices=False)
+    centred *= -0.5
+    # The top eigenvectors of the small pivots x pivots matrix give the same axes as an SVD
+    # of the whole actors x pivots matrix, at a fraction of the cost.
+    _, vectors = np.linalg.eigh(centred.T @ centred)
     coords = np.zeros((n, 2))
-    dims = min(2, left.shape[1])
-    coords[:, :dims] = left[:, :dims] * scale[:dims]
+    dims = min(2, vectors.shape[1])
+    coords[:, :dims] = centred @ vectors[:, ::-1][:, :dims]
     # Actors with the same distances to every pivot would sit on one spot: jitter them apart.
     rng = np.random.default_rng(seed)
     spread = float(np.abs(coords).max()) or 1.0
