@@ -453,26 +453,28 @@ def _wait_done(frame: Any, cap_s: float) -> dict[str, Any]:
         frame.wait_for_function(
             "window.__bench && window.__bench.done !== null", timeout=cap_s * 1000, polling=100
         )
-        capped = False
-    except Exception:  # noqa: BLE001 - Playwright's TimeoutError: the cap was reached
-        capped = True
+        capped, error = False, None
+    except Exception as exc:  # noqa: BLE001 - Playwright's TimeoutError: the cap was reached
+        capped, error = True, str(exc).splitlines()[0]
     bench: dict[str, Any] = frame.evaluate(
         "({done: __bench.done, first: __bench.first, stab: __bench.stab,"
         " settled: __bench.settled, nodes: network ? network.body.data.nodes.length : 0})"
     )
     bench["capped"] = capped
+    if error:
+        bench["wait_error"] = error
     return bench
 
 
 def _pan_zoom(page: Any) -> dict[str, Any]:
-    """Zoom in, pan, zoom out and pan with the mouse; the median time of the redraws."""
+    """Zoom in, pan, zoom out and pan with the mouse, three times; the median redraw time."""
     page.evaluate("network.stopSimulation(); __bench.draws = []; __bench.begin = null;")
     page.wait_for_timeout(300)
     page.evaluate("__bench.draws = []; __bench.begin = null;")
     box = page.locator("canvas").first.bounding_box()
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(cx, cy)
-    for direction in (-1, 1):
+    for direction in (-1, 1) * 3:
         for _ in range(6):
             page.mouse.wheel(0, 120 * direction)
             page.wait_for_timeout(120)
