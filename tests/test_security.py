@@ -427,3 +427,26 @@ def test_a_kumu_folder_export_that_fails_midway_keeps_the_old_folder(
     assert written  # the failure really came midway, after one file
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == old
     assert os.listdir(tmp_path) == ["kumu"]
+
+
+# --- the security document names tests that exist -------------------------------------------
+
+
+def test_every_test_docs_security_md_names_exists() -> None:
+    text = (ROOT / "docs" / "security.md").read_text(encoding="utf-8")
+    current: Path | None = None
+    named = 0
+    # `tests/file.py::test_name[param]`, or `…::test_name` for the file named just before.
+    for match in re.finditer(r"`(tests/[\w/]+\.py|…)(?:::(\w+))?(?:\[(\w+)\])?`", text):
+        where, name, param = match.groups()
+        if where != "…":
+            current = ROOT / where
+            assert current.is_file(), where
+        assert current is not None
+        if name:
+            source = current.read_text(encoding="utf-8")
+            assert re.search(rf"^def {name}\(", source, re.MULTILINE), f"{current.name}::{name}"
+            named += 1
+        if param and current.name == "test_bad_inputs.py":
+            assert (ROOT / "tests" / "bad_inputs" / f"{param}.yaml").is_file(), param
+    assert named >= 30  # the document really lists its tests
