@@ -462,3 +462,17 @@ def test_the_analysis_runs_only_while_its_tab_is_open(app: Callable[..., AppTest
     assert not any("analysis runs when this tab is open" in c.value for c in at.caption)
     assert len(at.dataframe) > closed  # the analysis tables
     assert counts(at) == (5, 5, 4, 5)  # the graph, counts and tables stay the same
+
+
+def test_a_view_too_big_to_draw_is_listed_but_not_drawn(
+    app: Callable[..., AppTest], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from explorer.app import dashboard
+
+    monkeypatch.setattr(dashboard, "MAX_DRAWN_RELATIONS", 3)
+    at = app()
+    assert not at.get("iframe")
+    assert any("too many to draw" in w.value for w in at.warning)
+    assert len(table(at, 1)) == 4  # the relations table still holds the whole view
+    at.multiselect(key="f_signs").set_value(["positive"]).run()
+    assert len(graph_data(at)["edges"]) == 2  # a narrower view is drawn again

@@ -37,6 +37,11 @@ UPLOAD_SUFFIXES = (".yaml", ".yml")
 FILE_ENV = "STAKEHOLDER_EXPLORER_FILE"
 #: Height of the graph frame in pixels.
 GRAPH_HEIGHT = 640
+#: Largest view drawn: beyond this the page runs to tens of megabytes and the browser takes
+#: minutes, so the view is listed and exported but not drawn (5,000 actors and 11,000
+#: relations make a 10 MB page that draws in seconds).
+MAX_DRAWN_ACTORS = 6_000
+MAX_DRAWN_RELATIONS = 20_000
 
 _SIGN_ORDER = ("positive", "negative", "neutral")
 _SIGN_VALUE = {"positive": 1, "negative": -1, "neutral": 0}
@@ -697,14 +702,22 @@ def run(argv: list[str] | None = None) -> None:
         ["Graph", "Actors", "Relations", "Analysis", "Download"], key="main_tab", on_change="rerun"
     )
     with graph_tab:
-        page = network_html(
-            H,
-            positions,
-            sizes={n: sizes.get(n, 16.0) for n in H},
-            title=dataset.title,
-            physics=display["physics"],
-        )
-        st.iframe(page, height=GRAPH_HEIGHT, alt=f"Graph of {view_summary(G, H)}")
+        if H.number_of_edges() > MAX_DRAWN_RELATIONS or len(H) > MAX_DRAWN_ACTORS:
+            st.warning(
+                f"This view has {len(H):,} actors and {H.number_of_edges():,} relations: too "
+                f"many to draw (at most {MAX_DRAWN_ACTORS:,} actors and "
+                f"{MAX_DRAWN_RELATIONS:,} relations). Narrow it with the filters (kinds, "
+                "types, search or focus); the tables and downloads hold the whole view."
+            )
+        else:
+            page = network_html(
+                H,
+                positions,
+                sizes={n: sizes.get(n, 16.0) for n in H},
+                title=dataset.title,
+                physics=display["physics"],
+            )
+            st.iframe(page, height=GRAPH_HEIGHT, alt=f"Graph of {view_summary(G, H)}")
         st.caption(
             f"Node size: {size_label} over the whole map. Hover for details; click an actor "
             "to list its relations below. Dashed: projected; \u25cf on a line: positive; "
