@@ -9,6 +9,7 @@ Text from the file is shown as text: tables, ``st.text`` and the page's own text
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import html
 import io
@@ -119,9 +120,9 @@ class MapFile:
     data: bytes
     base_dir: str | None
 
-    @property
+    @functools.cached_property
     def digest(self) -> str:
-        """Content hash: the key of every cache."""
+        """Content hash: the key of every cache (hashed once per file read)."""
         return hashlib.blake2b(self.data, digest_size=20).hexdigest()
 
 
@@ -414,10 +415,15 @@ def _relation_rows(
 ) -> list[dict[str, Any]]:
     titles = {s.id: s.title for s in dataset.sources}
     names = {n: d["name"] for n, d in H.nodes(data=True)}
+    if actor is None:
+        edges = list(H.edges(keys=True, data=True))
+    else:  # only the actor's own relations: cheap on a big view
+        edges = [
+            *H.out_edges(actor, keys=True, data=True),
+            *H.in_edges(actor, keys=True, data=True),
+        ]
     rows = []
-    for u, v, k, d in H.edges(keys=True, data=True):
-        if actor is not None and actor not in (u, v):
-            continue
+    for u, v, k, d in edges:
         rows.append(
             {
                 "source": names.get(u, u),
