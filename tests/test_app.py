@@ -476,3 +476,25 @@ def test_a_view_too_big_to_draw_is_listed_but_not_drawn(
     assert len(table(at, 1)) == 4  # the relations table still holds the whole view
     at.multiselect(key="f_signs").set_value(["positive"]).run()
     assert len(graph_data(at)["edges"]) == 2  # a narrower view is drawn again
+
+
+def test_a_broken_upload_replacing_an_upload_keeps_the_uploaded_map(
+    app: Callable[..., AppTest],
+) -> None:
+    at = app()
+    smaller = MAP.split("relations:")[0] + "relations: []\n"
+    uploader = at.get("file_uploader")[0]
+    uploader.set_value(("other.yaml", smaller.encode(), "application/yaml"))
+    at.run()
+    assert counts(at) == (5, 5, 0, 0)
+    # Replacing a file, the browser first clears the uploader (one run shows the start file),
+    # then sends the new one.
+    at.get("file_uploader")[0].set_value(None)
+    at.run()
+    assert counts(at) == (5, 5, 4, 5)
+    at.get("file_uploader")[0].set_value(("bad.yaml", b"format: [unclosed\n", "text/yaml"))
+    at.run()
+    assert any(
+        plain(w.value) == "Still showing the last valid map, other.yaml." for w in at.warning
+    )
+    assert counts(at) == (5, 5, 0, 0)

@@ -175,17 +175,24 @@ def _choose_file(argv: list[str]) -> tuple[MapFile | None, list[str]]:
 def _load(argv: list[str]) -> tuple[MapFile, Dataset] | None:
     """The map to show: the chosen file if valid, else the last valid one, with its errors."""
     chosen, errors = _choose_file(argv)
+    uploading = st.session_state.get("upload") is not None
     if chosen is not None:
         report = _checked(chosen.digest, chosen.name, chosen.base_dir, chosen.data)
         if report.failed() or report.dataset is None:
             errors = [str(p) for p in report.errors]
         else:
             st.session_state["last_good"] = chosen
+            if uploading:
+                st.session_state["last_good_upload"] = chosen
             return chosen, report.dataset
     st.error(f"The map has {len(errors)} error(s); nothing was loaded from it.")
     for line in errors:
         st.error(markdown_literal(line))
-    last: MapFile | None = st.session_state.get("last_good")
+    # Replacing an upload, Streamlit first reruns with no file (which shows the start file)
+    # and then with the new one; so a broken upload falls back to the last valid upload.
+    last: MapFile | None = st.session_state.get(
+        "last_good_upload" if uploading else "last_good"
+    ) or st.session_state.get("last_good")
     if last is None:
         return None
     st.warning("Still showing the last valid map, " + markdown_literal(last.name) + ".")
