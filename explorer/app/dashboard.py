@@ -12,7 +12,6 @@ import dataclasses
 import functools
 import hashlib
 import html
-import io
 import os
 import re
 from collections.abc import Callable
@@ -545,119 +544,36 @@ def _downloads(
     positions: dict[str, tuple[float, float]],
     sizes: dict[str, float],
     title: str,
-    caption: str,
     spec: FilterSpec,
 ) -> None:
     """One download button per export format, each file made only when its button is clicked."""
-    try:
-        from explorer import export
-    except ImportError:  # the export module is optional; offer what the app can make itself
-        export = None  # type: ignore[assignment]
-    if export is not None and hasattr(export, "FORMATS") and hasattr(export, "export_bytes"):
+    from explorer import export
 
-        def make(fmt: str) -> Callable[[], bytes]:
-            # The export writes its own caption from the view and the spec (data, filters,
-            # sources), the same one the CLI's exports carry.
-            return lambda: export.export_bytes(
-                H, fmt, positions=positions, title=title, sizes=sizes, spec=spec
-            )
+    def make(fmt: str) -> Callable[[], bytes]:
+        # The export writes its own caption from the view and the spec (data, filters,
+        # sources), the same one the CLI's exports carry.
+        return lambda: export.export_bytes(
+            H, fmt, positions=positions, title=title, sizes=sizes, spec=spec
+        )
 
-        columns = st.columns(3)
-        for index, (fmt, info) in enumerate(export.FORMATS.items()):
-            columns[index % 3].download_button(
-                f"Download {fmt.upper()}",
-                data=make(fmt),
-                file_name=f"stakeholder-map{info.extension}",
-                mime=info.media_type,
-                key=f"download_{fmt}",
-                on_click="ignore",
-            )
-        return
-    fallback: dict[str, tuple[str, Callable[[], bytes]]] = {
-        "html": (
-            "text/html",
-            lambda: network_html(
-                H, positions, sizes=sizes, title=title, caption=caption, standalone=True
-            ).encode("utf-8"),
-        ),
-        "graphml": ("application/xml", lambda: _graphml_bytes(H)),
-        "png": ("image/png", lambda: _png_bytes(H, positions, title)),
-    }
-    for fmt, (mime, make_bytes) in fallback.items():
-        st.download_button(
+    columns = st.columns(3)
+    for index, (fmt, info) in enumerate(export.FORMATS.items()):
+        columns[index % 3].download_button(
             f"Download {fmt.upper()}",
-            data=make_bytes,
-            file_name=f"stakeholder-map.{fmt}",
-            mime=mime,
+            data=make(fmt),
+            file_name=f"stakeholder-map{info.extension}",
+            mime=info.media_type,
             key=f"download_{fmt}",
             on_click="ignore",
         )
-
-
-def _graphml_bytes(H: nx.MultiDiGraph) -> bytes:
-    """GraphML of the view; lists and dates become text, since GraphML holds only scalars."""
-    out = nx.MultiDiGraph()
-    out.graph["title"] = str(H.graph.get("title", ""))
-
-    def scalar(value: Any) -> Any:
-        if isinstance(value, bool | int | float | str):
-            return value
-        if isinstance(value, list | tuple):
-            return "; ".join(
-                ev.get("quote", "") if isinstance(ev, dict) else str(ev) for ev in value
-            )
-        return "" if value is None else str(value)
-
-    for n, d in H.nodes(data=True):
-        out.add_node(n, **{k: scalar(v) for k, v in d.items()})
-    for u, v, k, d in H.edges(keys=True, data=True):
-        out.add_edge(u, v, key=k, **{a: scalar(b) for a, b in d.items()})
-    buffer = io.BytesIO()
-    nx.write_graphml(out, buffer)
-    return buffer.getvalue()
-
-
-def _png_bytes(H: nx.MultiDiGraph, positions: dict[str, tuple[float, float]], title: str) -> bytes:
-    """A plain PNG of the view drawn from the shared style table."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
-
-    from explorer.render.style import STATUS_DASHES, edge_width, kind_colour
-
-    fig = Figure(figsize=(10, 10), dpi=120)
-    ax = fig.add_subplot()
-    ax.set_axis_off()
-    ax.set_title(title)
-    for u, v, d in H.edges(data=True):
-        (x1, y1), (x2, y2) = positions[u], positions[v]
-        ax.plot(
-            [x1, x2],
-            [y1, y2],
-            color=SIGN_STYLES[d["sign"]].colour,
-            lw=edge_width(d["strength"]),
-            ls="--" if STATUS_DASHES.get(d["status"]) else "-",
-            zorder=1,
-        )
-    for n, d in H.nodes(data=True):
-        x, y = positions[n]
-        ax.scatter([x], [y], s=160, c=kind_colour(d["kind"]), edgecolors="#333", zorder=2)
-        ax.annotate(d["name"], (x, y), xytext=(0, -12), textcoords="offset points", ha="center")
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    return buffer.getvalue()
 
 
 # --- the page -------------------------------------------------------------------------------
 
 
 def _analysis_tab(dataset: Dataset, G: nx.MultiDiGraph, H: nx.MultiDiGraph, spec: Any) -> None:
-    try:
-        from explorer.app import analysis_view
-    except ImportError:
-        st.info("Analysis is not available in this installation.")
-        return
+    from explorer.app import analysis_view
+
     analysis_view.render(dataset, G, H, spec)
 
 
@@ -700,15 +616,6 @@ def run(argv: list[str] | None = None) -> None:
         + (" · Filters: " + markdown_literal(described) if described else "")
     )
 
-    caption = "; ".join(
-        part
-        for part in (
-            view_summary(G, H),
-            described,
-            "Sources: " + "; ".join(s.title for s in dataset.sources) if dataset.sources else "",
-        )
-        if part
-    )
     # Streamlit runs every tab's code on every rerun unless tabs track which one is open;
     # the analysis of a big view takes seconds, so it runs only while its tab is open.
     graph_tab, actors_tab, relations_tab, analysis_tab, download_tab = st.tabs(
@@ -745,7 +652,7 @@ def run(argv: list[str] | None = None) -> None:
         _sources_table(dataset)
     with download_tab:
         st.caption("Downloads show the current view: " + view_summary(G, H))
-        _downloads(H, positions, sizes, dataset.title, caption, spec)
+        _downloads(H, positions, sizes, dataset.title, spec)
     with analysis_tab:
         if not analysis_tab.open:
             st.caption("The analysis runs when this tab is open.")
