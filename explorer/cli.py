@@ -295,21 +295,27 @@ def analysis_options(command: Callable[..., Any]) -> Callable[..., Any]:
             type=click.Path(dir_okay=False, allow_dash=True),
             help="Write to this file instead of stdout ('-').",
         ),
+        click.option("--force", is_flag=True, help="Replace OUTPUT if it exists."),
     ]
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def write_output(text: str, output: str) -> None:
-    """Write ``text`` to the file ``output``, or to stdout for ``-``."""
+def write_output(text: str, output: str, force: bool = False) -> None:
+    """Write ``text`` to stdout for ``-``, else atomically to the file ``output``.
+
+    Like every export, an existing file is replaced only with ``force``.
+    """
+    from explorer.export import write_atomic
+
     if output == "-":
         click.echo(text)
         return
     try:
-        Path(output).write_text(text + "\n", encoding="utf-8")
-    except OSError as exc:
-        fail(f"{output}: cannot write: {exc.strerror}")
+        write_atomic(output, (text + "\n").encode("utf-8"), force=force)
+    except ExplorerError as exc:
+        fail(str(exc))
 
 
 def period_label(as_of: str | None) -> str:
@@ -371,6 +377,7 @@ def analyze(
     seed: int,
     as_json: bool,
     output: str,
+    force: bool,
 ) -> None:
     """Centrality, blocs, structural balance and tension of one view of a map.
 
@@ -404,7 +411,7 @@ def analyze(
     except ValueError as exc:
         raise click.UsageError(f"--path: {exc}") from None
     text = json.dumps(report, indent=2, ensure_ascii=False) if as_json else report_text(report)
-    write_output(text, output)
+    write_output(text, output, force)
 
 
 @main.command(context_settings=CONTEXT)
@@ -440,6 +447,7 @@ def compare(
     seed: int,
     as_json: bool,
     output: str,
+    force: bool,
 ) -> None:
     """Compare two scenarios: relations added, removed, changed; ranks, balance and blocs.
 
@@ -484,7 +492,7 @@ def compare(
         labels = ("observed", "observed + projected")
     report = compare_views(A, B, labels=labels, clusters=clusters, seed=seed, time_limit=time_limit)
     text = json.dumps(report, indent=2, ensure_ascii=False) if as_json else comparison_text(report)
-    write_output(text, output)
+    write_output(text, output, force)
 
 
 # --- export and import ---------------------------------------------------------------------

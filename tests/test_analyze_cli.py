@@ -169,3 +169,20 @@ def test_path_option_lists_paths_with_their_net_sign(path: str) -> None:
     code, _, err = run("analyze", path, "--path", "us", "pakistn")
     assert code == 2
     assert "--path: unknown actor 'pakistn' in this view (did you mean 'pakistan'?)" in err
+
+
+def test_analyze_output_file_is_never_replaced_without_force(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from explorer.cli import main
+
+    out = tmp_path / "analysis.json"
+    out.write_text("keep me", encoding="utf-8")
+    bundled = str(Path(__file__).resolve().parents[1] / "data" / "us-taliban-2021.yaml")
+    result = CliRunner().invoke(main, ["analyze", bundled, "--json", "-o", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"{out} already exists; add --force to replace it"
+    assert out.read_text(encoding="utf-8") == "keep me"
+    result = CliRunner().invoke(main, ["analyze", bundled, "--json", "-o", str(out), "--force"])
+    assert result.exit_code == 0
+    assert '"frustration_index"' in out.read_text(encoding="utf-8")
