@@ -271,8 +271,13 @@ def test_an_upload_with_other_labels_and_dates_keeps_the_filters_working(
         '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30_000
     )
     assert page.locator("[data-testid=stException]").count() == 0
-    # Which map is the last valid one depends on whether Streamlit ran once without an
-    # upload while the file was being replaced; the focus survives only where c's label is
-    # the same. Either way the page draws a map and does not crash.
+    # The last valid map is the earlier upload (not the start file), still drawn.
+    warning = page.get_by_text("Still showing the last valid map").inner_text()
+    assert "renamed.yaml" in warning, warning
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('iframe')]
+                 .some((f) => (f.srcdoc || '').includes('"label":"Cee"'))""",
+        timeout=30_000,
+    )
     frame = page.wait_for_selector('iframe[title^="Graph of "]', timeout=30_000).content_frame()
     frame.wait_for_function("window.network && network.body.data.nodes.length >= 3")
