@@ -18,6 +18,7 @@ from typing import Any
 
 import networkx as nx
 
+from explorer.memory import collector_paused_during
 from explorer.model import CONFIDENCES, Dataset, PartialDate
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
 ALL_PERIODS = "all"
 
 
+@collector_paused_during
 def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
     """Return a ``MultiDiGraph`` of the dataset: actors as nodes, one edge per relation.
 
@@ -109,6 +111,8 @@ def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
         if date is not None and (latest is None or date.last > latest):
             latest = date.last
     G.graph["latest"] = latest
+    # The whole map's size, so a view's summary need not recount it on every rerun.
+    G.graph["map_size"] = (G.number_of_nodes(), G.number_of_edges())
     return G
 
 
@@ -232,6 +236,7 @@ def _in_period(start: dt.date | None, end: dt.date | None, first: dt.date, last:
     return (start is None or start <= last) and (end is None or end >= first)
 
 
+@collector_paused_during
 def filter_graph(G: nx.MultiDiGraph, spec: FilterSpec = FilterSpec()) -> nx.MultiDiGraph:
     """Return a new graph with only the actors and relations ``spec`` keeps.
 
@@ -258,11 +263,10 @@ def filter_graph(G: nx.MultiDiGraph, spec: FilterSpec = FilterSpec()) -> nx.Mult
     )
 
     nodes = [n for n, d in G.nodes(data=True) if not kinds or d["kind"] in kinds]
-    H = nx.MultiDiGraph(G.subgraph(nodes))
-    H.graph.update(G.graph)
-    drop = []
-    for u, v, k, d in H.edges(keys=True, data=True):
-        if (
+    kept = set(nodes)
+
+    def wanted(d: Mapping[str, Any]) -> bool:
+        return not (
             (types and d["type"] not in types)
             or (want_signs and d["sign"] not in want_signs)
             or (statuses and d["status"] not in statuses)
@@ -271,23 +275,50 @@ def filter_graph(G: nx.MultiDiGraph, spec: FilterSpec = FilterSpec()) -> nx.Mult
             or d["n_sources"] < spec.min_sources
             or (cited and not cited.intersection(d["sources"]))
             or (period is not None and not _in_period(d["start"], d["end"], *period))
-        ):
-            drop.append((u, v, k))
-    H.remove_edges_from(drop)
+        )
 
+    # Build the view from what it keeps rather than copying the map and deleting: a view
+    # is usually much smaller than the map, and copying is most of the cost.
+    edges = [
+        (u, v, k, d)
+        for u, v, k, d in G.edges(keys=True, data=True)
+        if (not kinds or (u in kept and v in kept)) and wanted(d)
+    ]
+    # Neighbourhoods are walked on a light adjacency of the kept relations, so that only
+    # the final view is ever built.
     if spec.focus is not None:
-        H = ego_network(H, spec.focus, spec.radius) if spec.focus in H else _empty_like(H)
+        starts = [spec.focus] if spec.focus in kept else []
+        nodes, edges = _within(nodes, edges, starts, spec.radius)
     if spec.search.strip():
         needle = spec.search.strip().casefold()
-        hits = [n for n, d in H.nodes(data=True) if _matches(n, d, needle)]
-        keep: set[str] = set()
-        undirected = H.to_undirected(as_view=True)
-        for hit in hits:
-            keep.update(nx.single_source_shortest_path_length(undirected, hit, cutoff=spec.radius))
-        H = _subgraph(H, keep)
+        hits = [n for n in nodes if _matches(n, G.nodes[n], needle)]
+        nodes, edges = _within(nodes, edges, hits, spec.radius)
     if spec.hide_isolates:
-        H = _subgraph(H, [n for n in H if H.degree(n) > 0])
+        linked = {end for u, v, _, _ in edges for end in (u, v)}
+        nodes = [n for n in nodes if n in linked]
+    H = _new_like(G)
+    H.add_nodes_from((n, G.nodes[n]) for n in nodes)
+    H.add_edges_from(edges)
     return H
+
+
+Edge = tuple[str, str, str, dict[str, Any]]
+
+
+def _within(
+    nodes: list[str], edges: list[Edge], starts: list[str], radius: int
+) -> tuple[list[str], list[Edge]]:
+    """The actors within ``radius`` steps of ``starts`` (either direction), and their relations."""
+    around: dict[str, set[str]] = {n: set() for n in nodes}
+    for u, v, _, _ in edges:
+        around[u].add(v)
+        around[v].add(u)
+    seen = {n for n in starts if n in around}
+    frontier = list(seen)
+    for _ in range(radius):
+        frontier = [m for n in frontier for m in around[n] if m not in seen]
+        seen.update(frontier)
+    return [n for n in nodes if n in seen], [e for e in edges if e[0] in seen and e[1] in seen]
 
 
 def _matches(node: str, data: Mapping[str, Any], needle: str) -> bool:
@@ -295,14 +326,22 @@ def _matches(node: str, data: Mapping[str, Any], needle: str) -> bool:
     return any(needle in str(name).casefold() for name in names)
 
 
-def _subgraph(G: nx.MultiDiGraph, nodes: Iterable[str]) -> nx.MultiDiGraph:
-    H = nx.MultiDiGraph(G.subgraph(nodes))
-    H.graph.update(G.graph)
+def _new_like(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """An empty graph with ``G``'s graph attributes, less the whole map's counts."""
+    H = nx.MultiDiGraph()
+    H.graph.update((k, v) for k, v in G.graph.items() if k != "map_size")
     return H
 
 
-def _empty_like(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    return _subgraph(G, [])
+def _subgraph(G: nx.MultiDiGraph, nodes: Iterable[str]) -> nx.MultiDiGraph:
+    """A copy of ``G`` on ``nodes``, keeping ``G``'s order of actors and relations."""
+    keep = set(nodes)
+    H = _new_like(G)
+    H.add_nodes_from((n, d) for n, d in G.nodes(data=True) if n in keep)
+    H.add_edges_from(
+        (u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True) if u in keep and v in keep
+    )
+    return H
 
 
 def ego_network(G: nx.MultiDiGraph, actor: str, radius: int = 1) -> nx.MultiDiGraph:
@@ -376,7 +415,7 @@ def signed_graph(G: nx.MultiDiGraph, *, weight: str = "strength") -> nx.Graph:
 
 def view_summary(G: nx.MultiDiGraph, H: nx.MultiDiGraph) -> str:
     """Say what a view shows: "23 of 36 actors, 41 of 105 relations"."""
+    actors, relations = G.graph.get("map_size") or (G.number_of_nodes(), G.number_of_edges())
     return (
-        f"{H.number_of_nodes()} of {G.number_of_nodes()} actors, "
-        f"{H.number_of_edges()} of {G.number_of_edges()} relations"
+        f"{H.number_of_nodes()} of {actors} actors, {H.number_of_edges()} of {relations} relations"
     )
