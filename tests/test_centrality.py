@@ -10,11 +10,13 @@ from explorer.analysis.centrality import (
     MEASURES,
     TIES,
     betweenness,
+    betweenness_samples,
     centrality,
     degree,
     in_degree,
     out_degree,
     pagerank,
+    tie_digraph,
     weighted_degree,
 )
 from explorer.graph import build_graph, filter_graph
@@ -107,3 +109,57 @@ def test_centrality_report_equals_each_measure_alone(small: nx.MultiDiGraph) -> 
         report = centrality(small, ties=ties)
         for name, measure in MEASURES.items():
             assert report[name]["values"] == pytest.approx(measure(small, ties=ties)), name
+
+
+def _random_map(n: int, m: int, seed: int) -> nx.MultiDiGraph:
+    """A multigraph of relations with mixed signs, strengths and directions, loops included."""
+    import random
+
+    rng = random.Random(seed)
+    G = nx.MultiDiGraph()
+    G.add_nodes_from(range(n))
+    for _ in range(m):
+        u, v = rng.randrange(n), rng.randrange(n)
+        G.add_edge(
+            u,
+            v,
+            sign=rng.choice([1, -1, 0]),
+            strength=rng.randint(1, 3),
+            directed=rng.random() < 0.6,
+        )
+    return G
+
+
+@pytest.mark.parametrize("ties", TIES)
+def test_betweenness_equals_networkx_on_the_collapsed_ties(ties: str) -> None:
+    # Our level-by-level matrix version must give networkx's exact numbers: parallel
+    # relations, both directions, self-loops, unreached and isolated actors included.
+    G = _random_map(80, 260, seed=5)
+    expected = nx.betweenness_centrality(tie_digraph(G, ties=ties), normalized=True)
+    assert betweenness(G, ties=ties) == pytest.approx(expected, abs=1e-12)
+
+
+def test_sampled_betweenness_equals_networkx_with_the_same_seed() -> None:
+    G = _random_map(BETWEENNESS_EXACT_MAX_NODES + 200, 2500, seed=2)
+    D = tie_digraph(G)
+    k = betweenness_samples(D.number_of_nodes(), D.number_of_edges())
+    assert k is not None and k < D.number_of_nodes()
+    expected = nx.betweenness_centrality(D, k=k, normalized=True, seed=7)
+    assert betweenness(G, seed=7) == pytest.approx(expected, abs=1e-12)
+    assert betweenness(G, seed=8) != betweenness(G, seed=7)
+
+
+def test_betweenness_sample_is_bounded_by_work() -> None:
+    # A map with many ties gets fewer sources, so a large view stays within its budget.
+    sparse = betweenness_samples(5000, 10_000)
+    dense = betweenness_samples(5000, 100_000)
+    assert sparse is not None and dense is not None
+    assert dense < sparse
+    assert betweenness_samples(BETWEENNESS_EXACT_MAX_NODES, 10**6) is None
+
+
+@pytest.mark.parametrize("ties", TIES)
+def test_pagerank_equals_networkx_on_the_collapsed_ties(ties: str) -> None:
+    G = _random_map(60, 150, seed=3)
+    expected = nx.pagerank(tie_digraph(G, ties=ties), weight="weight")
+    assert pagerank(G, ties=ties) == pytest.approx(expected, abs=1e-12)
