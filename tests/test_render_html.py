@@ -13,7 +13,7 @@ import pytest
 
 from explorer.graph import FilterSpec, build_graph, filter_graph
 from explorer.load import load_dataset
-from explorer.render.html import STRAIGHT_EDGES_ABOVE, network_html, safe_url
+from explorer.render.html import STRAIGHT_EDGES_ABOVE, network_html, page_parts, safe_url
 from explorer.render.layout import layout_positions
 from explorer.render.style import SIGN_STYLES, edge_width, kind_colour
 
@@ -128,7 +128,8 @@ def test_tooltips_carry_the_evidence_as_text(graph: nx.MultiDiGraph) -> None:
 
 
 def test_only_http_urls_become_links(graph: nx.MultiDiGraph) -> None:
-    sources = page_data(network_html(graph, layout_positions(graph)))["sources"]
+    page = network_html(graph, layout_positions(graph), standalone=True)
+    sources = page_data(page)["sources"]
     assert sources["s1"]["url"] == "https://example.org/one"
     assert sources["s2"]["url"] is None
     assert safe_url("HTTP://x.org") == "HTTP://x.org"
@@ -179,6 +180,41 @@ def test_big_maps_get_straight_edges() -> None:
     assert all(e["smooth"] is False for e in data["edges"])
 
 
+def test_a_view_drawn_from_the_maps_parts_is_the_same_page(graph: nx.MultiDiGraph) -> None:
+    positions = layout_positions(graph)
+    sizes = {"a": 30.0, "b": 12.0, "c": 20.0}
+    parts = page_parts(graph, positions, sizes)
+    for spec in (FilterSpec(), FilterSpec(kinds=("state",)), FilterSpec(signs=("negative",))):
+        view = filter_graph(graph, spec)
+        fresh = network_html(view, positions, sizes=sizes, title="t")
+        assert network_html(view, positions, title="t", parts=parts) == fresh
+    # Curves are per view: alone in the view, the projected rivalry is drawn straight.
+    rival = filter_graph(graph, FilterSpec(statuses=("projected",)))
+    edge = page_data(network_html(rival, positions, parts=parts))["edges"][0]
+    assert edge["id"] == "a__rival_of__b" and edge["smooth"] is False
+
+
+def test_the_embedded_page_sends_only_what_it_draws(graph: nx.MultiDiGraph) -> None:
+    positions = layout_positions(graph)
+    embedded = page_data(network_html(graph, positions))
+    exported = page_data(network_html(graph, positions, standalone=True))
+    # The exported page's details panel lists quotes and dates; the dashboard's tables do.
+    assert "evidence" not in embedded["edges"][0] and "names" not in embedded
+    assert {"evidence", "status", "since"} <= set(exported["edges"][0]) and "names" in exported
+    assert [e["tip"] for e in embedded["edges"]] == [e["tip"] for e in exported["edges"]]
+
+
+def test_light_tooltips_count_the_quotes_instead_of_quoting(graph: nx.MultiDiGraph) -> None:
+    positions = layout_positions(graph)
+    parts = page_parts(graph, positions, light_tips=True)
+    edges = {e["id"]: e for e in page_data(network_html(graph, positions, parts=parts))["edges"]}
+    tip = edges["a__ally_of__b"]["tip"]
+    assert not any("signed a pact" in line for line in tip)
+    assert tip[-1] == "1 quote: see the Relations tab"
+    assert any("+ positive" in line for line in tip)  # the rest of the tooltip stays
+    assert not any("quote" in line for line in edges["a__rival_of__b"]["tip"])  # none to count
+
+
 # --- in a real browser ----------------------------------------------------------------------
 
 
@@ -223,5 +259,48 @@ def test_exported_page_draws_shows_tooltips_and_details_offline(
         assert "Second report" in page.inner_text("#details")
         assert page.evaluate("window.pwned") is None and not dialogs
         assert requests == [out.as_uri()]
+    finally:
+        page.close()
+
+
+def _ring(n: int) -> nx.MultiDiGraph:
+    """A ring of ``n`` actors with two relations between neighbours."""
+    G = nx.MultiDiGraph()
+    for i in range(n):
+        G.add_node(f"n{i}", name=f"N{i}", kind="state")
+    for i in range(n):
+        for key in ("x", "y"):
+            G.add_edge(
+                f"n{i}",
+                f"n{(i + 1) % n}",
+                key=f"{key}{i}",
+                sign=1,
+                strength=2,
+                status="observed",
+                directed=False,
+            )
+    return G
+
+
+@pytest.mark.browser
+def test_big_maps_draw_plain_dots_and_labels_only_when_readable(
+    browser: Any, tmp_path: Path, graph: nx.MultiDiGraph
+) -> None:
+    big = _ring(STRAIGHT_EDGES_ABOVE // 2 + 1)
+    page = browser.new_page(viewport={"width": 1000, "height": 700})
+    try:
+        found = {}
+        for name, G in (("small", graph), ("big", big)):
+            out = tmp_path / f"{name}.html"
+            out.write_text(network_html(G, layout_positions(G)), encoding="utf-8")
+            page.goto(out.as_uri())
+            page.wait_for_function("window.network && network.body.data.nodes.length > 0")
+            found[name] = page.evaluate(
+                """() => { const node = Object.values(network.body.nodes)[0];
+                return [node.options.borderWidth,
+                        node.options.scaling.label.drawThreshold]; }"""
+            )
+        assert found["small"] == [1, 5]  # small maps look as they always did
+        assert found["big"][0] == 0 and found["big"][1] > 5
     finally:
         page.close()

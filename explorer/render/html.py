@@ -16,6 +16,7 @@ details panel is built inside the page instead.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import html
 import json
@@ -34,7 +35,15 @@ from explorer.render.style import (
     node_size,
 )
 
-__all__ = ["STRAIGHT_EDGES_ABOVE", "network_html", "safe_url", "sizes_from_measure"]
+__all__ = [
+    "LIGHT_TIPS_ABOVE",
+    "STRAIGHT_EDGES_ABOVE",
+    "PageParts",
+    "network_html",
+    "page_parts",
+    "safe_url",
+    "sizes_from_measure",
+]
 
 #: Above this many relations edges are drawn straight: curved parallel edges cost too much
 #: to draw on big maps, and there a single line per pair reads better anyway.
@@ -101,7 +110,13 @@ def _node_tip(d: dict[str, Any], kind_label: str) -> list[str]:
 
 
 def _edge_tip(
-    u: str, v: str, d: dict[str, Any], names: dict[str, str], sources: dict[str, Any]
+    u: str,
+    v: str,
+    d: dict[str, Any],
+    names: dict[str, str],
+    sources: dict[str, Any],
+    *,
+    quotes: bool = True,
 ) -> list[str]:
     style = SIGN_STYLES[d["sign"]]
     arrow = "\u2192" if d.get("directed") else "\u2014"
@@ -113,7 +128,7 @@ def _edge_tip(
     since, until = d.get("since"), d.get("until")
     if since or until:
         lines.append(f"{since or '?'} \u2013 {until or 'ongoing'}")
-    for ev in d.get("evidence") or []:
+    for ev in (d.get("evidence") or []) if quotes else []:
         title = (sources.get(ev.get("source")) or {}).get("title") or ev.get("source")
         lines.append(f"\u201c{ev.get('quote')}\u201d \u2014 {title}")
     return lines
@@ -147,62 +162,156 @@ def _smooth(G: nx.MultiDiGraph) -> dict[tuple[str, str, str], Any]:
     return out
 
 
-def _view_data(
+#: Above this many relations in the map, the dashboard's edge tooltips leave the quotes out
+#: (they are in its tables): quotes are most of a big page's bytes.
+LIGHT_TIPS_ABOVE = 2_000
+
+
+@dataclasses.dataclass(frozen=True)
+class PageParts:
+    """Each actor's and relation's entry of a page as ready-made JSON, made once per map.
+
+    A page for any view of the map joins the entries of what is in view, so a filter change
+    does not rebuild and re-encode every tooltip. Made by ``page_parts``.
+    """
+
+    nodes: dict[str, str]
+    #: Relation entries by ``(source, target, key)``, each a JSON object without its
+    #: closing brace: the curve of a relation depends on the view, so it is added per page.
+    edges: dict[tuple[str, str, str], str]
+    extra: str  # the rest of the data object (sources and names on the exported page)
+
+
+def _node_record(
+    n: str,
+    d: dict[str, Any],
+    xy: tuple[float, float],
+    scale: float,
+    size: float,
+    kind_labels: dict[str, str],
+) -> dict[str, Any]:
+    kind = str(d.get("kind", ""))
+    return {
+        "id": n,
+        "label": str(d.get("name") or n),
+        "kind": kind,
+        "x": round(xy[0] * scale, 2),
+        "y": round(-xy[1] * scale, 2),  # screen y grows downwards
+        "size": round(size, 2),
+        "color": kind_colour(kind),
+        "tip": _node_tip(d, kind_labels.get(kind, kind)),
+    }
+
+
+def _edge_record(
+    u: str,
+    v: str,
+    k: str,
+    d: dict[str, Any],
+    names: dict[str, str],
+    sources: dict[str, Any],
+    *,
+    standalone: bool,
+    light_tips: bool,
+) -> dict[str, Any]:
+    style = SIGN_STYLES[d["sign"]]
+    dashes = STATUS_DASHES.get(d.get("status", "observed"))
+    tip = _edge_tip(u, v, d, names, sources, quotes=not light_tips)
+    n_quotes = len(d.get("evidence") or [])
+    if light_tips and n_quotes:
+        tip.append(f"{n_quotes} quote{'s' if n_quotes > 1 else ''}: see the Relations tab")
+    edge: dict[str, Any] = {
+        "id": k,
+        "from": u,
+        "to": v,
+        "directed": bool(d.get("directed")),
+        "color": style.colour,
+        "marker": style.marker,
+        "dashes": list(dashes) if dashes else False,
+        "width": edge_width(int(d.get("strength", 2))),
+        "tip": tip,
+    }
+    if standalone:  # what the exported page's details panel lists
+        edge.update(
+            {
+                "type": d.get("type"),
+                "label": d.get("label") or d.get("type"),
+                "sign": _SIGN_NAMES[d["sign"]],
+                "status": d.get("status"),
+                "confidence": d.get("confidence"),
+                "strength": d.get("strength"),
+                "since": d.get("since"),
+                "until": d.get("until"),
+                "evidence": [
+                    {"source": ev.get("source"), "quote": ev.get("quote")}
+                    for ev in d.get("evidence") or []
+                ],
+            }
+        )
+    return edge
+
+
+def page_parts(
     G: nx.MultiDiGraph,
     positions: dict[str, tuple[float, float]],
-    sizes: dict[str, float] | None,
-) -> dict[str, Any]:
+    sizes: dict[str, float] | None = None,
+    *,
+    standalone: bool = False,
+    light_tips: bool = False,
+) -> PageParts:
+    """Encode every actor and relation of ``G`` once, for ``network_html(..., parts=)``.
+
+    ``light_tips=True`` leaves quotes out of the relation tooltips (the dashboard does this
+    on big maps, whose tables hold the quotes). Make the parts from the full map, with the
+    positions and sizes of the full map, and draw any view of it with them.
+    """
     kind_labels = _kind_labels(G)
     sources = _source_titles(G)
     names = {n: str(d.get("name") or n) for n, d in G.nodes(data=True)}
     # Spread the [-1, 1] layout so the mean distance between actors stays readable.
     scale = max(350.0, 90.0 * math.sqrt(max(len(positions), 1)))
-    nodes = []
-    for n, d in G.nodes(data=True):
-        x, y = positions.get(n, (0.0, 0.0))
-        kind = str(d.get("kind", ""))
-        node: dict[str, Any] = {
-            "id": n,
-            "label": names[n],
-            "kind": kind,
-            "x": round(x * scale, 2),
-            "y": round(-y * scale, 2),  # screen y grows downwards
-            "size": round(float(sizes.get(n, 16)) if sizes else 16.0, 2),
-            "color": kind_colour(kind),
-            "tip": _node_tip(d, kind_labels.get(kind, kind)),
-        }
-        nodes.append(node)
+    nodes = {
+        n: _script_json(
+            _node_record(
+                n,
+                d,
+                positions.get(n, (0.0, 0.0)),
+                scale,
+                float(sizes.get(n, 16)) if sizes else 16.0,
+                kind_labels,
+            )
+        )
+        for n, d in G.nodes(data=True)
+    }
+    edges = {
+        (u, v, k): _script_json(
+            _edge_record(u, v, k, d, names, sources, standalone=standalone, light_tips=light_tips)
+        )[:-1]
+        for u, v, k, d in G.edges(keys=True, data=True)
+    }
+    extra = {"sources": sources, "names": names} if standalone else {}
+    return PageParts(nodes, edges, _script_json(extra)[1:-1])
+
+
+def _view_json(G: nx.MultiDiGraph, parts: PageParts) -> str:
+    """The page's data for the view ``G``, joined from the map's encoded parts."""
     smooth = _smooth(G)
     edges = []
-    for u, v, k, d in G.edges(keys=True, data=True):
-        style = SIGN_STYLES[d["sign"]]
-        dashes = STATUS_DASHES.get(d.get("status", "observed"))
-        edge: dict[str, Any] = {
-            "id": k,
-            "from": u,
-            "to": v,
-            "type": d.get("type"),
-            "label": d.get("label") or d.get("type"),
-            "sign": _SIGN_NAMES[d["sign"]],
-            "status": d.get("status"),
-            "confidence": d.get("confidence"),
-            "strength": d.get("strength"),
-            "since": d.get("since"),
-            "until": d.get("until"),
-            "directed": bool(d.get("directed")),
-            "color": style.colour,
-            "marker": style.marker,
-            "dashes": list(dashes) if dashes else False,
-            "width": edge_width(int(d.get("strength", 2))),
-            "smooth": smooth.get((u, v, k), False),
-            "evidence": [
-                {"source": ev.get("source"), "quote": ev.get("quote")}
-                for ev in d.get("evidence") or []
-            ],
-            "tip": _edge_tip(u, v, d, names, sources),
-        }
-        edges.append(edge)
-    return {"nodes": nodes, "edges": edges, "sources": sources, "names": names}
+    for u, v, k in G.edges(keys=True):
+        curve = smooth.get((u, v, k))
+        edges.append(
+            parts.edges[(u, v, k)] + ',"smooth":' + (_script_json(curve) if curve else "false")
+        )
+    return (
+        '{"nodes":['
+        + ",".join(parts.nodes[n] for n in G)
+        + '],"edges":['
+        + "},".join(edges)
+        + ("}" if edges else "")
+        + "]"
+        + ("," + parts.extra if parts.extra else "")
+        + "}"
+    )
 
 
 def _legend_html(G: nx.MultiDiGraph) -> str:
@@ -301,7 +410,7 @@ _JS = r"""
       color: { background: n.color, border: "#333333",
                highlight: { background: n.color, border: "#000000" },
                hover: { background: n.color, border: "#000000" } },
-      borderWidth: 1, title: tip(n.tip)
+      borderWidth: OPTIONS.big ? 0 : 1, title: tip(n.tip)
     };
   }));
   var edges = new vis.DataSet(DATA.edges.map(function (e) {
@@ -315,8 +424,11 @@ _JS = r"""
   }));
   var options = {
     autoResize: true,
+    // On big maps labels appear only once they are readable (14 px at 60 % zoom), and dots
+    // have no border: when zoomed out, labels and borders are most of a frame's drawing.
     nodes: { font: { size: 14, face: "Noto Sans, sans-serif", strokeWidth: 3,
-                     strokeColor: "#ffffff" } },
+                     strokeColor: "#ffffff" },
+             scaling: { label: { drawThreshold: OPTIONS.big ? 12 : 5 } } },
     edges: { selectionWidth: 1.5, hoverWidth: 0.5 },
     // On big maps edges are left out while the user pans or zooms (drawn again at rest):
     // drawing thousands of edges per frame is what makes a big map stutter.
@@ -445,6 +557,7 @@ def network_html(
     standalone: bool = False,
     physics: bool = False,
     height: str = "100vh",
+    parts: PageParts | None = None,
 ) -> str:
     """Return one offline HTML page that draws ``G`` with vis-network.
 
@@ -452,13 +565,17 @@ def network_html(
     filters never move actors; ``sizes`` gives node sizes in pixels (default: all equal).
     ``standalone=True`` makes the exported page: title, caption, legend and a details panel
     that fills in when an actor or relation is clicked. ``physics=True`` lets the layout
-    settle briefly from the given positions, then freezes it.
+    settle briefly from the given positions, then freezes it. ``parts`` (from
+    ``page_parts`` on the full map, made with the same ``standalone``) saves encoding the
+    view again; ``positions`` and ``sizes`` are then taken from the parts.
     """
-    data = _view_data(G, positions, sizes)
+    if parts is None:
+        parts = page_parts(G, positions, sizes, standalone=standalone)
+    n_edges = G.number_of_edges()
     options = {
         "physics": bool(physics),
         "message": SELECT_MESSAGE,
-        "big": G.number_of_edges() > STRAIGHT_EDGES_ABOVE,
+        "big": n_edges > STRAIGHT_EDGES_ABOVE,
     }
     legend = _legend_html(G)
     header = ""
@@ -490,7 +607,7 @@ def network_html(
         f'<div id="page">{header}<div id="main">{legend}<div id="graph-wrap">'
         f'<div id="graph" role="img" aria-label="{page_title}"></div></div>'
         f"{details}</div></div>"
-        f'<script type="application/json" id="view-data">{_script_json(data)}</script>'
+        f'<script type="application/json" id="view-data">{_view_json(G, parts)}</script>'
         f'<script type="application/json" id="view-options">{_script_json(options)}</script>'
         f"<script>{_vis_js()}</script>"
         f"<script>{_JS}</script>"
