@@ -498,3 +498,53 @@ def test_a_broken_upload_replacing_an_upload_keeps_the_uploaded_map(
         plain(w.value) == "Still showing the last valid map, other.yaml." for w in at.warning
     )
     assert counts(at) == (5, 5, 0, 0)
+
+
+def test_a_big_view_draws_its_most_central_actors_and_a_control_raises_them(
+    app: Callable[..., AppTest], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from explorer.app import dashboard
+
+    # Scaled down: "big" is more than 3 actors here, 3 are drawn at first, steps of 1.
+    monkeypatch.setattr(dashboard, "DETAIL_ABOVE", 3)
+    monkeypatch.setattr(dashboard, "DETAIL_DEFAULT", 3)
+    monkeypatch.setattr(dashboard, "DETAIL_STEP", 1)
+    at = app()
+    assert counts(at) == (5, 5, 4, 5)  # the counts are about the whole view
+    # Degree over the whole map: Aland 3, Cgroup 3, Bland 2, Dee 2 (ties by id), Eorg 0.
+    nodes, edges = shown(at)
+    assert nodes == {"a", "b", "c"}
+    assert edges == {("a", "b"), ("b", "c")}  # the relations in view among them
+    assert any(
+        "Showing 3 of 5 actors (the most central by Degree) and the 2 relations among them"
+        in info.value
+        for info in at.info
+    )
+    assert len(table(at, 0)) == 5 and len(table(at, 1)) == 4  # tables hold the whole view
+    at.number_input(key="d_top").set_value(4).run()
+    assert shown(at)[0] == {"a", "b", "c", "d"}
+    assert any("Showing 4 of 5 actors" in info.value for info in at.info)
+    at.number_input(key="d_top").set_value(5).run()
+    assert shown(at)[0] == set("abcde") and not at.info
+    assert any("Drawing all 5 actors" in c.value for c in at.caption)
+    # A view at or under the threshold is drawn whole, with no control.
+    at.multiselect(key="f_kinds").set_value(["state", "person"]).run()
+    assert counts(at)[:2] == (3, 5)
+    assert shown(at)[0] == {"a", "b", "d"} and not at.get("number_input")[1:]
+
+
+def test_the_level_of_detail_follows_the_size_measure(
+    app: Callable[..., AppTest], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from explorer.app import dashboard
+
+    monkeypatch.setattr(dashboard, "DETAIL_ABOVE", 3)
+    monkeypatch.setattr(dashboard, "DETAIL_DEFAULT", 2)
+    monkeypatch.setattr(dashboard, "DETAIL_STEP", 1)
+    at = app()
+    assert shown(at)[0] == {"a", "c"}  # degree 3 each
+    at.selectbox(key="d_size").set_value("out_degree").run()
+    # Out-degree over the whole map (an undirected relation counts for both ends): Aland 2
+    # (ally, hostile), Bland 2 (ally, supports), Cgroup 1, Dee 1.
+    assert shown(at)[0] == {"a", "b"}
+    assert any("most central by Out-degree" in info.value for info in at.info)

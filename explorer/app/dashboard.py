@@ -25,7 +25,14 @@ from explorer.errors import ExplorerError, Problem
 from explorer.graph import ALL_PERIODS, FilterSpec, build_graph, filter_graph, view_summary
 from explorer.load import Report, check_bytes
 from explorer.model import CONFIDENCES, Dataset
-from explorer.render.html import network_html, safe_url, sizes_from_measure
+from explorer.render.html import (
+    LIGHT_TIPS_ABOVE,
+    PageParts,
+    network_html,
+    page_parts,
+    safe_url,
+    sizes_from_measure,
+)
 from explorer.render.layout import LAYOUTS, layout_positions
 from explorer.render.style import SIGN_STYLES
 
@@ -42,6 +49,12 @@ GRAPH_HEIGHT = 640
 #: relations make a 10 MB page that draws in seconds).
 MAX_DRAWN_ACTORS = 6_000
 MAX_DRAWN_RELATIONS = 20_000
+#: Level of detail: a view with more actors than this draws only its most central actors
+#: (by the size measure over the whole map), at first this many; a control raises it. A
+#: 1,000-actor page is a few MB and draws in about a second; 5,000 took 8 s to arrive.
+DETAIL_ABOVE = 1_500
+DETAIL_DEFAULT = 1_000
+DETAIL_STEP = 500
 
 _SIGN_ORDER = ("positive", "negative", "neutral")
 _SIGN_VALUE = {"positive": 1, "negative": -1, "neutral": 0}
@@ -106,6 +119,74 @@ def _positions(digest: str, layout: str, _G: nx.MultiDiGraph) -> dict[str, tuple
 def _measure_values(digest: str, measure: str, _G: nx.MultiDiGraph) -> dict[str, float]:
     """A measure over the full map, so node sizes do not change with filters."""
     return _measures()[measure][1](_G)
+
+
+@dataclasses.dataclass(frozen=True)
+class MapFacts:
+    """What the sidebar and tables need from the full map, gathered once per file."""
+
+    names: dict[str, str]
+    actors_by_name: list[str]
+    kinds: list[str]
+    types: list[str]
+    dates: list[str]
+    most_sources: int
+    source_titles: dict[str, str]
+    #: Each relation's table row by relation id (the view's table picks its rows).
+    relation_rows: dict[str, dict[str, Any]]
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _facts(digest: str, _dataset: Dataset, _G: nx.MultiDiGraph) -> MapFacts:
+    """Option lists, dates and table rows of the full map (cached by the file hash)."""
+    names = {n: d["name"] for n, d in _G.nodes(data=True)}
+    titles = {s.id: s.title for s in _dataset.sources}
+    types: set[str] = set()
+    dates: set[str] = set()
+    most = 0
+    rows: dict[str, dict[str, Any]] = {}
+    for u, v, k, d in _G.edges(keys=True, data=True):
+        types.add(d["type"])
+        dates.update(d[x] for x in ("since", "until") if d.get(x))
+        most = max(most, d["n_sources"])
+        rows[k] = _relation_row(u, v, k, d, names, titles)
+    kinds = {d["kind"] for _, d in _G.nodes(data=True)}
+    return MapFacts(
+        names=names,
+        actors_by_name=sorted(_G.nodes, key=lambda n: str(names[n]).casefold()),
+        kinds=sorted(kinds),
+        types=sorted(types),
+        dates=sorted(dates),
+        most_sources=most,
+        source_titles=titles,
+        relation_rows=rows,
+    )
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _ranking(digest: str, measure: str, _values: dict[str, float]) -> list[str]:
+    """Actors from most to least central by a measure over the full map (ties by id)."""
+    return sorted(_values, key=lambda n: (-_values[n], n))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _sizes(digest: str, measure: str, _values: dict[str, float]) -> dict[str, float]:
+    """Node sizes in pixels from a measure over the full map."""
+    return sizes_from_measure(_values)
+
+
+@st.cache_resource(max_entries=16, show_spinner="Preparing the drawing…")
+def _parts(
+    digest: str,
+    layout: str,
+    measure: str,
+    _G: nx.MultiDiGraph,
+    _positions: dict[str, tuple[float, float]],
+    _sizes: dict[str, float],
+) -> PageParts:
+    """Every actor and relation encoded once for the graph page (tooltips and all)."""
+    light = _G.number_of_edges() > LIGHT_TIPS_ABOVE
+    return page_parts(_G, _positions, _sizes, light_tips=light)
 
 
 # --- the file -------------------------------------------------------------------------------
@@ -203,11 +284,6 @@ def _load(argv: list[str]) -> tuple[MapFile, Dataset] | None:
 # --- filters <-> widgets <-> URL --------------------------------------------------------------
 
 
-def _date_choices(G: nx.MultiDiGraph) -> list[str]:
-    dates = {d[k] for *_, d in G.edges(data=True) for k in ("since", "until") if d.get(k)}
-    return sorted(dates)
-
-
 def _widget_values(spec: FilterSpec, display: dict[str, Any]) -> dict[str, Any]:
     """What each sidebar widget shows for a spec and display settings."""
     if len(spec.statuses) == 1:
@@ -271,15 +347,17 @@ def _keep_known(key: str, options: list[Any]) -> None:
         st.session_state[key] = options[0]
 
 
-def _sidebar(dataset: Dataset, G: nx.MultiDiGraph) -> tuple[FilterSpec, dict[str, Any]]:
+def _sidebar(
+    dataset: Dataset, G: nx.MultiDiGraph, facts: MapFacts
+) -> tuple[FilterSpec, dict[str, Any]]:
     """Draw the filters and display settings; return the spec and the display settings."""
     vocab = dataset.vocab
-    names = {n: d["name"] for n, d in G.nodes(data=True)}
+    names = facts.names
     sb = st.sidebar
     sb.header("Filters")
     sb.button("Reset all filters", on_click=_reset_filters, key="reset")
 
-    kinds = sorted({d["kind"] for _, d in G.nodes(data=True)})
+    kinds = facts.kinds
     _keep_known("f_kinds", kinds)
     sb.multiselect(
         "Actor kinds",
@@ -288,7 +366,7 @@ def _sidebar(dataset: Dataset, G: nx.MultiDiGraph) -> tuple[FilterSpec, dict[str
         format_func=lambda k: vocab.actor_kinds[k].label if k in vocab.actor_kinds else k,
         placeholder="all kinds",
     )
-    types = sorted({d["type"] for *_, d in G.edges(data=True)})
+    types = facts.types
     _keep_known("f_types", types)
     sb.multiselect(
         "Relation types",
@@ -307,8 +385,7 @@ def _sidebar(dataset: Dataset, G: nx.MultiDiGraph) -> tuple[FilterSpec, dict[str
     sb.radio("Status", _STATUS_CHOICES, key="f_status", horizontal=True)
     sb.select_slider("Minimum confidence", list(CONFIDENCES), key="f_min_confidence")
     sb.slider("Minimum strength", 1, 3, key="f_min_strength")
-    dates = _date_choices(G)
-    as_of_options = [_LATEST, ALL_PERIODS, *dates]
+    as_of_options = [_LATEST, ALL_PERIODS, *facts.dates]
     current = st.session_state.get("f_as_of")
     if isinstance(current, str) and current not in as_of_options:
         as_of_options.append(current)  # a date from a shared URL that the file does not use
@@ -325,7 +402,7 @@ def _sidebar(dataset: Dataset, G: nx.MultiDiGraph) -> tuple[FilterSpec, dict[str
         help="Relations in force at this date (a year or month covers all of it). "
         f"The latest date in this file: {latest.isoformat() if latest else 'none'}.",
     )
-    source_titles = {s.id: s.title for s in dataset.sources}
+    source_titles = facts.source_titles
     _keep_known("f_sources", list(source_titles))
     sb.multiselect(
         "Sources cited",
@@ -334,7 +411,7 @@ def _sidebar(dataset: Dataset, G: nx.MultiDiGraph) -> tuple[FilterSpec, dict[str
         format_func=lambda s: source_titles.get(s, s),
         placeholder="any source",
     )
-    most = max((d["n_sources"] for *_, d in G.edges(data=True)), default=0)
+    most = facts.most_sources
     if st.session_state.get("f_min_sources", 0) > max(most, 1):
         st.session_state["f_min_sources"] = max(most, 1)
     sb.number_input(
@@ -345,7 +422,7 @@ def _sidebar(dataset: Dataset, G: nx.MultiDiGraph) -> tuple[FilterSpec, dict[str
         key="f_min_sources",
     )
     sb.text_input("Search name or alias", key="f_search", placeholder="e.g. Kabul")
-    actors = sorted(G.nodes, key=lambda n: str(names[n]).casefold())
+    actors = facts.actors_by_name
     _keep_known("f_focus", [None, *actors])
     sb.selectbox(
         "Focus on actor",
@@ -416,37 +493,38 @@ def _quotes(d: dict[str, Any], titles: dict[str, str]) -> str:
     )
 
 
+def _relation_row(
+    u: str, v: str, k: str, d: dict[str, Any], names: dict[str, str], titles: dict[str, str]
+) -> dict[str, Any]:
+    """One relation's row of the relations table."""
+    return {
+        "source": names.get(u, u),
+        "relation": d["label"],
+        "target": names.get(v, v),
+        "sign": SIGN_STYLES[d["sign"]].symbol + " " + SIGN_STYLES[d["sign"]].name,
+        "status": d["status"],
+        "confidence": d["confidence"],
+        "strength": d["strength"],
+        "since": d["since"] or "",
+        "until": d["until"] or "",
+        "sources": d["n_sources"],
+        "quotes": _quotes(d, titles),
+        "id": k,
+    }
+
+
 def _relation_rows(
-    H: nx.MultiDiGraph, dataset: Dataset, actor: str | None = None
+    H: nx.MultiDiGraph, facts: MapFacts, actor: str | None = None
 ) -> list[dict[str, Any]]:
-    titles = {s.id: s.title for s in dataset.sources}
-    names = {n: d["name"] for n, d in H.nodes(data=True)}
+    """The table rows of the view's relations (or of one actor's), made once per file."""
+    rows = facts.relation_rows
     if actor is None:
-        edges = list(H.edges(keys=True, data=True))
-    else:  # only the actor's own relations: cheap on a big view
-        edges = [
-            *H.out_edges(actor, keys=True, data=True),
-            *H.in_edges(actor, keys=True, data=True),
-        ]
-    rows = []
-    for u, v, k, d in edges:
-        rows.append(
-            {
-                "source": names.get(u, u),
-                "relation": d["label"],
-                "target": names.get(v, v),
-                "sign": SIGN_STYLES[d["sign"]].symbol + " " + SIGN_STYLES[d["sign"]].name,
-                "status": d["status"],
-                "confidence": d["confidence"],
-                "strength": d["strength"],
-                "since": d["since"] or "",
-                "until": d["until"] or "",
-                "sources": d["n_sources"],
-                "quotes": _quotes(d, titles),
-                "id": k,
-            }
-        )
-    return rows
+        return [rows[k] for *_, k in H.edges(keys=True)]
+    # Only the actor's own relations: cheap on a big view.
+    return [
+        *(rows[k] for *_, k in H.out_edges(actor, keys=True)),
+        *(rows[k] for *_, k in H.in_edges(actor, keys=True)),
+    ]
 
 
 def _actor_rows(
@@ -475,10 +553,10 @@ def _focus_on(actor: str, radius_key: str) -> None:
     st.session_state["f_radius"] = int(st.session_state.get(radius_key, 1))
 
 
-def _details(G: nx.MultiDiGraph, H: nx.MultiDiGraph, dataset: Dataset) -> None:
+def _details(G: nx.MultiDiGraph, H: nx.MultiDiGraph, dataset: Dataset, facts: MapFacts) -> None:
     """The details panel of the actor clicked in the graph (or picked here)."""
-    names = {n: d["name"] for n, d in G.nodes(data=True)}
-    options = [None, *sorted(H.nodes, key=lambda n: str(names[n]).casefold())]
+    names = facts.names
+    options = [None, *(n for n in facts.actors_by_name if n in H)]
     if st.session_state.get("details_actor") not in options:
         st.session_state["details_actor"] = None
     actor = st.selectbox(
@@ -498,7 +576,7 @@ def _details(G: nx.MultiDiGraph, H: nx.MultiDiGraph, dataset: Dataset) -> None:
             st.text("Also: " + ", ".join(d["aliases"]))
         if d["description"]:
             st.text(d["description"])
-        rows = _relation_rows(H, dataset, actor)
+        rows = _relation_rows(H, facts, actor)
         for sign in ("+ positive", "\u2212 negative", "\u00b7 neutral"):
             group = [r for r in rows if r["sign"] == sign]
             if group:
@@ -571,6 +649,47 @@ def _downloads(
 # --- the page -------------------------------------------------------------------------------
 
 
+def _level_of_detail(H: nx.MultiDiGraph, ranking: list[str], label: str) -> nx.MultiDiGraph:
+    """The part of the view to draw: all of it, or on a big view its most central actors.
+
+    Above ``DETAIL_ABOVE`` actors, shows a number input for how many to draw and a line
+    saying what is shown; the relations drawn are those among the actors drawn.
+    """
+    if len(H) <= DETAIL_ABOVE:
+        return H
+    # The widget keeps its own value; clamp it first, since a narrower view lowers the top.
+    wanted = int(st.session_state.get("d_top", DETAIL_DEFAULT))
+    st.session_state["d_top"] = max(min(wanted, len(H)), min(DETAIL_STEP, len(H)))
+    left, right = st.columns([1, 3], vertical_alignment="bottom")
+    top = int(
+        left.number_input(
+            "Actors drawn",
+            min_value=min(DETAIL_STEP, len(H)),
+            max_value=len(H),
+            step=DETAIL_STEP,
+            key="d_top",
+            help="The most central actors by the node-size measure over the whole map. "
+            "More actors take longer to arrive and draw.",
+        )
+    )
+    if top >= len(H):
+        right.caption(f"Drawing all {len(H):,} actors of this view.")
+        return H
+    keep: list[str] = []
+    for actor in ranking:
+        if actor in H:
+            keep.append(actor)
+            if len(keep) == top:
+                break
+    drawn = H.subgraph(keep)
+    right.info(
+        f"Showing {top:,} of {len(H):,} actors (the most central by {label}) and the "
+        f"{drawn.number_of_edges():,} relations among them. Raise the number to draw more; "
+        "the counts, tables and downloads hold the whole view."
+    )
+    return drawn
+
+
 def _analysis_tab(dataset: Dataset, G: nx.MultiDiGraph, H: nx.MultiDiGraph, spec: Any) -> None:
     from explorer.app import analysis_view
 
@@ -587,9 +706,10 @@ def run(argv: list[str] | None = None) -> None:
     mapfile, dataset = loaded
     digest = mapfile.digest
     G = _graph(digest, dataset)
+    facts = _facts(digest, dataset, G)
 
     _init_state_from_url()
-    spec, display = _sidebar(dataset, G)
+    spec, display = _sidebar(dataset, G, facts)
     _sync_url(view_query(spec, display))
 
     from explorer.app.bridge import selected_actor
@@ -601,15 +721,16 @@ def run(argv: list[str] | None = None) -> None:
     H = filter_graph(G, spec)
     positions = _positions(digest, display["layout"], G)
     values = _measure_values(digest, display["size"], G)
-    sizes = sizes_from_measure(values)
+    sizes = _sizes(digest, display["size"], values)
     measures = _measures()
     size_label = measures[display["size"]][0]
+    summary = view_summary(G, H)  # counted once: each count walks the graph
 
     # Less empty space above the title than Streamlit's default, so the graph fits the screen.
     st.html("<style>.stMainBlockContainer { padding-top: 2.5rem; }</style>")
     _heading(dataset.title, 2, "title")
     described = spec.describe()
-    st.markdown(f"**{view_summary(G, H)}**")
+    st.markdown(f"**{summary}**")
     st.caption(
         "File: "
         + markdown_literal(Path(mapfile.name).name)
@@ -622,36 +743,38 @@ def run(argv: list[str] | None = None) -> None:
         ["Graph", "Actors", "Relations", "Analysis", "Download"], key="main_tab", on_change="rerun"
     )
     with graph_tab:
-        if H.number_of_edges() > MAX_DRAWN_RELATIONS or len(H) > MAX_DRAWN_ACTORS:
+        drawn = _level_of_detail(H, _ranking(digest, display["size"], values), size_label)
+        n_drawn_edges = drawn.number_of_edges()
+        if n_drawn_edges > MAX_DRAWN_RELATIONS or len(drawn) > MAX_DRAWN_ACTORS:
             st.warning(
-                f"This view has {len(H):,} actors and {H.number_of_edges():,} relations: too "
-                f"many to draw (at most {MAX_DRAWN_ACTORS:,} actors and "
+                f"The graph would have {len(drawn):,} actors and {n_drawn_edges:,} "
+                f"relations: too many to draw (at most {MAX_DRAWN_ACTORS:,} actors and "
                 f"{MAX_DRAWN_RELATIONS:,} relations). Narrow it with the filters (kinds, "
                 "types, search or focus); the tables and downloads hold the whole view."
             )
         else:
             page = network_html(
-                H,
+                drawn,
                 positions,
-                sizes={n: sizes.get(n, 16.0) for n in H},
                 title=dataset.title,
                 physics=display["physics"],
+                parts=_parts(digest, display["layout"], display["size"], G, positions, sizes),
             )
-            st.iframe(page, height=GRAPH_HEIGHT, alt=f"Graph of {view_summary(G, H)}")
+            st.iframe(page, height=GRAPH_HEIGHT, alt=f"Graph of {summary}")
         st.caption(
             f"Node size: {size_label} over the whole map. Hover for details; click an actor "
             "to list its relations below. Dashed: projected; \u25cf on a line: positive; "
             "| on a line: negative."
         )
-        _details(G, H, dataset)
+        _details(G, H, dataset, facts)
     with actors_tab:
         st.dataframe(_actor_rows(H, dataset, values, size_label), hide_index=True, width="stretch")
     with relations_tab:
-        st.dataframe(_relation_rows(H, dataset), hide_index=True, width="stretch")
+        st.dataframe(_relation_rows(H, facts), hide_index=True, width="stretch")
         st.markdown("**Sources**")
         _sources_table(dataset)
     with download_tab:
-        st.caption("Downloads show the current view: " + view_summary(G, H))
+        st.caption("Downloads show the current view: " + summary)
         _downloads(H, positions, sizes, dataset.title, spec)
     with analysis_tab:
         if not analysis_tab.open:
