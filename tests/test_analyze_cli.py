@@ -186,3 +186,26 @@ def test_analyze_output_file_is_never_replaced_without_force(tmp_path: Path) -> 
     result = CliRunner().invoke(main, ["analyze", bundled, "--json", "-o", str(out), "--force"])
     assert result.exit_code == 0
     assert '"frustration_index"' in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_analysis_leaves_the_garbage_collector_as_it_found_it(path: str, enabled: bool) -> None:
+    # The analysis pauses the collector for speed; a caller must get it back as it was,
+    # and a caller's pre-built signed graph must give the same answer.
+    import gc
+
+    from explorer.analysis.report import analysis_spec, analyze_view
+    from explorer.graph import FilterSpec, build_graph, filter_graph, signed_graph
+    from explorer.load import load_dataset
+
+    view = filter_graph(build_graph(load_dataset(path)), analysis_spec(FilterSpec()))
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        plain = analyze_view(view)
+        assert gc.isenabled() is enabled
+        assert analyze_view(view, signed=signed_graph(view)) == plain
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
+    assert plain["balance"]["frustration_index"] == 1
