@@ -196,3 +196,94 @@ def test_large_maps_offer_what_if_relations_actor_by_actor(
     at.selectbox(key="whatif_actor").set_value("us").run()
     assert "China – Pakistan: ally of (+)" in at.multiselect(key="whatif_flip").options
     assert at.multiselect(key="whatif_flip").value == ["china__ally_of__pakistan"]
+
+
+def cached_script() -> None:
+    """Like ``script``, but the map's graph is cached across reruns as the dashboard does."""
+    import os
+
+    import streamlit as st
+
+    from explorer.app.analysis_view import render
+    from explorer.graph import FilterSpec, build_graph, filter_graph
+    from explorer.load import load_dataset
+
+    @st.cache_resource
+    def graph(path: str) -> tuple:
+        dataset = load_dataset(path)
+        return dataset, build_graph(dataset)
+
+    dataset, G = graph(os.environ["ANALYSIS_VIEW_MAP"])
+    spec = FilterSpec()
+    render(dataset, G, filter_graph(G, spec), spec)
+
+
+def test_a_rerun_with_the_same_view_recomputes_nothing(
+    write_yaml, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import explorer.app.analysis_view as view
+
+    calls: dict[str, int] = {"filter_graph": 0, "signed_graph": 0, "analyze_view": 0}
+
+    def counted(name: str) -> Callable[..., Any]:
+        real = getattr(view, name)
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            calls[name] += 1
+            return real(*args, **kwargs)
+
+        return wrapper
+
+    for name in calls:
+        monkeypatch.setattr(view, name, counted(name))
+    # An actor of its own keeps this map's view apart from other tests' cached ones.
+    extra = "  - {id: india, name: India, kind: state}\nrelations:"
+    monkeypatch.setenv("ANALYSIS_VIEW_MAP", str(write_yaml(MAP.replace("relations:", extra))))
+    at = AppTest.from_function(cached_script, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    first = dict(calls)
+    assert first["analyze_view"] == 1 and first["signed_graph"] == 1
+    # Controls that do not change the analysed view reuse everything.
+    at.number_input(key="paths_cutoff").set_value(2).run()
+    at.radio(key="analysis_ties").set_value("positive").run()
+    assert calls == first
+    # Another view is analysed once, then served from the cache when it comes back.
+    at.toggle(key="analysis_projected").set_value(True).run()
+    assert metric(at, "Frustration index").value == "2"
+    assert calls["analyze_view"] == 2 and calls["filter_graph"] == first["filter_graph"] + 1
+    at.toggle(key="analysis_projected").set_value(False).run()
+    assert metric(at, "Frustration index").value == "1"
+    assert calls["analyze_view"] == 2
+
+
+def test_hard_maps_show_a_labelled_heuristic_within_the_tab_time_limit(
+    write_yaml, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 100 actors with random signs: the integer program cannot prove this one in the tab's
+    # time limit (it ran past 10 s here), so the tab shows the heuristic and says so.
+    import random
+
+    import explorer.app.analysis_view as view
+
+    monkeypatch.setattr(view, "TIME_LIMIT", 0.1)
+    rng = random.Random(0)
+    lines = ["format: stakeholder-explorer/1", "title: random signs", "actors:"]
+    lines += [f"  - {{id: a{i}, name: A{i}, kind: state}}" for i in range(100)]
+    lines.append("relations:")
+    pairs = set()
+    while len(pairs) < 450:
+        u, v = sorted(rng.sample(range(100), 2))
+        pairs.add((u, v))
+    for u, v in sorted(pairs):
+        kind = rng.choice(["ally_of", "rival_of"])
+        lines.append(f"  - {{source: a{u}, target: a{v}, type: {kind}}}")
+    monkeypatch.setenv("ANALYSIS_VIEW_MAP", str(write_yaml("\n".join(lines) + "\n")))
+    monkeypatch.setenv("ANALYSIS_VIEW_STATUSES", "")
+    at = AppTest.from_function(script, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert "HEURISTIC: best found, not proved optimal" in shown
+    assert "This page gives the exact solver 0.1 s" in shown
+    assert any("did not finish within 0.1 s" in w.value for w in at.warning)

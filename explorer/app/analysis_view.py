@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Hashable
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
@@ -20,7 +21,12 @@ from explorer.analysis.balance import clustering
 from explorer.analysis.centrality import MEASURES, TIES, centrality
 from explorer.analysis.compare import compare_views
 from explorer.analysis.paths import shortest_signed_paths, signed_paths
-from explorer.analysis.report import analysis_spec, analyze_view, clustering_summary
+from explorer.analysis.report import (
+    analysis_spec,
+    analyze_view,
+    clustering_summary,
+    collector_paused,
+)
 from explorer.graph import FilterSpec, filter_graph, signed_graph
 from explorer.model import Dataset
 
@@ -34,6 +40,10 @@ WHAT_IF_MAX_OPTIONS = 500
 #: Largest number of actors with signed pairs for which the tab finds the best k-bloc split
 #: without being asked: beyond, the exact program gives way to a slower heuristic.
 CLUSTER_AUTO_MAX_ACTORS = 200
+#: Seconds the tab gives each exact solve (frustration index, k-bloc split) before it shows
+#: the labelled heuristic instead: a hard map can keep the integer program busy for the
+#: CLI's whole ``--time-limit`` (10 s by default), far too long to wait for a page.
+TIME_LIMIT = 2.0
 
 
 def view_key(view: nx.MultiDiGraph) -> str:
@@ -62,28 +72,66 @@ def apply_what_if(view: nx.MultiDiGraph, flips: list[str], removes: list[str]) -
     return H
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """What every section of the tab reads for one view: the view, its hash, signed graph.
+
+    ``graph`` is the full map the view was cut from; holding it keeps its ``id`` from being
+    reused by another map while this entry is cached.
+    """
+
+    graph: nx.MultiDiGraph
+    view: nx.MultiDiGraph
+    key: str
+    signed: nx.Graph
+
+
+@st.cache_resource(max_entries=16, show_spinner="Preparing the analysis…")
+def _prepared(graph_id: int, spec_text: str, _G: nx.MultiDiGraph, _spec: FilterSpec) -> Prepared:
+    """The analysed view of a map, its hash and signed graph, built once per map and filters.
+
+    The dashboard keeps one graph object per file (cached by content hash), so its ``id``
+    and the filters name the view; a rerun with the same filters costs a lookup.
+    """
+    with collector_paused():
+        base = filter_graph(_G, _spec)
+        return Prepared(_G, base, view_key(base), signed_graph(base))
+
+
+def _prepare(G: nx.MultiDiGraph, wanted: FilterSpec) -> Prepared:
+    prepared = _prepared(id(G), repr(wanted), G, wanted)
+    if prepared.graph is not G:  # pragma: no cover - a cached entry always holds its map
+        _prepared.clear()
+        prepared = _prepared(id(G), repr(wanted), G, wanted)
+    return prepared
+
+
 @st.cache_data(max_entries=64, show_spinner="Analysing…")
-def _analysis(key: str, _view: nx.MultiDiGraph) -> dict[str, Any]:
+def _analysis(key: str, _view: nx.MultiDiGraph, _signed: nx.Graph) -> dict[str, Any]:
     """The analysis of a view (balance, tension, blocs), cached by the view's hash."""
-    return analyze_view(_view, measures=())
+    return analyze_view(_view, measures=(), signed=_signed, time_limit=TIME_LIMIT)
 
 
 @st.cache_data(max_entries=64, show_spinner="Measuring…")
 def _centrality_values(key: str, ties: str, _view: nx.MultiDiGraph) -> dict[str, Any]:
     """Every centrality measure of a view for one choice of ties, cached."""
-    return centrality(_view, ties=ties)  # type: ignore[arg-type]
+    with collector_paused():
+        return centrality(_view, ties=ties)  # type: ignore[arg-type]
 
 
 @st.cache_data(max_entries=64, show_spinner="Finding the best split…")
-def _clustering(key: str, k: int, _view: nx.MultiDiGraph) -> dict[str, Any]:
+def _clustering(key: str, k: int, _signed: nx.Graph) -> dict[str, Any]:
     """The best split into at most ``k`` blocs, cached by the view's hash and ``k``."""
-    return clustering_summary(clustering(signed_graph(_view), k))
+    with collector_paused():
+        return clustering_summary(clustering(_signed, k, time_limit=TIME_LIMIT))
 
 
 @st.cache_data(max_entries=64, show_spinner="Comparing…")
 def _comparison(key_a: str, key_b: str, _a: nx.MultiDiGraph, _b: nx.MultiDiGraph) -> dict[str, Any]:
     """The comparison of a view and its what-if copy, cached by both hashes."""
-    return compare_views(_a, _b, labels=("as in the file", "what if"), measures=())
+    return compare_views(
+        _a, _b, labels=("as in the file", "what if"), measures=(), time_limit=TIME_LIMIT
+    )
 
 
 def _name(G: nx.MultiDiGraph, actor: Hashable) -> str:
@@ -98,6 +146,15 @@ def _exact_text(section: dict[str, Any]) -> str:
     if section["exact"]:
         return f"exact ({section['method']})"
     return f"HEURISTIC: best found, not proved optimal ({section['method']})"
+
+
+def _heuristic_hint(section: dict[str, Any]) -> None:
+    """Say how to get a proved figure when the page shows a heuristic one."""
+    if not section["exact"]:
+        st.caption(
+            f"This page gives the exact solver {TIME_LIMIT:g} s. For a proved figure, run "
+            "`stakeholder-explorer analyze FILE --time-limit 60` (more seconds may help)."
+        )
 
 
 def _keep_known(key: str, options: list[str]) -> None:
@@ -160,7 +217,8 @@ def _pair_changes(G: nx.MultiDiGraph, before: nx.Graph, after: nx.Graph) -> None
         )
 
 
-def _what_if(G: nx.MultiDiGraph, base: nx.MultiDiGraph, base_key: str) -> None:
+def _what_if(G: nx.MultiDiGraph, prepared: Prepared) -> None:
+    base, base_key = prepared.view, prepared.key
     st.subheader("What if…", anchor=False)
     st.caption(
         "Reverse or remove relations and see balance and blocs change at once. Only this "
@@ -202,7 +260,7 @@ def _what_if(G: nx.MultiDiGraph, base: nx.MultiDiGraph, base_key: str) -> None:
     changed = apply_what_if(base, flips, removes)
     report = _comparison(base_key, view_key(changed), base, changed)
     before, after = report["balance"]["as in the file"], report["balance"]["what if"]
-    _pair_changes(G, signed_graph(base), signed_graph(changed))
+    _pair_changes(G, prepared.signed, signed_graph(changed))
     st.markdown("**Balance with these changes** (change against the file)")
     _balance_metrics(after, before)
     cols = st.columns(2)
@@ -244,6 +302,7 @@ def _balance(G: nx.MultiDiGraph, S: nx.Graph, report: dict[str, Any]) -> None:
     )
     for note in balance["notes"]:
         st.warning(note)
+    _heuristic_hint(balance)
     cols = st.columns(2)
     for i, col in enumerate(cols):
         col.markdown(f"**Side {i + 1}**")
@@ -312,7 +371,8 @@ def _tension(G: nx.MultiDiGraph, report: dict[str, Any]) -> None:
     )
 
 
-def _blocs(G: nx.MultiDiGraph, report: dict[str, Any], base: nx.MultiDiGraph) -> None:
+def _blocs(G: nx.MultiDiGraph, report: dict[str, Any], prepared: Prepared) -> None:
+    base = prepared.view
     st.subheader("Blocs", anchor=False)
     groups = [b for b in report["blocs"] if len(b) > 1]
     alone = sum(1 for b in report["blocs"] if len(b) == 1)
@@ -330,8 +390,9 @@ def _blocs(G: nx.MultiDiGraph, report: dict[str, Any], base: nx.MultiDiGraph) ->
     if not on:
         return
     k = st.number_input("k", min_value=1, max_value=8, value=3, key="analysis_clusters")
-    clustered = _clustering(view_key(base), int(k), base)
+    clustered = _clustering(prepared.key, int(k), prepared.signed)
     st.caption(f"{clustered['inconsistencies']} inconsistent pairs; {_exact_text(clustered)}")
+    _heuristic_hint(clustered)
     for i, bloc in enumerate(clustered["partition"], start=1):
         st.write(f"**{i}.** " + ", ".join(_name(G, a) for a in bloc))
 
@@ -403,17 +464,16 @@ def render(dataset: Dataset, G: nx.MultiDiGraph, view: nx.MultiDiGraph, spec: Fi
     except ValueError:
         st.warning("The Status filter leaves projected relations out; it wins over the switch.")
         wanted = spec
-    base = filter_graph(G, wanted)
-    key = view_key(base)
-    report = _analysis(key, base)
-    S = signed_graph(base)
+    prepared = _prepare(G, wanted)
+    base, key, S = prepared.view, prepared.key, prepared.signed
+    report = _analysis(key, base, S)
     st.caption(
         f"Analysing {base.number_of_nodes()} actors and {base.number_of_edges()} relations "
         f"({', '.join(wanted.statuses)})."
     )
     _balance(G, S, report)
-    _what_if(G, base, key)
+    _what_if(G, prepared)
     _tension(G, report)
-    _blocs(G, report, base)
+    _blocs(G, report, prepared)
     _centrality(G, base, key)
     _paths(G, S)
