@@ -767,12 +767,24 @@ def run(argv: list[str] | None = None) -> None:
             "| on a line: negative."
         )
         _details(G, H, dataset, facts)
+    # A big view's tables are megabytes that would hold up the graph when the page opens,
+    # so they are built only while their tab is open; a small view's are always there.
+    big = len(H) > DETAIL_ABOVE
     with actors_tab:
-        st.dataframe(_actor_rows(H, dataset, values, size_label), hide_index=True, width="stretch")
+        if big and not actors_tab.open:
+            st.caption(f"The table of {len(H):,} actors is built when this tab is open.")
+        else:
+            rows = _actor_rows(H, dataset, values, size_label)
+            st.dataframe(rows, hide_index=True, width="stretch")
     with relations_tab:
-        st.dataframe(_relation_rows(H, facts), hide_index=True, width="stretch")
-        st.markdown("**Sources**")
-        _sources_table(dataset)
+        if big and not relations_tab.open:
+            st.caption(
+                f"The table of {H.number_of_edges():,} relations is built when this tab is open."
+            )
+        else:
+            st.dataframe(_relation_rows(H, facts), hide_index=True, width="stretch")
+            st.markdown("**Sources**")
+            _sources_table(dataset)
     with download_tab:
         st.caption("Downloads show the current view: " + summary)
         _downloads(H, positions, sizes, dataset.title, spec)
