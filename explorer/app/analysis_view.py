@@ -106,13 +106,16 @@ def _prepare(G: nx.MultiDiGraph, wanted: FilterSpec) -> Prepared:
     return prepared
 
 
-@st.cache_data(max_entries=64, show_spinner="Analysing…")
+# The two big results are cached as objects, not copies: st.cache_data unpickles a copy on
+# every rerun, which on a 5,000-actor map cost 0.05 s and sometimes a full garbage
+# collection (0.7 s). The tab only reads them.
+@st.cache_resource(max_entries=64, show_spinner="Analysing…")
 def _analysis(key: str, _view: nx.MultiDiGraph, _signed: nx.Graph) -> dict[str, Any]:
     """The analysis of a view (balance, tension, blocs), cached by the view's hash."""
     return analyze_view(_view, measures=(), signed=_signed, time_limit=TIME_LIMIT)
 
 
-@st.cache_data(max_entries=64, show_spinner="Measuring…")
+@st.cache_resource(max_entries=64, show_spinner="Measuring…")
 def _centrality_values(key: str, ties: str, _view: nx.MultiDiGraph) -> dict[str, Any]:
     """Every centrality measure of a view for one choice of ties, cached."""
     with collector_paused():
@@ -149,8 +152,11 @@ def _exact_text(section: dict[str, Any]) -> str:
 
 
 def _heuristic_hint(section: dict[str, Any]) -> None:
-    """Say how to get a proved figure when the page shows a heuristic one."""
-    if not section["exact"]:
+    """Say how to get a proved figure when the tab's time limit stopped the exact solve."""
+    stopped = "time limit" in section["method"] or any(
+        "did not finish" in note for note in section.get("notes", [])
+    )
+    if not section["exact"] and stopped:
         st.caption(
             f"This page gives the exact solver {TIME_LIMIT:g} s. For a proved figure, run "
             "`stakeholder-explorer analyze FILE --time-limit 60` (more seconds may help)."
