@@ -558,3 +558,19 @@ def test_the_level_of_detail_follows_the_size_measure(
     # (ally, hostile), Bland 2 (ally, supports), Cgroup 1, Dee 1.
     assert shown(at)[0] == {"a", "b"}
     assert any("most central by Out-degree" in info.value for info in at.info)
+
+
+def test_no_more_actors_can_be_asked_for_than_can_be_drawn(
+    app: Callable[..., AppTest], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from explorer.app import dashboard
+
+    monkeypatch.setattr(dashboard, "DETAIL_ABOVE", 3)
+    monkeypatch.setattr(dashboard, "DETAIL_DEFAULT", 3)
+    monkeypatch.setattr(dashboard, "DETAIL_STEP", 1)
+    monkeypatch.setattr(dashboard, "MAX_DRAWN_ACTORS", 4)
+    at = app()
+    assert at.number_input(key="d_top").max == 4
+    at.number_input(key="d_top").set_value(4).run()
+    assert len(shown(at)[0]) == 4 and not at.warning
+    assert any("Showing 4 of 5 actors" in info.value for info in at.info)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import pandas as pd
 import streamlit as st
 
 from explorer.errors import ExplorerError, Problem
@@ -57,6 +58,20 @@ DETAIL_DEFAULT = 1_000
 DETAIL_STEP = 500
 
 _SIGN_ORDER = ("positive", "negative", "neutral")
+_RELATION_COLUMNS = [
+    "source",
+    "relation",
+    "target",
+    "sign",
+    "status",
+    "confidence",
+    "strength",
+    "since",
+    "until",
+    "sources",
+    "quotes",
+    "id",
+]
 _SIGN_VALUE = {"positive": 1, "negative": -1, "neutral": 0}
 _STATUS_CHOICES = ("both", "observed", "projected")
 _LATEST = "latest"
@@ -134,6 +149,10 @@ class MapFacts:
     source_titles: dict[str, str]
     #: Each relation's table row by relation id (the view's table picks its rows).
     relation_rows: dict[str, dict[str, Any]]
+    #: The same rows as a table indexed by relation id, and the actors' fixed columns
+    #: indexed by actor id: a view's tables are picked from them, not built again.
+    relation_table: pd.DataFrame
+    actor_table: pd.DataFrame
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -151,15 +170,37 @@ def _facts(digest: str, _dataset: Dataset, _G: nx.MultiDiGraph) -> MapFacts:
         most = max(most, d["n_sources"])
         rows[k] = _relation_row(u, v, k, d, names, titles)
     kinds = {d["kind"] for _, d in _G.nodes(data=True)}
+    by_name = sorted(_G.nodes, key=lambda n: str(names[n]).casefold())
+    kind_labels = {k: spec.label for k, spec in _dataset.vocab.actor_kinds.items()}
+    actor_table = pd.DataFrame(
+        [
+            {
+                "name": d["name"],
+                "kind": kind_labels.get(d["kind"], d["kind"]),
+                "aliases": ", ".join(d["aliases"]),
+                "description": d["description"],
+                "id": n,
+            }
+            for n, d in _G.nodes(data=True)
+        ],
+        columns=["name", "kind", "aliases", "description", "id"],
+    ).set_index("id", drop=False)
+    # Ties in the actors table are listed by name: keep each actor's place in that order.
+    actor_table["_by_name"] = actor_table["id"].map({n: i for i, n in enumerate(by_name)})
+    relation_table = pd.DataFrame(list(rows.values()), columns=_RELATION_COLUMNS).set_index(
+        "id", drop=False
+    )
     return MapFacts(
         names=names,
-        actors_by_name=sorted(_G.nodes, key=lambda n: str(names[n]).casefold()),
+        actors_by_name=by_name,
         kinds=sorted(kinds),
         types=sorted(types),
         dates=sorted(dates),
         most_sources=most,
         source_titles=titles,
         relation_rows=rows,
+        relation_table=relation_table,
+        actor_table=actor_table,
     )
 
 
@@ -513,39 +554,30 @@ def _relation_row(
     }
 
 
-def _relation_rows(
-    H: nx.MultiDiGraph, facts: MapFacts, actor: str | None = None
-) -> list[dict[str, Any]]:
-    """The table rows of the view's relations (or of one actor's), made once per file."""
+def _relation_rows(H: nx.MultiDiGraph, facts: MapFacts, actor: str) -> list[dict[str, Any]]:
+    """The table rows of one actor's relations in the view (cheap on a big view)."""
     rows = facts.relation_rows
-    if actor is None:
-        return [rows[k] for *_, k in H.edges(keys=True)]
-    # Only the actor's own relations: cheap on a big view.
     return [
         *(rows[k] for *_, k in H.out_edges(actor, keys=True)),
         *(rows[k] for *_, k in H.in_edges(actor, keys=True)),
     ]
 
 
-def _actor_rows(
-    H: nx.MultiDiGraph, dataset: Dataset, measure: dict[str, float], label: str
-) -> list[dict[str, Any]]:
-    kinds = dataset.vocab.actor_kinds
-    rows = []
-    for n, d in H.nodes(data=True):
-        rows.append(
-            {
-                "name": d["name"],
-                "kind": kinds[d["kind"]].label if d["kind"] in kinds else d["kind"],
-                "relations in view": H.degree(n),
-                label: round(measure.get(n, 0.0), 4),
-                "aliases": ", ".join(d["aliases"]),
-                "description": d["description"],
-                "id": n,
-            }
-        )
-    rows.sort(key=lambda r: (-r["relations in view"], str(r["name"]).casefold()))
-    return rows
+def _relation_table(H: nx.MultiDiGraph, facts: MapFacts) -> pd.DataFrame:
+    """The relations table of the view: its rows picked from the map's table."""
+    return facts.relation_table.loc[[k for *_, k in H.edges(keys=True)]]
+
+
+def _actor_table(
+    H: nx.MultiDiGraph, facts: MapFacts, measure: dict[str, float], label: str
+) -> pd.DataFrame:
+    """The actors table of the view, busiest first (ties by name), with the size measure."""
+    actors = list(H)
+    table = facts.actor_table.loc[actors]
+    table.insert(2, "relations in view", [d for _, d in H.degree(actors)])
+    table.insert(3, label, [round(measure.get(n, 0.0), 4) for n in actors])
+    table = table.sort_values(["relations in view", "_by_name"], ascending=[False, True])
+    return table.drop(columns="_by_name")
 
 
 def _focus_on(actor: str, radius_key: str) -> None:
@@ -658,18 +690,20 @@ def _level_of_detail(H: nx.MultiDiGraph, ranking: list[str], label: str) -> nx.M
     if len(H) <= DETAIL_ABOVE:
         return H
     # The widget keeps its own value; clamp it first, since a narrower view lowers the top.
+    most = min(len(H), MAX_DRAWN_ACTORS)
+    least = min(DETAIL_STEP, most)
     wanted = int(st.session_state.get("d_top", DETAIL_DEFAULT))
-    st.session_state["d_top"] = max(min(wanted, len(H)), min(DETAIL_STEP, len(H)))
+    st.session_state["d_top"] = max(min(wanted, most), least)
     left, right = st.columns([1, 3], vertical_alignment="bottom")
     top = int(
         left.number_input(
             "Actors drawn",
-            min_value=min(DETAIL_STEP, len(H)),
-            max_value=len(H),
+            min_value=least,
+            max_value=most,
             step=DETAIL_STEP,
             key="d_top",
             help="The most central actors by the node-size measure over the whole map. "
-            "More actors take longer to arrive and draw.",
+            f"More actors take longer to arrive and draw; at most {MAX_DRAWN_ACTORS:,}.",
         )
     )
     if top >= len(H):
@@ -774,15 +808,15 @@ def run(argv: list[str] | None = None) -> None:
         if big and not actors_tab.open:
             st.caption(f"The table of {len(H):,} actors is built when this tab is open.")
         else:
-            rows = _actor_rows(H, dataset, values, size_label)
-            st.dataframe(rows, hide_index=True, width="stretch")
+            table = _actor_table(H, facts, values, size_label)
+            st.dataframe(table, hide_index=True, width="stretch")
     with relations_tab:
         if big and not relations_tab.open:
             st.caption(
                 f"The table of {H.number_of_edges():,} relations is built when this tab is open."
             )
         else:
-            st.dataframe(_relation_rows(H, facts), hide_index=True, width="stretch")
+            st.dataframe(_relation_table(H, facts), hide_index=True, width="stretch")
             st.markdown("**Sources**")
             _sources_table(dataset)
     with download_tab:
