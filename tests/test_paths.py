@@ -75,3 +75,34 @@ def test_blocs_follow_positive_ties_and_are_seeded(S: nx.Graph) -> None:
     # ISKP has no friend: it stands alone.
     assert frozenset({"iskp"}) in found
     assert blocs(S, seed=1) == found
+
+
+def _networkx_blocs(S: nx.Graph, seed: int) -> list[frozenset]:
+    """The blocs networkx's own Louvain finds on the positive pairs (zero weight counts 1)."""
+    P = nx.Graph()
+    P.add_nodes_from(S)
+    P.add_edges_from(
+        (u, v, {"weight": d["weight"] or 1})
+        for u, v, d in S.edges(data=True)
+        if u != v and d["sign"] > 0
+    )
+    found = nx.community.louvain_communities(P, weight="weight", seed=seed)
+    return sorted((frozenset(c) for c in found), key=lambda c: (-len(c), min(map(str, c))))
+
+
+@pytest.mark.parametrize("trial", range(40))
+def test_blocs_are_networkx_louvain_blocs(trial: int) -> None:
+    # Our Louvain replays networkx's step for step (seeded shuffles, ties, levels), so a
+    # seed gives the blocs networkx gives: multi-level merges, zero weights, self-loops,
+    # hostile pairs and lone actors included.
+    import random
+
+    rng = random.Random(trial)
+    n = rng.randint(2, 70)
+    S = nx.Graph()
+    S.add_nodes_from(f"a{i}" for i in rng.sample(range(n), n))
+    for _ in range(rng.randint(0, 4 * n)):
+        u, v = rng.randrange(n), rng.randrange(n)
+        S.add_edge(f"a{u}", f"a{v}", sign=rng.choice([1, 1, -1]), weight=rng.choice([0, 1, 2, 5]))
+    for seed in (0, trial + 1):
+        assert blocs(S, seed=seed) == _networkx_blocs(S, seed)
