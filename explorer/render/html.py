@@ -428,7 +428,7 @@ _JS = r"""
   }));
   var options = {
     autoResize: true,
-    // On big maps labels appear only once they are readable (14 px at 60 % zoom), and dots
+    // On big maps labels appear only once readable (11 px on screen: 80 % zoom), and dots
     // have no border: when zoomed out, labels and borders are most of a frame's drawing.
     nodes: { font: { size: 14, face: "Noto Sans, sans-serif", strokeWidth: 3,
                      strokeColor: "#ffffff" },
