@@ -155,7 +155,7 @@ class MapFacts:
     actor_table: pd.DataFrame
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=8, show_spinner="Indexing the map…")
 def _facts(digest: str, _dataset: Dataset, _G: nx.MultiDiGraph) -> MapFacts:
     """Option lists, dates and table rows of the full map (cached by the file hash)."""
     names = {n: d["name"] for n, d in _G.nodes(data=True)}
