@@ -357,6 +357,7 @@ def ego_network(G: nx.MultiDiGraph, actor: str, radius: int = 1) -> nx.MultiDiGr
     return _subgraph(G, reach)
 
 
+@collector_paused_during
 def signed_graph(G: nx.MultiDiGraph, *, weight: str = "strength") -> nx.Graph:
     """Collapse ``G`` to a simple undirected graph with one net sign per pair of actors.
 
