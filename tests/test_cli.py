@@ -86,7 +86,9 @@ def test_version_help_and_python_dash_m() -> None:
     assert "Usage:" in run("-h")[1] and "Example:" in run("validate", "-h")[1]
     proc = subprocess.run(
         [sys.executable, "-m", "explorer", "validate", str(FIXTURES / "mistakes.yaml")],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert proc.stderr.count("\n") == 22

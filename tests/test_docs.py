@@ -32,8 +32,13 @@ def test_format_doc_lists_the_built_in_vocabulary_exactly() -> None:
     types = table_rows(text, "### Built-in relation types")
     yes = {True: "yes", False: "no"}
     assert types == {
-        k: [v["label"], v["sign"], yes[v["directed"]], yes[v.get("structural", False)],
-            v["description"]]
+        k: [
+            v["label"],
+            v["sign"],
+            yes[v["directed"]],
+            yes[v.get("structural", False)],
+            v["description"],
+        ]
         for k, v in vocab["relation_types"].items()
     }
 

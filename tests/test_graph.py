@@ -89,8 +89,14 @@ def test_signed_graph_of_agreeing_relations_is_not_contested() -> None:
 def test_filters_by_each_relation_field() -> None:
     G = make(
         [
-            rel("a", "b", "ally_of", confidence="high", strength=3,
-                evidence=[{"source": "s1", "quote": "q"}, {"source": "s2", "quote": "q"}]),
+            rel(
+                "a",
+                "b",
+                "ally_of",
+                confidence="high",
+                strength=3,
+                evidence=[{"source": "s1", "quote": "q"}, {"source": "s2", "quote": "q"}],
+            ),
             rel("a", "c", "rival_of", status="projected", confidence="low", strength=1),
             rel("b", "c", "influences", evidence=[{"source": "s2", "quote": "q"}]),
         ]
@@ -109,8 +115,10 @@ def test_filters_by_each_relation_field() -> None:
 
 
 def test_filter_by_kind_drops_actors_and_their_relations() -> None:
-    G = make([rel("a", "b", "ally_of"), rel("b", "c", "supports")],
-             actors=[("a", "state"), ("b", "armed_group"), ("c", "state")])
+    G = make(
+        [rel("a", "b", "ally_of"), rel("b", "c", "supports")],
+        actors=[("a", "state"), ("b", "armed_group"), ("c", "state")],
+    )
     H = filter_graph(G, FilterSpec(kinds=("state",)))
     assert set(H) == {"a", "c"} and H.number_of_edges() == 0
     assert set(filter_graph(G, FilterSpec(kinds=("state",), hide_isolates=True))) == set()
@@ -137,8 +145,14 @@ def test_ended_relations_are_hidden_by_default_and_shown_for_their_period() -> N
 
 
 def test_focus_and_search_keep_neighbourhoods() -> None:
-    G = make([rel("a", "b", "ally_of"), rel("c", "b", "supports"), rel("c", "d", "rival_of"),
-              rel("e", "f", "ally_of")])
+    G = make(
+        [
+            rel("a", "b", "ally_of"),
+            rel("c", "b", "supports"),
+            rel("c", "d", "rival_of"),
+            rel("e", "f", "ally_of"),
+        ]
+    )
     assert set(filter_graph(G, FilterSpec(focus="b"))) == {"a", "b", "c"}
     assert set(filter_graph(G, FilterSpec(focus="b", radius=2))) == {"a", "b", "c", "d"}
     assert set(filter_graph(G, FilterSpec(search="THE E"))) == {"e", "f"}
@@ -156,11 +170,23 @@ def test_ego_network_follows_relations_in_both_directions() -> None:
 
 
 def test_filter_spec_round_trips_through_url_parameters() -> None:
-    spec = FilterSpec(kinds=("state", "armed_group"), min_confidence="high", as_of="2021-08",
-                      focus="a", radius=2, hide_isolates=True)
+    spec = FilterSpec(
+        kinds=("state", "armed_group"),
+        min_confidence="high",
+        as_of="2021-08",
+        focus="a",
+        radius=2,
+        hide_isolates=True,
+    )
     query = spec.to_query()
-    assert query == {"kinds": "armed_group,state", "min_confidence": "high", "as_of": "2021-08",
-                     "focus": "a", "radius": "2", "hide_isolates": "1"}
+    assert query == {
+        "kinds": "armed_group,state",
+        "min_confidence": "high",
+        "as_of": "2021-08",
+        "focus": "a",
+        "radius": "2",
+        "hide_isolates": "1",
+    }
     assert FilterSpec.from_query(query) == spec
     assert FilterSpec().to_query() == {}
 

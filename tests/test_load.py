@@ -106,15 +106,23 @@ relations:
     ("text", "expected"),
     [
         ("", "1:1: document: file is empty; expected a stakeholder file"),
-        ("# only a comment\n", "1:1: document: file holds only comments; expected a stakeholder file"),
+        (
+            "# only a comment\n",
+            "1:1: document: file holds only comments; expected a stakeholder file",
+        ),
         ("- a\n- b\n", "1:1: document: the top level is a list; expected a mapping"),
-        ("title: [unclosed\n", "2:1: yaml: did not find expected ',' or ']' (while parsing a flow sequence at line 1)"),
+        (
+            "title: [unclosed\n",
+            "2:1: yaml: did not find expected ',' or ']' (while parsing a flow sequence at line 1)",
+        ),
         ("a: b: c\n", "1:5: yaml: mapping values are not allowed in this context"),
         ("title: t\n\tactors: []\n", "2:1: yaml: tab character in indentation"),
         ("title: t\n", "1:1: document: missing required field 'format'"),
         ("format: stakeholder-explorer/9\ntitle: t\n", "1:9: format: unknown format"),
-        ("format: stakeholder-explorer/1\ntitle: !!python/object:os.system x\n",
-         "2:8: title: tag '!!python/object:os.system' is not allowed"),
+        (
+            "format: stakeholder-explorer/1\ntitle: !!python/object:os.system x\n",
+            "2:8: title: tag '!!python/object:os.system' is not allowed",
+        ),
     ],
 )
 def test_broken_documents_point_at_the_problem(text: str, expected: str) -> None:
@@ -143,7 +151,9 @@ def test_aliases_that_expand_without_bound_are_refused() -> None:
         lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]")
     report = check_bytes("\n".join(lines).encode(), "f.yaml")
     assert report.dataset is None
-    assert any("aliases expand this document beyond its size limit" in p.message for p in report.errors)
+    assert any(
+        "aliases expand this document beyond its size limit" in p.message for p in report.errors
+    )
 
 
 def test_a_file_over_the_size_limit_is_refused_naming_the_limit(tmp_path: Path) -> None:
@@ -173,7 +183,9 @@ def test_warnings_for_missing_evidence_and_lonely_actors(write_yaml) -> None:
 
 
 def test_quotes_are_checked_against_source_texts(tmp_path: Path, write_yaml) -> None:
-    (tmp_path / "src.txt").write_text("He said \u201cwe\u2019ll   talk\u201d \u2013 later.", "utf-8")
+    (tmp_path / "src.txt").write_text(
+        "He said \u201cwe\u2019ll   talk\u201d \u2013 later.", "utf-8"
+    )
     path = write_yaml(
         HEADER
         + """\
@@ -198,7 +210,7 @@ def test_a_source_text_path_is_relative_to_the_data_file() -> None:
 
 
 def test_normalise_quote_folds_typography_and_space() -> None:
-    assert normalise_quote("\u201cA\u2019s\u00a0 \u2014 b\u2026\u201d") == "\"A's - b...\""
+    assert normalise_quote("\u201cA\u2019s\u00a0 \u2014 b\u2026\u201d") == '"A\'s - b..."'
 
 
 def test_dataset_checks_references_when_built_in_code() -> None:
