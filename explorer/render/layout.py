@@ -46,7 +46,40 @@ def _spring(G: nx.Graph, seed: int) -> Positions:
     if n > EXACT_SPRING_MAX_NODES:
         return _scalable_spring(simple, seed)
     pos = nx.spring_layout(simple, seed=seed, k=1.8 / max(n, 1) ** 0.5, iterations=200)
-    return {str(k): (float(v[0]), float(v[1])) for k, v in pos.items()}
+    names = list(pos)
+    spread = _keep_apart(np.array([pos[k] for k in names], dtype=float), n)
+    return {str(k): (float(x), float(y)) for k, (x, y) in zip(names, spread, strict=True)}
+
+
+def _keep_apart(xy: np.ndarray, n: int, rounds: int = 60) -> np.ndarray:
+    """Push apart actors that sit closer than a fair share of the picture.
+
+    Force layouts pull hubs and their closest partners into one blot (on the bundled map,
+    the United States and the Pakistani establishment overlapped). Each round moves every
+    pair closer than ``gap`` apart along the line between them, half the shortfall each;
+    deterministic, and cheap for the small maps that use the exact spring layout.
+    """
+    if n < 2:
+        return xy
+    span = float(np.ptp(xy, axis=0).max()) or 1.0
+    gap = span * 0.55 / n**0.5
+    for _ in range(rounds):
+        delta = xy[:, None, :] - xy[None, :, :]
+        dist = np.sqrt((delta**2).sum(axis=2))
+        np.fill_diagonal(dist, np.inf)
+        close = dist < gap
+        if not close.any():
+            break
+        # Coincident actors get a fixed, index-based direction so the result stays seeded.
+        same = dist == 0
+        if same.any():
+            i, j = np.nonzero(same)
+            delta[i, j] = np.stack([np.cos(i + j), np.sin(i + j)], axis=1)
+            dist[i, j] = 1.0
+        with np.errstate(invalid="ignore"):  # inf/inf on the diagonal, masked out by close
+            push = np.where(close, (gap - dist) / (2 * dist), 0.0)
+        xy = xy + (delta * push[:, :, None]).sum(axis=1)
+    return xy
 
 
 def _pivot_mds(adjacency: object, n: int, degrees: np.ndarray, seed: int) -> np.ndarray:
