@@ -64,7 +64,7 @@ def main() -> None:
             page.goto(base + "/")
             wait_for_graph(page)
             page.screenshot(path=DOCS / "screenshot-dashboard.png")
-            page.goto(base + "/?focus=taliban&radius=1")
+            page.goto(base + "/?focus=pakistan&as_of=all")
             wait_for_graph(page)
             page.screenshot(path=DOCS / "screenshot-focus.png")
             page.goto(base + "/")
