@@ -17,6 +17,7 @@ import random
 import time
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -55,6 +56,39 @@ HEURISTIC_BUDGET = 200_000
 PATTERNS: tuple[str, ...] = ("+++", "++-", "+--", "---")
 
 Pair = tuple[Hashable, Hashable]
+
+
+class _Rows:
+    """Sparse rows of linear constraints ``lo <= sum(v * x[c]) <= hi``, built one at a time."""
+
+    def __init__(self) -> None:
+        self.rows: list[int] = []
+        self.cols: list[int] = []
+        self.vals: list[float] = []
+        self.lower: list[float] = []
+        self.upper: list[float] = []
+
+    def __len__(self) -> int:
+        return len(self.lower)
+
+    def add(self, terms: list[tuple[int, float]], lo: float, hi: float) -> None:
+        """Add the row ``lo <= sum(v * x[c] for c, v in terms) <= hi``."""
+        row = len(self.lower)
+        for c, v in terms:
+            self.rows.append(row)
+            self.cols.append(c)
+            self.vals.append(v)
+        self.lower.append(lo)
+        self.upper.append(hi)
+
+    def constraint(self, variables: int) -> Any:
+        """The rows as one ``scipy.optimize.LinearConstraint`` over ``variables`` unknowns."""
+        from scipy.optimize import LinearConstraint
+        from scipy.sparse import coo_matrix
+
+        shape = (len(self), variables)
+        A = coo_matrix((self.vals, (self.rows, self.cols)), shape=shape).tocsr()
+        return LinearConstraint(A, np.array(self.lower), np.array(self.upper))
 
 
 def _sign(S: nx.Graph, u: Hashable, v: Hashable, sign: str) -> int:
@@ -315,8 +349,7 @@ def _solve_two_blocs(
     S: nx.Graph, *, sign: str, time_limit: float
 ) -> tuple[dict[Hashable, int] | None, bool]:
     """Solve the frustration integer program; return (assignment or None, proved optimal)."""
-    from scipy.optimize import Bounds, LinearConstraint, milp
-    from scipy.sparse import coo_matrix
+    from scipy.optimize import Bounds, milp
 
     nodes = sorted(S, key=str)
     index = {n: i for i, n in enumerate(nodes)}
@@ -324,22 +357,8 @@ def _solve_two_blocs(
     edge_at = {frozenset((i, j)): k for k, (i, j, _s) in enumerate(edges)}
     n, m = len(nodes), len(edges)
     # Variables: x_i (side of actor i, binary) then f_e (pair e frustrated, binary).
-    rows: list[int] = []
-    cols: list[int] = []
-    vals: list[float] = []
-    lower: list[float] = []
-    upper: list[float] = []
-    row = 0
-
-    def add(terms: list[tuple[int, float]], lo: float, hi: float) -> None:
-        nonlocal row
-        for c, v in terms:
-            rows.append(row)
-            cols.append(c)
-            vals.append(v)
-        lower.append(lo)
-        upper.append(hi)
-        row += 1
+    rows = _Rows()
+    add = rows.add
 
     for k, (i, j, s) in enumerate(edges):
         f = n + k
@@ -367,10 +386,7 @@ def _solve_two_blocs(
         anchor = max(part, key=lambda a: (S.degree(a), str(a)))
         fixed_upper[index[anchor]] = 0
     cost = np.concatenate([np.zeros(n), np.ones(m)])
-    constraints = []
-    if row:
-        A = coo_matrix((vals, (rows, cols)), shape=(row, n + m)).tocsr()
-        constraints.append(LinearConstraint(A, np.array(lower), np.array(upper)))
+    constraints = [rows.constraint(n + m)] if len(rows) else []
     result = milp(
         cost,
         constraints=constraints,
@@ -572,8 +588,7 @@ def _cluster_local_search(
 def _solve_k_blocs(
     S: nx.Graph, k: int, *, sign: str, time_limit: float
 ) -> tuple[dict[Hashable, int] | None, bool]:
-    from scipy.optimize import Bounds, LinearConstraint, milp
-    from scipy.sparse import coo_matrix
+    from scipy.optimize import Bounds, milp
 
     nodes = sorted(S, key=lambda a: (-S.degree(a), str(a)))
     n = len(nodes)
@@ -582,22 +597,8 @@ def _solve_k_blocs(
     m = len(edges)
     nx_vars = n * k  # x[i, c] at i * k + c, then y_e (same bloc) at n * k + e
 
-    rows: list[int] = []
-    cols: list[int] = []
-    vals: list[float] = []
-    lower: list[float] = []
-    upper: list[float] = []
-    row = 0
-
-    def add(terms: list[tuple[int, float]], lo: float, hi: float) -> None:
-        nonlocal row
-        for c, v in terms:
-            rows.append(row)
-            cols.append(c)
-            vals.append(v)
-        lower.append(lo)
-        upper.append(hi)
-        row += 1
+    rows = _Rows()
+    add = rows.add
 
     for i in range(n):
         add([(i * k + c, 1) for c in range(k)], 1, 1)
@@ -623,10 +624,9 @@ def _solve_k_blocs(
         for c in range(i + 1, k):
             ub[i * k + c] = 0
     integrality = np.concatenate([np.ones(nx_vars), np.zeros(m)])
-    A = coo_matrix((vals, (rows, cols)), shape=(row, nx_vars + m)).tocsr()
     result = milp(
         cost,
-        constraints=[LinearConstraint(A, np.array(lower), np.array(upper))],
+        constraints=[rows.constraint(nx_vars + m)],
         integrality=integrality,
         bounds=Bounds(np.zeros(nx_vars + m), ub),
         options={"time_limit": max(0.1, time_limit), "disp": False},
