@@ -6,6 +6,7 @@ import os
 import shutil
 import textwrap
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,54 @@ def browser() -> Iterator[object]:
             yield chromium
         finally:
             chromium.close()
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def dashboard_server(file: Path, cwd: Path, log_path: Path) -> Iterator[str]:
+    """Serve the real dashboard on ``file`` as `stakeholder-explorer app` does; yield its URL.
+
+    Waits for Streamlit's health check (60 s at most), fails the test with the server's log
+    if it does not come up, and stops the server afterwards.
+    """
+    import subprocess
+    import time
+    import urllib.request
+
+    from explorer.cli import app_argv
+
+    port = free_port()
+    env = {**os.environ, "STAKEHOLDER_EXPLORER_FILE": ""}
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            app_argv(file, port), stdout=log, stderr=subprocess.STDOUT, cwd=cwd, env=env
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("the dashboard server did not start: " + log_path.read_text())
+                time.sleep(0.2)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)

@@ -6,20 +6,14 @@ travels from the graph frame to Python, the URL in the address bar, and the requ
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
 import textwrap
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-
-from explorer.cli import app_argv
+from conftest import dashboard_server
 
 pytestmark = pytest.mark.browser
 
@@ -47,47 +41,13 @@ relations:
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real dashboard server (started as `stakeholder-explorer app` starts it)."""
     path = tmp_path_factory.mktemp("app") / "map.yaml"
     path.write_text(textwrap.dedent(MAP).lstrip(), encoding="utf-8")
-    port = _free_port()
-    log = path.with_name("server.log").open("wb")
-    env = {**os.environ, "STAKEHOLDER_EXPLORER_FILE": ""}
-    proc = subprocess.Popen(
-        app_argv(path, port), stdout=log, stderr=subprocess.STDOUT, cwd=path.parent, env=env
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(
-                    "the dashboard server did not start: "
-                    + path.with_name("server.log").read_text()
-                )
-            time.sleep(0.2)
+    with dashboard_server(path, path.parent, path.with_name("server.log")) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture

@@ -10,13 +10,9 @@ exported files, the file itself). Every request is recorded; anything not local 
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import socket
-import subprocess
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,8 +21,9 @@ from urllib.parse import urlparse
 
 import pytest
 from click.testing import CliRunner
+from conftest import dashboard_server
 
-from explorer.cli import app_argv, main
+from explorer.cli import main
 from explorer.load import load_dataset
 from explorer.model import Dataset
 
@@ -191,12 +188,6 @@ class Served:
         }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def served(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """The real dashboard on a copy of the hostile map, started as the app command does."""
@@ -205,38 +196,8 @@ def served(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[S
     data.mkdir()
     work.mkdir()
     shutil.copy(HOSTILE, data / "hostile.yaml")
-    port = _free_port()
-    log_path = root / "server.log"
-    env = {**os.environ, "STAKEHOLDER_EXPLORER_FILE": ""}
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            app_argv(data / "hostile.yaml", port),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            cwd=work,
-            env=env,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
-                        if response.status == 200:
-                            break
-                except OSError:
-                    pass
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("the dashboard did not start: " + log_path.read_text())
-                time.sleep(0.2)
-            yield Served(url, data, work)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+    with dashboard_server(data / "hostile.yaml", work, root / "server.log") as url:
+        yield Served(url, data, work)
 
 
 def graph_frame(page: Any, summary: str = FULL_VIEW) -> Any:
