@@ -15,24 +15,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-MAP = """
-format: stakeholder-explorer/1
-title: tension
-actors:
-  - {id: us, name: United States, kind: state}
-  - {id: taliban, name: Taliban, kind: armed_group}
-  - {id: pakistan, name: Pakistan, kind: state}
-  - {id: ttp, name: TTP, kind: armed_group}
-  - {id: china, name: China, kind: state}
-relations:
-  - {source: taliban, target: ttp, type: supports}
-  - {source: ttp, target: pakistan, type: attacks}
-  - {source: pakistan, target: taliban, type: supports}
-  - {source: us, target: ttp, type: hostile_to}
-  - {source: china, target: pakistan, type: ally_of}
-  - {source: us, target: taliban, type: cooperates_with, status: projected}
-  - {source: us, target: pakistan, type: hostile_to, status: projected}
-"""
+MAP = (Path(__file__).parent / "fixtures" / "tension.yaml").read_text(encoding="utf-8")
 
 
 def script() -> None:

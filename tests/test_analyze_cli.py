@@ -14,29 +14,8 @@ from explorer.cli import main
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((ROOT / "docs" / "analysis.schema.json").read_text(encoding="utf-8"))
 
-# Observed: the Taliban back the TTP, who attack Pakistan, a backer of the Taliban: one
-# unbalanced triangle. Projected: the US and the Taliban cooperate while the US stays hostile
-# to the TTP and Pakistan. Then all four triangles of us, taliban, pakistan, ttp are
-# unbalanced, and every pair sits in two of them, so at least two pairs must change; {us}
-# against the rest leaves exactly two frustrated (us-taliban, pakistan-ttp).
-MAP = """
-format: stakeholder-explorer/1
-title: tension
-actors:
-  - {id: us, name: United States, kind: state}
-  - {id: taliban, name: Taliban, kind: armed_group}
-  - {id: pakistan, name: Pakistan, kind: state}
-  - {id: ttp, name: TTP, kind: armed_group}
-  - {id: china, name: China, kind: state}
-relations:
-  - {source: taliban, target: ttp, type: supports}
-  - {source: ttp, target: pakistan, type: attacks}
-  - {source: pakistan, target: taliban, type: supports}
-  - {source: us, target: ttp, type: hostile_to}
-  - {source: china, target: pakistan, type: ally_of}
-  - {source: us, target: taliban, type: cooperates_with, status: projected}
-  - {source: us, target: pakistan, type: hostile_to, status: projected}
-"""
+# A small map with tension; its comment says what its analysis must find.
+MAP = (ROOT / "tests" / "fixtures" / "tension.yaml").read_text(encoding="utf-8")
 
 
 def run(*args: str) -> tuple[int, str, str]:

@@ -13,9 +13,7 @@ The output is described by ``docs/analysis.schema.json``.
 from __future__ import annotations
 
 import dataclasses
-import gc
-from collections.abc import Hashable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Hashable, Iterable
 from typing import Any
 
 import networkx as nx
@@ -33,6 +31,7 @@ from explorer.analysis.centrality import MEASURES, Ties, centrality
 from explorer.analysis.communities import blocs
 from explorer.analysis.paths import SignedPath, shortest_signed_paths, signed_paths
 from explorer.graph import FilterSpec, filter_graph, signed_graph
+from explorer.memory import collector_paused
 
 __all__ = [
     "FORMAT",
@@ -42,7 +41,6 @@ __all__ = [
     "balance_summary",
     "balance_text",
     "clustering_summary",
-    "collector_paused",
     "exact_label",
     "paths_summary",
     "report_text",
@@ -171,24 +169,6 @@ def paths_summary(S: nx.Graph, source: str, target: str, *, cutoff: int = 3) -> 
         "shortest": [plain(p) for p in shortest_signed_paths(S, source, target)],
         "all": [plain(p) for p in signed_paths(S, source, target, cutoff=cutoff)],
     }
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's garbage collector for a block, restoring its previous state after.
-
-    An analysis allocates hundreds of thousands of short-lived tuples and dicts while the
-    map's graph (millions of objects) is alive, so every full collection rescans the map:
-    on a 5,000-actor map that cost about a second of a 3-second analysis. Nothing made here
-    holds a reference cycle that must be freed during the analysis.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def analyze_view(

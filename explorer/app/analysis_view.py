@@ -21,13 +21,9 @@ from explorer.analysis.balance import clustering
 from explorer.analysis.centrality import MEASURES, TIES, centrality
 from explorer.analysis.compare import compare_views
 from explorer.analysis.paths import shortest_signed_paths, signed_paths
-from explorer.analysis.report import (
-    analysis_spec,
-    analyze_view,
-    clustering_summary,
-    collector_paused,
-)
+from explorer.analysis.report import analysis_spec, analyze_view, clustering_summary
 from explorer.graph import FilterSpec, filter_graph, signed_graph
+from explorer.memory import collector_paused
 from explorer.model import Dataset
 
 __all__ = ["apply_what_if", "render", "view_key"]
