@@ -304,3 +304,17 @@ def test_big_maps_draw_plain_dots_and_labels_only_when_readable(
         assert found["big"][0] == 0 and found["big"][1] > 5
     finally:
         page.close()
+
+
+def test_vis_network_comes_from_the_installed_pyvis_and_the_page_files_ship() -> None:
+    from importlib.resources import files
+
+    from explorer.render.html import _vis_js, page_asset
+
+    pyvis_copy = files("pyvis").joinpath("templates", "lib", "vis-9.1.2", "vis-network.min.js")
+    assert _vis_js() == pyvis_copy.read_text(encoding="utf-8")
+    assert "@version 9." in _vis_js()[:400]
+    # No third-party code is kept in this repository.
+    root = Path(__file__).resolve().parents[1]
+    assert not list((root / "explorer").rglob("vis-network*"))
+    assert "addEventListener" in page_asset("page.js") and "#graph" in page_asset("page.css")

@@ -1,7 +1,8 @@
 """The interactive vis-network page of a view, as one self-contained HTML string.
 
-The page works with no network: vis-network is inlined from ``explorer/static`` and nothing
-links to another host. Positions come from the server (``layout_positions`` on the full
+The page works with no network: vis-network is inlined, read at run time from the installed
+pyvis package, with the page's own ``page.js`` and ``page.css``, and nothing links to another
+host. Positions come from the server (``layout_positions`` on the full
 map), so physics is off by default and a filter never moves the actors that stay.
 
 All text from the data file reaches the page as JSON data and is put on screen with
@@ -21,6 +22,7 @@ import functools
 import html
 import json
 import math
+import re
 from collections import Counter
 from importlib.resources import files
 from typing import Any
@@ -55,10 +57,36 @@ SELECT_MESSAGE = "stakeholder-explorer/select"
 _SIGN_NAMES = {1: "positive", 0: "neutral", -1: "negative"}
 
 
+#: Where the installed pyvis package keeps its copies of vis-network, one folder per version.
+_PYVIS_LIB = ("templates", "lib")
+
+
 @functools.cache
 def _vis_js() -> str:
-    """The vis-network library as shipped (license header kept), read once."""
-    return (files("explorer") / "static" / "vis-network.min.js").read_text(encoding="utf-8")
+    """vis-network as shipped inside the installed pyvis package (license header kept).
+
+    Read at run time, never copied into this project: the newest ``vis-9.*`` folder pyvis
+    carries (9.1.2 with pyvis 0.3.2), whose standalone build injects its own CSS.
+    """
+    lib = files("pyvis").joinpath(*_PYVIS_LIB)
+    found = []
+    for entry in lib.iterdir():
+        match = re.fullmatch(r"vis-(\d+)\.(\d+)\.(\d+)", entry.name)
+        if match and match.group(1) == "9" and entry.joinpath("vis-network.min.js").is_file():
+            found.append((tuple(int(g) for g in match.groups()), entry))
+    if not found:
+        raise RuntimeError(
+            "vis-network 9 was not found in the installed pyvis package "
+            f"(looked in {lib}); reinstall pyvis>=0.3.2"
+        )
+    newest = max(found, key=lambda item: item[0])[1]
+    return newest.joinpath("vis-network.min.js").read_text(encoding="utf-8")
+
+
+@functools.cache
+def page_asset(name: str) -> str:
+    """The page's own script (``page.js``) or style sheet (``page.css``), read once."""
+    return files("explorer.render").joinpath(name).read_text(encoding="utf-8")
 
 
 def safe_url(url: object) -> str | None:
@@ -357,198 +385,6 @@ def _legend_html(G: nx.MultiDiGraph) -> str:
     return '<ul id="legend" aria-label="Legend">' + "".join(rows) + "</ul>"
 
 
-_CSS = """
-html, body { margin: 0; height: 100%; font-family: "Noto Sans", system-ui, sans-serif;
-  color: #1f1f1f; background: #fff; }
-#page { display: flex; flex-direction: column; height: 100%; }
-header { padding: 8px 14px; border-bottom: 1px solid #ddd; }
-header h1 { font-size: 1.25rem; margin: 0 0 2px 0; }
-header p { margin: 0; font-size: 0.85rem; color: #555; white-space: pre-wrap; }
-#main { flex: 1; display: flex; min-height: 0; }
-#graph-wrap { position: relative; flex: 1; min-width: 0; }
-#graph { position: absolute; inset: 0; }
-#legend { flex: 0 0 auto; max-width: 190px; margin: 0; padding: 8px 10px; list-style: none;
-  font-size: 12px; line-height: 1.55; border-right: 1px solid #ddd; overflow: auto; }
-#legend .dot { display: inline-block; width: 11px; height: 11px; border-radius: 50%;
-  margin-right: 6px; vertical-align: -1px; border: 1px solid rgba(0,0,0,0.35); }
-#legend .line { display: inline-block; width: 26px; margin-right: 6px; vertical-align: 3px; }
-#legend .arrow { display: inline-block; width: 26px; margin-right: 6px; }
-#details { width: 330px; border-left: 1px solid #ddd; padding: 10px 14px; overflow: auto;
-  font-size: 13px; }
-#details h2 { font-size: 1.05rem; margin: 0 0 4px 0; }
-#details h3 { font-size: 0.95rem; margin: 12px 0 4px 0; }
-#details ul { padding-left: 18px; margin: 0; }
-#details li { margin-bottom: 6px; }
-#details .quote { color: #444; font-style: italic; }
-#details .hint { color: #777; }
-div.vis-tooltip { position: absolute; visibility: hidden; padding: 6px 8px; max-width: 380px;
-  white-space: pre-wrap; font-size: 12px; color: #111; background: #fffef5;
-  border: 1px solid #999; border-radius: 3px; box-shadow: 2px 2px 8px rgba(0,0,0,0.2);
-  pointer-events: none; z-index: 5; }
-.tip-line:first-child { font-weight: bold; }
-"""
-
-# The page script: builds vis data, tooltips and the details panel from DATA with
-# textContent only, so nothing from the file is ever parsed as HTML.
-_JS = r"""
-(function () {
-  "use strict";
-  var DATA = JSON.parse(document.getElementById("view-data").textContent);
-  var OPTIONS = JSON.parse(document.getElementById("view-options").textContent);
-
-  function tip(lines) {
-    var box = document.createElement("div");
-    box.className = "tip";
-    lines.forEach(function (line) {
-      var row = document.createElement("div");
-      row.className = "tip-line";
-      row.textContent = line;
-      box.appendChild(row);
-    });
-    return box;
-  }
-
-  var nodes = new vis.DataSet(DATA.nodes.map(function (n) {
-    return {
-      id: n.id, label: n.label, x: n.x, y: n.y, size: n.size, shape: "dot",
-      color: { background: n.color, border: "#333333",
-               highlight: { background: n.color, border: "#000000" },
-               hover: { background: n.color, border: "#000000" } },
-      borderWidth: OPTIONS.big ? 0 : 1, title: tip(n.tip)
-    };
-  }));
-  var edges = new vis.DataSet(DATA.edges.map(function (e) {
-    var arrows = { to: { enabled: e.directed, scaleFactor: 0.6 } };
-    if (e.marker) { arrows.middle = { enabled: true, type: e.marker, scaleFactor: 0.55 }; }
-    return {
-      id: e.id, from: e.from, to: e.to, width: e.width, dashes: e.dashes,
-      color: { color: e.color, highlight: e.color, hover: e.color, opacity: 0.85 },
-      arrows: arrows, smooth: e.smooth, title: tip(e.tip)
-    };
-  }));
-  var options = {
-    autoResize: true,
-    // On big maps labels appear only once readable (11 px on screen: 80 % zoom), and dots
-    // have no border: when zoomed out, labels and borders are most of a frame's drawing.
-    nodes: { font: { size: 14, face: "Noto Sans, sans-serif", strokeWidth: 3,
-                     strokeColor: "#ffffff" },
-             scaling: { label: { drawThreshold: OPTIONS.big ? 12 : 5 } } },
-    edges: { selectionWidth: 1.5, hoverWidth: 0.5 },
-    // On big maps edges are left out while the user pans or zooms (drawn again at rest):
-    // drawing thousands of edges per frame is what makes a big map stutter.
-    interaction: { hover: true, tooltipDelay: 120, navigationButtons: false,
-                   hideEdgesOnDrag: OPTIONS.big, hideEdgesOnZoom: OPTIONS.big,
-                   multiselect: false, keyboard: false },
-    layout: { randomSeed: 7, improvedLayout: false },
-    physics: OPTIONS.physics
-      ? { enabled: true, solver: "forceAtlas2Based",
-          stabilization: { enabled: true, iterations: 150, fit: true } }
-      : { enabled: false }
-  };
-  var container = document.getElementById("graph");
-  window.nodes = nodes;
-  window.edges = edges;
-  window.network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
-  // The frame may get its final size only after the first draw: fit the map to it then.
-  window.setTimeout(function () { window.network.fit(); }, 0);
-  window.addEventListener("resize", function () { window.network.fit(); });
-  if (OPTIONS.physics) {
-    // Settle briefly, then freeze: a map that keeps moving cannot be read.
-    window.network.once("stabilizationIterationsDone", function () {
-      window.network.setOptions({ physics: { enabled: false } });
-    });
-  }
-
-  var byId = {};
-  DATA.edges.forEach(function (e) { byId[e.id] = e; });
-
-  function el(tag, text, cls) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) { node.textContent = String(text); }
-    if (cls) { node.className = cls; }
-    return node;
-  }
-  function sourceItem(ev) {
-    var item = el("li");
-    item.appendChild(el("span", "\u201c" + ev.quote + "\u201d", "quote"));
-    item.appendChild(document.createTextNode(" \u2014 "));
-    var src = DATA.sources[ev.source] || { title: ev.source, url: null };
-    if (src.url && /^https?:\/\//i.test(src.url)) {
-      var a = el("a", src.title);
-      a.href = src.url; a.target = "_blank"; a.rel = "noopener noreferrer";
-      item.appendChild(a);
-    } else {
-      item.appendChild(el("span", src.title));
-    }
-    return item;
-  }
-  function relationItem(e, actor) {
-    var other = e.from === actor ? e.to : e.from;
-    var arrow = e.directed ? (e.from === actor ? "\u2192 " : "\u2190 ") : "\u2014 ";
-    var item = el("li");
-    item.appendChild(el("b", e.label));
-    item.appendChild(document.createTextNode(" " + arrow + (DATA.names[other] || other) +
-      " (" + e.status + ", " + e.confidence + " confidence" +
-      (e.since || e.until ? ", " + (e.since || "?") + " \u2013 " + (e.until || "ongoing") : "") +
-      ")"));
-    if (e.evidence.length) {
-      var quotes = el("ul");
-      e.evidence.forEach(function (ev) { quotes.appendChild(sourceItem(ev)); });
-      item.appendChild(quotes);
-    }
-    return item;
-  }
-  function showActor(actor) {
-    var panel = document.getElementById("details");
-    if (!panel) { return; }
-    panel.textContent = "";
-    var node = DATA.nodes.find(function (n) { return n.id === actor; });
-    if (!node) { return; }
-    panel.appendChild(el("h2", node.label));
-    node.tip.slice(1).forEach(function (line) { panel.appendChild(el("p", line)); });
-    var groups = { positive: [], negative: [], neutral: [] };
-    DATA.edges.forEach(function (e) {
-      if (e.from === actor || e.to === actor) { groups[e.sign].push(e); }
-    });
-    [["positive", "+ Positive"], ["negative", "\u2212 Negative"], ["neutral", "\u00b7 Neutral"]]
-      .forEach(function (pair) {
-        var list = groups[pair[0]];
-        if (!list.length) { return; }
-        panel.appendChild(el("h3", pair[1] + " (" + list.length + ")"));
-        var ul = el("ul");
-        list.forEach(function (e) { ul.appendChild(relationItem(e, actor)); });
-        panel.appendChild(ul);
-      });
-  }
-  function showRelation(id) {
-    var panel = document.getElementById("details");
-    var e = byId[id];
-    if (!panel || !e) { return; }
-    panel.textContent = "";
-    panel.appendChild(el("h2", e.label));
-    e.tip.slice(0, 1).concat(e.tip.slice(2, 4)).forEach(function (line) {
-      panel.appendChild(el("p", line));
-    });
-    if (e.evidence.length) {
-      var ul = el("ul");
-      e.evidence.forEach(function (ev) { ul.appendChild(sourceItem(ev)); });
-      panel.appendChild(ul);
-    }
-  }
-
-  window.network.on("click", function (params) {
-    if (params.nodes.length) {
-      var actor = params.nodes[0];
-      showActor(actor);
-      if (window.parent && window.parent !== window) {
-        window.parent.postMessage({ kind: OPTIONS.message, actor: actor }, "*");
-      }
-    } else if (params.edges.length) {
-      showRelation(params.edges[0]);
-    }
-  });
-})();
-"""
 
 
 def network_html(
@@ -606,7 +442,7 @@ def network_html(
         "script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
         'img-src data:; font-src data:">'
         f"<title>{page_title}</title>"
-        f"<style>{_CSS}#page {{ height: {html.escape(height)}; }}</style>"
+        f"<style>{page_asset('page.css')}#page {{ height: {html.escape(height)}; }}</style>"
         "</head><body>"
         f'<div id="page">{header}<div id="main">{legend}<div id="graph-wrap">'
         f'<div id="graph" role="img" aria-label="{page_title}"></div></div>'
@@ -614,7 +450,7 @@ def network_html(
         f'<script type="application/json" id="view-data">{_view_json(G, parts, n_edges)}</script>'
         f'<script type="application/json" id="view-options">{_script_json(options)}</script>'
         f"<script>{_vis_js()}</script>"
-        f"<script>{_JS}</script>"
+        f"<script>{page_asset('page.js')}</script>"
         "</body></html>\n"
     )
 
