@@ -385,8 +385,6 @@ def _legend_html(G: nx.MultiDiGraph) -> str:
     return '<ul id="legend" aria-label="Legend">' + "".join(rows) + "</ul>"
 
 
-
-
 def network_html(
     G: nx.MultiDiGraph,
     positions: dict[str, tuple[float, float]],
