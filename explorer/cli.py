@@ -650,7 +650,7 @@ def export(
             sys.stdout.buffer.write(export_bytes(view, name, **options))
             sys.stdout.flush()
             return
-        written = export_file(view, output, name, force=force, **options)
+        written = export_file(view, output, name, force=force, protect=[file], **options)
     except ExplorerError as exc:
         fail(str(exc))
         return
@@ -694,7 +694,9 @@ def import_command(source: str, output: str, title: str | None, force: bool) -> 
         if output == "-":
             click.echo(text, nl=False)
         else:
-            write_atomic(output, text.encode("utf-8"), force=force)
+            folder = Path(source)
+            inputs = [source, *folder.iterdir()] if folder.is_dir() else [source]
+            write_atomic(output, text.encode("utf-8"), force=force, protect=inputs)
     except ExplorerError as exc:
         fail(str(exc))
         return

@@ -581,18 +581,48 @@ def _refuse_existing(path: Path) -> ExportError:
     return ExportError(f"{path} already exists; add --force to replace it")
 
 
+Protected = Iterable["str | os.PathLike[str]"]
+
+
+def refuse_inputs(target: str | os.PathLike[str], protect: Protected) -> None:
+    """Raise ``ExportError`` if writing ``target`` would replace one of the input files.
+
+    No export, import or merge replaces a file it reads, not even with ``--force``: only
+    the editing commands change a stakeholder file in place.
+    """
+    path = Path(target)
+    if not path.exists():
+        return
+    for source in protect:
+        try:
+            same = os.path.samefile(path, source)
+        except OSError:
+            same = False
+        if same:
+            raise ExportError(
+                f"{path} is the input {source}; an export never replaces the file it reads, "
+                "even with --force: choose another output name"
+            )
+
+
 def write_atomic(
-    path: str | os.PathLike[str], data: bytes | Iterable[bytes], *, force: bool = False
+    path: str | os.PathLike[str],
+    data: bytes | Iterable[bytes],
+    *,
+    force: bool = False,
+    protect: Protected = (),
 ) -> Path:
     """Write ``data`` to ``path`` through a temporary file and a rename.
 
     A failure at any point (even half way through ``data``, which may be an iterable of
     chunks) leaves an existing file as it was and no temporary file behind. An existing
-    file is replaced only with ``force``.
+    file is replaced only with ``force``, and never when it is one of ``protect`` (the
+    files the command reads).
     """
     target = Path(path)
     if target.is_dir():
         raise ExportError(f"{target} is a folder; give a file name")
+    refuse_inputs(target, protect)
     if target.exists() and not force:
         raise _refuse_existing(target)
     folder = target.parent if str(target.parent) else Path(".")
@@ -628,38 +658,47 @@ def write_atomic(
 
 
 def write_folder_atomic(
-    path: str | os.PathLike[str], files: Mapping[str, bytes], *, force: bool = False
+    path: str | os.PathLike[str],
+    files: Mapping[str, bytes],
+    *,
+    force: bool = False,
+    protect: Protected = (),
 ) -> Path:
-    """Write ``files`` into a new folder at ``path``, all at once, by renaming a temporary one."""
+    """Write ``files`` into the folder ``path``; never touch a file the export does not write.
+
+    A new folder is built beside ``path`` and renamed into place, so it appears whole or not
+    at all. Into an existing folder (only with ``force``) each of ``files`` is written
+    atomically over its old copy; every other file in the folder stays as it was, and a
+    file of ``protect`` (an input of the command) is never replaced.
+    """
     target = Path(path)
-    if target.exists() and not (force and target.is_dir()):
-        if target.exists() and not target.is_dir():
-            raise ExportError(f"{target} exists and is not a folder")
-        raise _refuse_existing(target)
+    if target.exists() and not target.is_dir():
+        raise ExportError(f"{target} exists and is not a folder")
+    if target.exists():
+        if not force:
+            raise _refuse_existing(target)
+        for name in files:
+            refuse_inputs(target / name, protect)
+        for name, data in files.items():
+            write_atomic(target / name, data, force=True, protect=protect)
+        return target
     folder = target.parent if str(target.parent) else Path(".")
     try:
         temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=folder))
     except OSError as exc:
         raise ExportError(f"cannot write {target}: {exc.strerror}") from None
-    old: Path | None = None
     try:
         for name, data in files.items():
             (temp / name).write_bytes(data)
         os.chmod(temp, 0o755)
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=folder))
-            os.rmdir(old)
-            os.rename(target, old)
+        # rename() onto an empty folder that appeared meanwhile would succeed; a
+        # non-empty one makes it fail, and then nothing is lost either.
         os.rename(temp, target)
     except OSError as exc:
-        if old is not None and old.exists() and not target.exists():
-            os.rename(old, target)
         raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None
     finally:
         if temp.exists():
             shutil.rmtree(temp, ignore_errors=True)
-        if old is not None and old.exists():
-            shutil.rmtree(old, ignore_errors=True)
     return target
 
 
@@ -669,20 +708,23 @@ def export_file(
     fmt: str | None = None,
     *,
     force: bool = False,
+    protect: Protected = (),
     **options: Any,
 ) -> Path:
     """Export ``view`` to ``path`` (format from its extension unless ``fmt``), atomically.
 
     Kumu CSV goes into a zip when ``path`` ends in ``.zip``, else into a folder of that
-    name. ``options`` are those of ``export_bytes``.
+    name. ``options`` are those of ``export_bytes``. No file of ``protect`` (the files the
+    export reads) is ever replaced, even with ``force``.
     """
     name = fmt or format_for_path(path)
     if name not in FORMATS:
         raise ExportError(f"unknown export format {name!r}; choose from {', '.join(FORMATS)}")
     target = Path(path)
     # Refuse before the (possibly slow) rendering.
+    refuse_inputs(target, protect)
     if target.exists() and not force:
         raise _refuse_existing(target)
     if name == "kumu" and target.suffix.lower() != ".zip":
-        return write_folder_atomic(target, kumu_files(view), force=force)
-    return write_atomic(target, export_bytes(view, name, **options), force=force)
+        return write_folder_atomic(target, kumu_files(view), force=force, protect=protect)
+    return write_atomic(target, export_bytes(view, name, **options), force=force, protect=protect)

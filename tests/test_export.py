@@ -506,3 +506,84 @@ def test_a_png_too_big_to_draw_is_refused_before_drawing(tmp_path: Path) -> None
         "lower --size or --dpi, or export SVG or PDF\n"
     )
     assert not out.exists()
+
+
+# --- nothing the user had is lost ----------------------------------------------------------
+
+
+def test_a_forced_kumu_folder_export_keeps_every_file_it_did_not_write(tmp_path: Path) -> None:
+    folder = tmp_path / "project"
+    folder.mkdir()
+    map_file = folder / "map.yaml"
+    map_file.write_bytes(EVERY_FIELD.read_bytes())
+    (folder / "notes.txt").write_text("my notes")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "deep.txt").write_text("deep")
+    (folder / "elements.csv").write_text("old elements")
+    result = run("export", str(map_file), "-o", str(folder), "--format", "kumu", "--force")
+    assert result.exit_code == 0, result.output
+    assert map_file.read_bytes() == EVERY_FIELD.read_bytes()
+    assert (folder / "notes.txt").read_text() == "my notes"
+    assert (folder / "sub" / "deep.txt").read_text() == "deep"
+    assert (folder / "elements.csv").read_text().startswith("Label,Type")
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "connections.csv",
+        "elements.csv",
+        "map.yaml",
+        "notes.txt",
+        "sources.csv",
+        "sub",
+        "vocabulary.csv",
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project"]
+
+
+def test_a_forced_export_through_a_symlinked_folder_leaves_no_debris(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "keep.txt").write_text("keep")
+    link = tmp_path / "link"
+    link.symlink_to(real, target_is_directory=True)
+    for _ in range(2):
+        result = run("export", str(EVERY_FIELD), "-o", str(link), "--format", "kumu", "--force")
+        assert result.exit_code == 0, result.output
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
+    assert (real / "keep.txt").read_text() == "keep"
+    assert (real / "elements.csv").exists()
+
+
+@pytest.mark.parametrize("how", ["same", "symlink", "hardlink"])
+def test_an_export_never_replaces_its_input_even_with_force(tmp_path: Path, how: str) -> None:
+    map_file = tmp_path / "map.json"
+    map_file.write_bytes(EVERY_FIELD.read_bytes())
+    out = {"same": map_file, "symlink": tmp_path / "out.json", "hardlink": tmp_path / "h.json"}[how]
+    if how == "symlink":
+        out.symlink_to(map_file)
+    elif how == "hardlink":
+        os.link(map_file, out)
+    result = run("export", str(map_file), "-o", str(out), "--force", "--format", "json")
+    assert result.exit_code == 1
+    assert f"is the input {map_file}" in result.output
+    assert map_file.read_bytes() == EVERY_FIELD.read_bytes()
+
+
+def test_a_kumu_folder_export_never_replaces_an_input_inside_it(tmp_path: Path) -> None:
+    folder = tmp_path / "kumu"
+    folder.mkdir()
+    map_file = folder / "elements.csv"  # an odd name for a map, but the user's file
+    map_file.write_bytes(EVERY_FIELD.read_bytes())
+    result = run("export", str(map_file), "-o", str(folder), "--format", "kumu", "--force")
+    assert result.exit_code == 1
+    assert f"is the input {map_file}" in result.output
+    assert map_file.read_bytes() == EVERY_FIELD.read_bytes()
+    assert sorted(p.name for p in folder.iterdir()) == ["elements.csv"]
+
+
+def test_an_import_never_replaces_its_source_even_with_force(tmp_path: Path) -> None:
+    source = tmp_path / "edges.csv"
+    source.write_text("source,target\nA,B\n")
+    result = run("import", str(source), "-o", str(source), "--force")
+    assert result.exit_code == 1
+    assert f"is the input {source}" in result.output
+    assert source.read_text() == "source,target\nA,B\n"
