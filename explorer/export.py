@@ -679,8 +679,7 @@ def write_folder_atomic(
             raise _refuse_existing(target)
         for name in files:
             refuse_inputs(target / name, protect)
-        for name, data in files.items():
-            write_atomic(target / name, data, force=True, protect=protect)
+        _replace_in_folder(target, files)
         return target
     folder = target.parent if str(target.parent) else Path(".")
     try:
@@ -700,6 +699,30 @@ def write_folder_atomic(
         if temp.exists():
             shutil.rmtree(temp, ignore_errors=True)
     return target
+
+
+def _replace_in_folder(target: Path, files: Mapping[str, bytes]) -> None:
+    """Write every file to a temporary name in ``target`` first, then rename each into place.
+
+    A failure while writing (a full disk) leaves every old file as it was and no temporary
+    file behind; only the renames, which do not fail for want of space, change the folder.
+    """
+    staged: dict[str, Path] = {}
+    try:
+        for name, data in files.items():
+            handle, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=target)
+            os.close(handle)
+            staged[name] = Path(temp)
+            staged[name].write_bytes(data)
+            os.chmod(temp, 0o644)
+        for name, temp in staged.items():
+            os.replace(temp, target / name)
+    except OSError as exc:
+        raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None
+    finally:
+        for temp in staged.values():
+            if temp.exists():
+                temp.unlink()
 
 
 def export_file(
