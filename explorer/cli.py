@@ -173,17 +173,17 @@ def stats(file: str, spec: Any) -> None:
     import networkx as nx
 
     from explorer.graph import build_graph, filter_graph, view_summary
+    from explorer.model import Sign
 
     dataset = load_or_exit(file)
     G = build_graph(dataset)
     H = filter_graph(G, spec)
     click.echo(f"{dataset.title}")
     click.echo(f"view: {view_summary(G, H)}" + (f" ({spec.describe()})" if spec.describe() else ""))
-    sign_names = {1: "positive", 0: "neutral", -1: "negative"}
     tables = {
         "actors by kind": Counter(d["kind"] for _, d in H.nodes(data=True)),
         "relations by type": Counter(d["type"] for *_, d in H.edges(data=True)),
-        "relations by sign": Counter(sign_names[d["sign"]] for *_, d in H.edges(data=True)),
+        "relations by sign": Counter(Sign(d["sign"]).word for *_, d in H.edges(data=True)),
         "relations by status": Counter(d["status"] for *_, d in H.edges(data=True)),
     }
     for title, counts in tables.items():

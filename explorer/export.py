@@ -39,6 +39,7 @@ import networkx as nx
 
 from explorer.errors import ExportError
 from explorer.graph import FilterSpec
+from explorer.model import Sign
 from explorer.render.figure import BASE_DPI, DEFAULT_SIZE
 from explorer.render.style import kind_colour
 
@@ -94,9 +95,6 @@ class Format(NamedTuple):
 
 
 # --- captions ------------------------------------------------------------------------------
-
-_SIGN_NAMES = {1: "positive", 0: "neutral", -1: "negative"}
-
 
 _CAPTION_SOURCES = 8  # sources named in a caption before "and N more"
 
@@ -318,7 +316,7 @@ def _cytoscape(view: nx.MultiDiGraph, options: ExportOptions) -> bytes:
     edges = []
     for u, v, k, d in J.edges(keys=True, data=True):
         data = {**d, "source": str(u), "target": str(v), "key": k, "id": str(k)}
-        edges.append({"data": data, "classes": _SIGN_NAMES.get(d.get("sign", 0), "")})
+        edges.append({"data": data, "classes": Sign(d.get("sign", 0)).word})
     return _dumps(
         {
             "data": _graph_attrs(view),
@@ -433,7 +431,7 @@ def kumu_files(view: nx.MultiDiGraph) -> dict[str, bytes]:
             join(d.get("tags", [])),
             d.get("note", ""),
             k,
-            _SIGN_NAMES.get(d.get("sign", 0), ""),
+            Sign(d.get("sign", 0)).word,
             d.get("status", ""),
             d.get("confidence", ""),
             d.get("since"),

@@ -19,7 +19,7 @@ from typing import Any
 import networkx as nx
 
 from explorer.memory import collector_paused_during
-from explorer.model import CONFIDENCES, Dataset, PartialDate
+from explorer.model import CONFIDENCES, SIGNS, STATUSES, Dataset, PartialDate
 
 __all__ = [
     "ALL_PERIODS",
@@ -166,10 +166,10 @@ class FilterSpec:
             raise ValueError(f"min_confidence must be one of {', '.join(CONFIDENCES)}")
         if self.as_of not in (None, ALL_PERIODS):
             PartialDate.parse(self.as_of)
-        bad = set(self.signs) - {"positive", "negative", "neutral"}
+        bad = set(self.signs) - set(SIGNS)
         if bad:
             raise ValueError(f"unknown sign {sorted(bad)[0]!r}")
-        bad = set(self.statuses) - {"observed", "projected"}
+        bad = set(self.statuses) - set(STATUSES)
         if bad:
             raise ValueError(f"unknown status {sorted(bad)[0]!r}")
         if not 1 <= self.min_strength <= 3:
@@ -244,8 +244,7 @@ def filter_graph(G: nx.MultiDiGraph, spec: FilterSpec = FilterSpec()) -> nx.Mult
     actors by kind. Then ``focus`` and ``search`` keep neighbourhoods, and ``hide_isolates``
     drops actors left with no relation.
     """
-    signs = {"positive": 1, "neutral": 0, "negative": -1}
-    want_signs = {signs[s] for s in spec.signs}
+    want_signs = {SIGNS[s] for s in spec.signs}  # type: ignore[index]
     min_conf = CONFIDENCES[spec.min_confidence]
     if spec.as_of == ALL_PERIODS:
         period = None

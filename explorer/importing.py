@@ -38,7 +38,16 @@ from explorer.export import (
     KUMU_SOURCE_COLUMNS,
     KUMU_VOCABULARY_COLUMNS,
 )
-from explorer.model import FORMAT, Actor, Dataset, Relation, Source, builtin_vocabulary
+from explorer.model import (
+    FORMAT,
+    SIGNS,
+    Actor,
+    Dataset,
+    Relation,
+    SignWord,
+    Source,
+    builtin_vocabulary,
+)
 
 __all__ = [
     "DEFAULT_KIND",
@@ -53,21 +62,22 @@ __all__ = [
 #: Kind of the actors an edge list (or a connection to an unlisted element) creates.
 DEFAULT_KIND = "group"
 #: Relation type of a row that gives none, by the row's sign (no sign: neutral).
-DEFAULT_TYPES = {"positive": "supports", "negative": "hostile_to", "neutral": "influences"}
+DEFAULT_TYPES: dict[SignWord, str] = {
+    "positive": "supports",
+    "negative": "hostile_to",
+    "neutral": "influences",
+}
 
-_SIGN_WORDS = {
+#: How an edge list may write a sign: the words, their values (1, -1, 0) and a few more.
+_SIGN_WORDS: dict[str, SignWord] = {
+    **{word: word for word in SIGNS},
+    **{str(value): word for word, value in SIGNS.items()},
     "+": "positive",
     "+1": "positive",
-    "1": "positive",
-    "positive": "positive",
     "pos": "positive",
     "-": "negative",
     "\u2212": "negative",
-    "-1": "negative",
-    "negative": "negative",
     "neg": "negative",
-    "0": "neutral",
-    "neutral": "neutral",
 }
 _SEPARATOR = "|"
 

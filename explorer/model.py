@@ -14,8 +14,9 @@ import difflib
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from enum import IntEnum
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -30,29 +31,101 @@ from pydantic import (
 from explorer.vocabulary import builtin_vocabulary_data
 
 __all__ = [
+    "CONFIDENCES",
+    "CONFIDENCE_LABELS",
     "FORMAT",
+    "SIGNS",
+    "SIGN_LABELS",
+    "STATUSES",
+    "STATUS_LABELS",
     "Actor",
     "ActorKind",
+    "Confidence",
     "Dataset",
     "Evidence",
     "PartialDate",
     "Relation",
     "RelationType",
+    "Sign",
+    "SignWord",
     "Source",
+    "Status",
     "Vocabulary",
     "builtin_vocabulary",
     "reference_problems",
 ]
 
 FORMAT = "stakeholder-explorer/1"
-SIGNS: dict[str, int] = {"positive": 1, "neutral": 0, "negative": -1}
-CONFIDENCES: dict[str, int] = {"low": 1, "medium": 2, "high": 3}
-STATUSES = ("observed", "projected")
 MAX_QUOTE_WORDS = 40
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 _DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 Loc = tuple[str | int, ...]
+
+
+# --- the domain words: sign, status, confidence (defined here and nowhere else) ------------
+
+SignWord = Literal["positive", "negative", "neutral"]
+"""A sign as a stakeholder file writes it."""
+
+
+class Sign(IntEnum):
+    """The sign of a relation: +1 friendly, -1 hostile, 0 neither.
+
+    A negative relation is hostility, not the absence of a relation. Members iterate in
+    display order (positive, negative, neutral); graphs store the plain int.
+
+    >>> Sign.from_word("negative"), Sign(1).word, Sign(0).label
+    (<Sign.NEGATIVE: -1>, 'positive', 'Neutral')
+    """
+
+    POSITIVE = 1
+    NEGATIVE = -1
+    NEUTRAL = 0
+
+    @property
+    def word(self) -> SignWord:
+        """The word a file uses: ``positive``, ``negative`` or ``neutral``."""
+        return _SIGN_WORDS[self]
+
+    @property
+    def label(self) -> str:
+        """The word as a label: ``Positive``."""
+        return SIGN_LABELS[self.word]
+
+    @classmethod
+    def from_word(cls, word: str) -> Sign:
+        """The sign a word names; ``ValueError`` for anything else."""
+        if word not in SIGNS:
+            raise ValueError(f"unknown sign {word!r}: use {', '.join(SIGNS)}")
+        return cls(SIGNS[word])  # type: ignore[index]
+
+
+_SIGN_WORDS: dict[Sign, SignWord] = {
+    Sign.POSITIVE: "positive",
+    Sign.NEGATIVE: "negative",
+    Sign.NEUTRAL: "neutral",
+}
+#: Each sign word's value, in display order (positive, negative, neutral).
+SIGNS: dict[SignWord, int] = {word: int(sign) for sign, word in _SIGN_WORDS.items()}
+SIGN_LABELS: dict[SignWord, str] = {w: w.capitalize() for w in get_args(SignWord)}
+
+Status = Literal["observed", "projected"]
+"""Whether a relation holds now (observed) or is a forecast (projected)."""
+#: The statuses in order: what is, then what is forecast.
+STATUSES: tuple[Status, ...] = get_args(Status)
+STATUS_LABELS: dict[Status, str] = {"observed": "Observed", "projected": "Projected"}
+#: One line on each status, for help texts.
+STATUS_MEANINGS: dict[Status, str] = {
+    "observed": "the source says it holds",
+    "projected": "the source forecasts it (a prediction, not yet a fact)",
+}
+
+Confidence = Literal["low", "medium", "high"]
+"""How sure the curator is that the evidence supports the relation."""
+#: Each confidence's rank, from least to most sure (compare ranks, never words).
+CONFIDENCES: dict[Confidence, int] = {c: rank for rank, c in enumerate(get_args(Confidence), 1)}
+CONFIDENCE_LABELS: dict[Confidence, str] = {c: c.capitalize() for c in get_args(Confidence)}
 
 
 # --- dates ---------------------------------------------------------------------------------
@@ -171,7 +244,7 @@ class RelationType(BaseModel):
 
     model_config = _STRICT
     label: NonEmpty
-    sign: Literal["positive", "negative", "neutral"]
+    sign: SignWord
     directed: bool
     structural: bool = False
     description: Annotated[str, Field(min_length=1, max_length=20_000)]
@@ -272,10 +345,10 @@ class Relation(_Dated):
     source: Ident
     target: Ident
     type: Ident
-    sign: Literal["positive", "negative", "neutral"] | None = None
+    sign: SignWord | None = None
     strength: Annotated[int, Field(ge=1, le=3)] = 2
-    status: Literal["observed", "projected"] = "observed"
-    confidence: Literal["low", "medium", "high"] = "medium"
+    status: Status = "observed"
+    confidence: Confidence = "medium"
     evidence: list[Evidence] = Field(default_factory=list)
     note: Text | None = None
     tags: list[NonEmpty] = Field(default_factory=list)

@@ -25,6 +25,7 @@ from explorer.analysis.report import analysis_spec, analyze_view, clustering_sum
 from explorer.graph import FilterSpec, filter_graph, signed_graph
 from explorer.memory import collector_paused
 from explorer.model import Dataset
+from explorer.render.style import SIGN_STYLES
 
 __all__ = ["apply_what_if", "render", "view_key"]
 
@@ -173,7 +174,7 @@ def _reset_what_if() -> None:
 
 def _relation_label(G: nx.MultiDiGraph, u: str, v: str, d: dict[str, Any]) -> str:
     arrow = "→" if d.get("directed", True) else "–"
-    sign = {1: "+", -1: "−", 0: "0"}[d["sign"]]
+    sign = SIGN_STYLES[d["sign"]].symbol
     status = " (projected)" if d.get("status") == "projected" else ""
     return f"{_name(G, u)} {arrow} {_name(G, v)}: {d.get('label', d.get('type'))} ({sign}){status}"
 
@@ -200,15 +201,18 @@ def _balance_metrics(balance: dict[str, Any], before: dict[str, Any] | None = No
 
 def _pair_changes(G: nx.MultiDiGraph, before: nx.Graph, after: nx.Graph) -> None:
     """Say which signed pairs the what-if changes: a pair nets all its relations' signs."""
-    sign = {1: "+", -1: "−"}
+
+    def sign(value: int) -> str:
+        return SIGN_STYLES[value].symbol
+
     changes = []
     for u, v, d in before.edges(data=True):
         if not after.has_edge(u, v):
-            changes.append(f"{_name(G, u)} – {_name(G, v)}: {sign[d['sign']]} → gone")
+            changes.append(f"{_name(G, u)} – {_name(G, v)}: {sign(d['sign'])} → gone")
         elif after.edges[u, v]["sign"] != d["sign"]:
             changes.append(
-                f"{_name(G, u)} – {_name(G, v)}: {sign[d['sign']]} → "
-                f"{sign[after.edges[u, v]['sign']]}"
+                f"{_name(G, u)} – {_name(G, v)}: {sign(d['sign'])} → "
+                f"{sign(after.edges[u, v]['sign'])}"
             )
     if changes:
         st.markdown("**Signed pairs changed:** " + "; ".join(changes))
@@ -315,7 +319,7 @@ def _balance(G: nx.MultiDiGraph, S: nx.Graph, report: dict[str, Any]) -> None:
             [
                 {
                     "pair": _pair_name(G, p),
-                    "net sign": "+" if S.edges[p[0], p[1]]["sign"] > 0 else "−",
+                    "net sign": SIGN_STYLES[S.edges[p[0], p[1]]["sign"]].symbol,
                     "relations": ", ".join(S.edges[p[0], p[1]]["relations"]),
                 }
                 for p in balance["frustrated"]

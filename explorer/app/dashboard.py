@@ -25,7 +25,7 @@ import streamlit as st
 from explorer.errors import ExplorerError, Problem
 from explorer.graph import ALL_PERIODS, FilterSpec, build_graph, filter_graph, view_summary
 from explorer.load import Report, check_bytes
-from explorer.model import CONFIDENCES, Dataset
+from explorer.model import CONFIDENCES, SIGNS, STATUSES, Dataset, Sign
 from explorer.render.html import (
     LIGHT_TIPS_ABOVE,
     PageParts,
@@ -57,7 +57,6 @@ DETAIL_ABOVE = 1_500
 DETAIL_DEFAULT = 1_000
 DETAIL_STEP = 500
 
-_SIGN_ORDER = ("positive", "negative", "neutral")
 _RELATION_COLUMNS = [
     "source",
     "relation",
@@ -72,8 +71,7 @@ _RELATION_COLUMNS = [
     "quotes",
     "id",
 ]
-_SIGN_VALUE = {"positive": 1, "negative": -1, "neutral": 0}
-_STATUS_CHOICES = ("both", "observed", "projected")
+_STATUS_CHOICES = ("both", *STATUSES)
 _LATEST = "latest"
 #: Display settings kept in the URL beside the filters, with their defaults.
 _DISPLAY_DEFAULTS = {"size": "degree", "layout": "spring", "physics": False}
@@ -418,9 +416,9 @@ def _sidebar(
     )
     sb.multiselect(
         "Sign",
-        list(_SIGN_ORDER),
+        list(SIGNS),
         key="f_signs",
-        format_func=lambda s: f"{SIGN_STYLES[_SIGN_VALUE[s]].symbol} {s}",
+        format_func=lambda s: f"{SIGN_STYLES[SIGNS[s]].symbol} {s}",
         placeholder="all signs",
     )
     sb.radio("Status", _STATUS_CHOICES, key="f_status", horizontal=True)
@@ -489,8 +487,8 @@ def _sidebar(
     spec = FilterSpec(
         kinds=tuple(k for k in s["f_kinds"] if k in kinds),
         types=tuple(t for t in s["f_types"] if t in types),
-        signs=tuple(x for x in s["f_signs"] if x in _SIGN_ORDER),
-        statuses=() if status not in ("observed", "projected") else (status,),
+        signs=tuple(x for x in s["f_signs"] if x in SIGNS),
+        statuses=() if status not in STATUSES else (status,),
         min_confidence=s["f_min_confidence"],
         min_strength=int(s["f_min_strength"]),
         as_of=None if as_of == _LATEST else as_of,
@@ -534,6 +532,11 @@ def _quotes(d: dict[str, Any], titles: dict[str, str]) -> str:
     )
 
 
+def _sign_text(sign: int) -> str:
+    """A sign as the tables show it: symbol and word, as "+ positive"."""
+    return f"{SIGN_STYLES[sign].symbol} {Sign(sign).word}"
+
+
 def _relation_row(
     u: str, v: str, k: str, d: dict[str, Any], names: dict[str, str], titles: dict[str, str]
 ) -> dict[str, Any]:
@@ -542,7 +545,7 @@ def _relation_row(
         "source": names.get(u, u),
         "relation": d["label"],
         "target": names.get(v, v),
-        "sign": SIGN_STYLES[d["sign"]].symbol + " " + SIGN_STYLES[d["sign"]].name,
+        "sign": _sign_text(d["sign"]),
         "status": d["status"],
         "confidence": d["confidence"],
         "strength": d["strength"],
@@ -609,10 +612,10 @@ def _details(G: nx.MultiDiGraph, H: nx.MultiDiGraph, dataset: Dataset, facts: Ma
         if d["description"]:
             st.text(d["description"])
         rows = _relation_rows(H, facts, actor)
-        for sign in ("+ positive", "\u2212 negative", "\u00b7 neutral"):
-            group = [r for r in rows if r["sign"] == sign]
+        for sign in Sign:
+            group = [r for r in rows if r["sign"] == _sign_text(sign)]
             if group:
-                st.markdown(f"**{sign.split()[1].capitalize()} relations ({len(group)})**")
+                st.markdown(f"**{sign.label} relations ({len(group)})**")
                 st.dataframe(group, hide_index=True, width="stretch")
         if not rows:
             st.text("No relation in this view.")

@@ -29,6 +29,7 @@ from typing import Any
 
 import networkx as nx
 
+from explorer.model import Sign
 from explorer.render.style import (
     SIGN_STYLES,
     STATUS_DASHES,
@@ -53,8 +54,6 @@ STRAIGHT_EDGES_ABOVE = 400
 
 #: Message type a click on an actor posts to the parent window.
 SELECT_MESSAGE = "stakeholder-explorer/select"
-
-_SIGN_NAMES = {1: "positive", 0: "neutral", -1: "negative"}
 
 
 #: Where the installed pyvis package keeps its copies of vis-network, one folder per version.
@@ -264,7 +263,7 @@ def _edge_record(
             {
                 "type": d.get("type"),
                 "label": d.get("label") or d.get("type"),
-                "sign": _SIGN_NAMES[d["sign"]],
+                "sign": Sign(d["sign"]).word,
                 "status": d.get("status"),
                 "confidence": d.get("confidence"),
                 "strength": d.get("strength"),

@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from explorer.model import Sign, Status
+
 __all__ = [
     "KIND_COLOURS",
     "SIGN_STYLES",
@@ -62,13 +64,13 @@ class SignStyle:
 
 
 SIGN_STYLES: dict[int, SignStyle] = {
-    1: SignStyle("positive", "+", "#0072B2", "circle", "o"),
-    -1: SignStyle("negative", "\u2212", "#D55E00", "bar", "|"),
-    0: SignStyle("neutral", "\u00b7", "#8A8A8A", "", ""),
+    Sign.POSITIVE: SignStyle(Sign.POSITIVE.word, "+", "#0072B2", "circle", "o"),
+    Sign.NEGATIVE: SignStyle(Sign.NEGATIVE.word, "\u2212", "#D55E00", "bar", "|"),
+    Sign.NEUTRAL: SignStyle(Sign.NEUTRAL.word, "\u00b7", "#8A8A8A", "", ""),
 }
 
 #: Dash pattern of each status, as (on, off) lengths in pixels; None draws a solid line.
-STATUS_DASHES: dict[str, tuple[int, int] | None] = {"observed": None, "projected": (7, 5)}
+STATUS_DASHES: dict[Status, tuple[int, int] | None] = {"observed": None, "projected": (7, 5)}
 
 _WIDTHS = {1: 1.2, 2: 2.4, 3: 4.0}
 
