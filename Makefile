@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: app test lint bench check-map clean
+.PHONY: app test test-fast lint bench check-map clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ app: $(VENV)/.installed
 ## Install with the test tools and run the whole test suite
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest
+
+## Run the tests that need no browser (quicker, for day-to-day work)
+test-fast: $(VENV)/.installed
+	$(BIN)/python -m pytest -m "not browser"
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check explorer tests

@@ -20,35 +20,23 @@ import os
 import platform
 import re
 import resource
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from benchmarks.generate import GENERATED, generated_map, planted_blocs
+from tests.browser import CHROMIUM, chromium_missing_reason, launch, start_dashboard
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).resolve().parent / "results"
 SECTIONS = ("loading", "analysis", "browser", "dashboard")
 DEFAULT_SIZES = (100, 1000, 5000, 20000)
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 #: Longest wait for pyvis's default physics to settle, in seconds.
 PYVIS_CAP_S = 120
 #: Relations per actor: 10 for loading and analysis, 3 for the browser figures.
@@ -421,10 +409,11 @@ def _pyvis_page(G: Any) -> str:
 def _chromium() -> Any:
     from playwright.sync_api import sync_playwright
 
-    if not Path(CHROMIUM).exists():
-        raise RuntimeError(f"no Chromium at {CHROMIUM}")
+    reason = chromium_missing_reason()
+    if reason:
+        raise RuntimeError(reason)
     p = sync_playwright().start()
-    return p, p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    return p, launch(p)
 
 
 def _open(browser: Any, url: str, *, wait_stab: bool, cap_s: float) -> tuple[Any, Any, list[str]]:
@@ -657,75 +646,35 @@ def _apptest(path: Path) -> dict[str, Any]:
     }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 def _dashboard_in_browser(path: Path, cap_s: float = 120) -> dict[str, Any]:
     """Target 5: open the real dashboard on ``path``; time until its graph frame has drawn."""
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "explorer" / "app" / "main.py"),
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-            "--",
-            str(path),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     out: dict[str, Any] = {}
     p, browser = _chromium()
     try:
-        url = f"http://127.0.0.1:{port}/"
-        deadline = time.time() + 60
-        while True:
-            try:
-                urllib.request.urlopen(url + "_stcore/health", timeout=2).read()
-                break
-            except OSError:
-                if time.time() > deadline:
-                    raise
-                time.sleep(0.3)
-        for label in ("cold", "warm"):
-            context, page, external = _open(browser, url, wait_stab=False, cap_s=cap_s)
-            start = time.perf_counter()
-            drawn = None
-            while time.perf_counter() - start < cap_s:
-                for frame in page.frames:
-                    try:
-                        done = frame.evaluate("window.__bench ? window.__bench.done : null")
-                    except Exception:  # noqa: BLE001 - a frame may go away while we look
-                        done = None
-                    if done is not None:
-                        drawn = time.perf_counter() - start
+        with start_dashboard(path) as base:
+            url = base + "/"
+            for label in ("cold", "warm"):
+                context, page, external = _open(browser, url, wait_stab=False, cap_s=cap_s)
+                start = time.perf_counter()
+                drawn = None
+                while time.perf_counter() - start < cap_s:
+                    for frame in page.frames:
+                        try:
+                            done = frame.evaluate("window.__bench ? window.__bench.done : null")
+                        except Exception:  # noqa: BLE001 - a frame may go away while we look
+                            done = None
+                        if done is not None:
+                            drawn = time.perf_counter() - start
+                            break
+                    if drawn is not None:
                         break
-                if drawn is not None:
-                    break
-                page.wait_for_timeout(100)
-            out[label] = {"seconds": drawn, "capped": drawn is None, "external": external}
-            log(f"dashboard: N=5000 in the browser, {label}: {drawn}")
-            context.close()
+                    page.wait_for_timeout(100)
+                out[label] = {"seconds": drawn, "capped": drawn is None, "external": external}
+                log(f"dashboard: N=5000 in the browser, {label}: {drawn}")
+                context.close()
     finally:
         browser.close()
         p.stop()
-        server.terminate()
-        server.wait(timeout=30)
     return out
 
 

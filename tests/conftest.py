@@ -1,29 +1,25 @@
-"""Shared fixtures: small stakeholder files and a headless Chromium for browser tests."""
+"""Shared fixtures: small stakeholder files, the CLI runner and a headless Chromium.
+
+Browser launch flags, ``free_port`` and the dashboard server live in ``tests/browser.py``
+(shared with ``benchmarks/`` and ``docs/make_screenshots.py``); the fixtures here wrap them.
+"""
 
 from __future__ import annotations
 
-import os
-import shutil
 import textwrap
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+from browser import ServerDidNotStart, chromium_or_skip, free_port, launch, start_dashboard
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+
+__all__ = ["FIXTURES", "ROOT", "CliResult", "RunCli", "dashboard_server", "free_port"]
 
 
 @pytest.fixture
@@ -38,80 +34,86 @@ def write_yaml(tmp_path: Path) -> Callable[[str, str], Path]:
     return write
 
 
-def _chromium_missing_reason() -> str | None:
-    if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
-        return f"no Chromium at {CHROMIUM} (install Debian's chromium, or set CHROMIUM)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "the playwright package is not installed (pip install -e '.[test]')"
-    return None
+@dataclass(frozen=True)
+class CliResult:
+    """What one `stakeholder-explorer` command did: unpacks as ``code, out, err``."""
+
+    code: int
+    out: str
+    err: str
+    result: Any
+
+    @property
+    def exit_code(self) -> int:
+        return self.code
+
+    @property
+    def stdout(self) -> str:
+        return self.out
+
+    @property
+    def stderr(self) -> str:
+        return self.err
+
+    @property
+    def output(self) -> str:
+        """stdout and stderr as the terminal shows them, interleaved."""
+        return str(self.result.output)
+
+    @property
+    def exception(self) -> BaseException | None:
+        return self.result.exception  # type: ignore[no-any-return]
+
+    def __getitem__(self, index: int) -> Any:
+        return (self.code, self.out, self.err)[index]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.code, self.out, self.err))
+
+
+def invoke(*args: str, input: str | bytes | None = None, **kwargs: Any) -> CliResult:
+    """Run `stakeholder-explorer ARGS...` in process through click's test runner."""
+    from click.testing import CliRunner
+
+    from explorer.cli import main
+
+    result = CliRunner().invoke(main, list(args), input=input, **kwargs)
+    return CliResult(result.exit_code, result.stdout, result.stderr, result)
+
+
+#: The type of the ``cli_runner`` fixture, for test signatures.
+RunCli = Callable[..., CliResult]
+
+
+@pytest.fixture
+def cli_runner() -> RunCli:
+    """``cli_runner("validate", path)`` runs the CLI in process; ``code, out, err = ...``."""
+    return invoke
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     """A headless Chromium driven by Playwright; skips where none is found, unless CI=true."""
-    reason = _chromium_missing_reason()
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"browser tests must run in CI: {reason}")
-        pytest.skip(reason)
+    chromium_or_skip()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = launch(p)
         try:
             yield chromium
         finally:
             chromium.close()
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def dashboard_server(file: Path, cwd: Path, log_path: Path) -> Iterator[str]:
     """Serve the real dashboard on ``file`` as `stakeholder-explorer app` does; yield its URL.
 
-    Waits for Streamlit's health check (60 s at most), fails the test with the server's log
-    if it does not come up, and stops the server afterwards.
+    Waits for Streamlit's health check, fails the test with the server's log if it does not
+    come up, and stops the server afterwards.
     """
-    import subprocess
-    import time
-    import urllib.request
-
-    from explorer.cli import app_argv
-
-    port = free_port()
-    env = {**os.environ, "STAKEHOLDER_EXPLORER_FILE": ""}
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            app_argv(file, port), stdout=log, stderr=subprocess.STDOUT, cwd=cwd, env=env
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
-                        if response.status == 200:
-                            break
-                except OSError:
-                    pass
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("the dashboard server did not start: " + log_path.read_text())
-                time.sleep(0.2)
+    try:
+        with start_dashboard(file, cwd=cwd, log_path=log_path) as url:
             yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+    except ServerDidNotStart as error:
+        pytest.fail(str(error))

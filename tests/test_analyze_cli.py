@@ -7,9 +7,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from click.testing import CliRunner
-
-from explorer.cli import main
+from conftest import RunCli
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((ROOT / "docs" / "analysis.schema.json").read_text(encoding="utf-8"))
@@ -18,18 +16,13 @@ SCHEMA = json.loads((ROOT / "docs" / "analysis.schema.json").read_text(encoding=
 MAP = (ROOT / "tests" / "fixtures" / "tension.yaml").read_text(encoding="utf-8")
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
 @pytest.fixture
 def path(write_yaml) -> str:
     return str(write_yaml(MAP))
 
 
-def test_json_matches_schema_and_reads_observed_by_default(path: str) -> None:
-    code, out, _ = run("analyze", path, "--json")
+def test_json_matches_schema_and_reads_observed_by_default(cli_runner: RunCli, path: str) -> None:
+    code, out, _ = cli_runner("analyze", path, "--json")
     assert code == 0
     report = json.loads(out)
     jsonschema.validate(report, SCHEMA)
@@ -45,8 +38,8 @@ def test_json_matches_schema_and_reads_observed_by_default(path: str) -> None:
     assert set(report["centrality"]["pagerank"]) == {"us", "taliban", "pakistan", "ttp", "china"}
 
 
-def test_include_projected_adds_the_projected_relations(path: str) -> None:
-    code, out, _ = run("analyze", path, "--json", "--include-projected", "--clusters", "3")
+def test_include_projected_adds_the_projected_relations(cli_runner: RunCli, path: str) -> None:
+    code, out, _ = cli_runner("analyze", path, "--json", "--include-projected", "--clusters", "3")
     assert code == 0
     report = json.loads(out)
     jsonschema.validate(report, SCHEMA)
@@ -59,56 +52,60 @@ def test_include_projected_adds_the_projected_relations(path: str) -> None:
     assert clustering["inconsistencies"] <= report["balance"]["frustration_index"]
 
 
-def test_explicit_statuses_win_and_contradictions_are_usage_errors(path: str) -> None:
-    code, out, _ = run("analyze", path, "--json", "--statuses", "projected")
+def test_explicit_statuses_win_and_contradictions_are_usage_errors(
+    cli_runner: RunCli, path: str
+) -> None:
+    code, out, _ = cli_runner("analyze", path, "--json", "--statuses", "projected")
     assert code == 0
     assert json.loads(out)["view"]["relations"] == 2
-    code, _, err = run("analyze", path, "--statuses", "observed", "--include-projected")
+    code, _, err = cli_runner("analyze", path, "--statuses", "observed", "--include-projected")
     assert code == 2
     assert "--include-projected contradicts --statuses observed" in err
 
 
-def test_readable_tables(path: str) -> None:
-    code, out, _ = run("analyze", path, "--include-projected")
+def test_readable_tables(cli_runner: RunCli, path: str) -> None:
+    code, out, _ = cli_runner("analyze", path, "--include-projected")
     assert code == 0
     assert "frustration index: 2 of 7 signed pairs (exact)" in out
     assert "triangles: 4 (0 balanced, 4 unbalanced, balanced ratio 0.00)" in out
     assert "pressure to realign" in out
 
 
-def test_heuristic_is_labelled_in_json_and_tables(path: str, monkeypatch) -> None:
+def test_heuristic_is_labelled_in_json_and_tables(
+    cli_runner: RunCli, path: str, monkeypatch
+) -> None:
     import explorer.analysis.balance as balance
 
     monkeypatch.setattr(balance, "EXACT_MAX_PAIRS", 0)
-    code, out, _ = run("analyze", path, "--json")
+    code, out, _ = cli_runner("analyze", path, "--json")
     report = json.loads(out)
     assert report["balance"]["exact"] is False
     assert "heuristic" in report["balance"]["method"]
-    code, out, _ = run("analyze", path)
+    code, out, _ = cli_runner("analyze", path)
     assert "(HEURISTIC, not proved optimal" in out
 
 
-def test_output_file(path: str, tmp_path: Path) -> None:
+def test_output_file(cli_runner: RunCli, path: str, tmp_path: Path) -> None:
     target = tmp_path / "analysis.json"
-    code, out, _ = run("analyze", path, "--json", "-o", str(target))
+    code, out, _ = cli_runner("analyze", path, "--json", "-o", str(target))
     assert code == 0 and out == ""
     jsonschema.validate(json.loads(target.read_text(encoding="utf-8")), SCHEMA)
 
 
-def test_invalid_file_exits_1_without_traceback(write_yaml) -> None:
+def test_invalid_file_exits_1_without_traceback(cli_runner: RunCli, write_yaml) -> None:
     bad = write_yaml(
         MAP.replace("target: pakistan, type: attacks", "target: pakistn, type: attacks")
     )
-    code, _, err = run("analyze", str(bad))
+    code, _, err = cli_runner("analyze", str(bad))
     assert code == 1
     assert "relations[1].target: unknown actor 'pakistn' (did you mean 'pakistan'?)" in err
     assert "Traceback" not in err
 
 
-def test_bundled_map_analysis_validates() -> None:
+def test_bundled_map_analysis_validates(cli_runner: RunCli) -> None:
     from explorer import bundled_map
 
-    code, out, _ = run("analyze", str(bundled_map()), "--json", "--include-projected",
+    code, out, _ = cli_runner("analyze", str(bundled_map()), "--json", "--include-projected",
                        "--clusters", "3")  # fmt: skip
     assert code == 0
     report = json.loads(out)
@@ -116,7 +113,7 @@ def test_bundled_map_analysis_validates() -> None:
     assert report["balance"]["exact"] is True
 
 
-def test_docs_sample_validates_and_docs_figures_match_the_bundled_map() -> None:
+def test_docs_sample_validates_and_docs_figures_match_the_bundled_map(cli_runner: RunCli) -> None:
     import re
 
     from explorer import bundled_map
@@ -129,13 +126,13 @@ def test_docs_sample_validates_and_docs_figures_match_the_bundled_map() -> None:
                     doc, re.M)  # fmt: skip
     assert row, "docs/analysis.md lacks the frustration index row"
     for flag, documented in (((), row[1]), (("--include-projected",), row[2])):
-        code, out, _ = run("analyze", str(bundled_map()), "--json", *flag)
+        code, out, _ = cli_runner("analyze", str(bundled_map()), "--json", *flag)
         balance = json.loads(out)["balance"]
         assert (balance["frustration_index"], balance["exact"]) == (int(documented), True)
 
 
-def test_path_option_lists_paths_with_their_net_sign(path: str) -> None:
-    code, out, _ = run("analyze", path, "--json", "--path", "us", "pakistan")
+def test_path_option_lists_paths_with_their_net_sign(cli_runner: RunCli, path: str) -> None:
+    code, out, _ = cli_runner("analyze", path, "--json", "--path", "us", "pakistan")
     assert code == 0
     report = json.loads(out)
     jsonschema.validate(report, SCHEMA)
@@ -143,26 +140,24 @@ def test_path_option_lists_paths_with_their_net_sign(path: str) -> None:
     assert report["paths"]["shortest"] == [
         {"actors": ["us", "ttp", "pakistan"], "signs": ["-", "-"], "net": "+"}
     ]
-    code, out, _ = run("analyze", path, "--path", "us", "pakistan", "--max-steps", "2")
+    code, out, _ = cli_runner("analyze", path, "--path", "us", "pakistan", "--max-steps", "2")
     assert "us -(-)- ttp -(-)- pakistan: friendly" in out
-    code, _, err = run("analyze", path, "--path", "us", "pakistn")
+    code, _, err = cli_runner("analyze", path, "--path", "us", "pakistn")
     assert code == 2
     assert "--path: unknown actor 'pakistn' in this view (did you mean 'pakistan'?)" in err
 
 
-def test_analyze_output_file_is_never_replaced_without_force(tmp_path: Path) -> None:
-    from click.testing import CliRunner
-
-    from explorer.cli import main
-
+def test_analyze_output_file_is_never_replaced_without_force(
+    tmp_path: Path, cli_runner: RunCli
+) -> None:
     out = tmp_path / "analysis.json"
     out.write_text("keep me", encoding="utf-8")
     bundled = str(Path(__file__).resolve().parents[1] / "data" / "us-taliban-2021.yaml")
-    result = CliRunner().invoke(main, ["analyze", bundled, "--json", "-o", str(out)])
+    result = cli_runner("analyze", bundled, "--json", "-o", str(out))
     assert result.exit_code == 1
     assert result.stderr.strip() == f"{out} already exists; add --force to replace it"
     assert out.read_text(encoding="utf-8") == "keep me"
-    result = CliRunner().invoke(main, ["analyze", bundled, "--json", "-o", str(out), "--force"])
+    result = cli_runner("analyze", bundled, "--json", "-o", str(out), "--force")
     assert result.exit_code == 0
     assert '"frustration_index"' in out.read_text(encoding="utf-8")
 

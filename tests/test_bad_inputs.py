@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from conftest import RunCli
 
-from explorer.cli import main
 from explorer.load import check_file
 
 CORPUS = Path(__file__).parent / "bad_inputs"
@@ -32,8 +31,8 @@ def test_each_file_gets_exactly_its_expected_errors(case: Path) -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
-def test_validate_reports_them_without_a_traceback(case: Path) -> None:
-    result = CliRunner().invoke(main, ["validate", str(case)])
+def test_validate_reports_them_without_a_traceback(case: Path, cli_runner: RunCli) -> None:
+    result = cli_runner("validate", str(case))
     assert result.exit_code == (1 if expected(case) else 0)
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.stderr

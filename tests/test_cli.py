@@ -6,21 +6,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-from click.testing import CliRunner
+from conftest import RunCli
 
 from explorer import __version__
-from explorer.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
-def test_validate_prints_every_error_and_exits_1() -> None:
-    code, out, err = run("validate", str(FIXTURES / "mistakes.yaml"))
+def test_validate_prints_every_error_and_exits_1(cli_runner: RunCli) -> None:
+    code, out, err = cli_runner("validate", str(FIXTURES / "mistakes.yaml"))
     expected = (FIXTURES / "mistakes.expected").read_text(encoding="utf-8")
     expected = expected.replace("tests/fixtures/", f"{FIXTURES}/")
     assert code == 1
@@ -29,20 +23,20 @@ def test_validate_prints_every_error_and_exits_1() -> None:
     assert "Traceback" not in err
 
 
-def test_validate_summarises_each_valid_file() -> None:
-    code, out, err = run("validate", str(FIXTURES / "every-field.yaml"))
+def test_validate_summarises_each_valid_file(cli_runner: RunCli) -> None:
+    code, out, err = cli_runner("validate", str(FIXTURES / "every-field.yaml"))
     assert (code, err) == (0, "")
     assert out == f"{FIXTURES}/every-field.yaml: ok: 3 actors, 3 relations, 2 sources\n"
 
 
-def test_validate_several_files_fails_if_any_fails() -> None:
-    code, out, err = run(
+def test_validate_several_files_fails_if_any_fails(cli_runner: RunCli) -> None:
+    code, out, err = cli_runner(
         "validate", str(FIXTURES / "every-field.yaml"), str(FIXTURES / "mistakes.yaml")
     )
     assert code == 1 and "every-field.yaml: ok" in out and "mistakes.yaml: invalid" in err
 
 
-def test_strict_fails_on_warnings(write_yaml) -> None:
+def test_strict_fails_on_warnings(cli_runner: RunCli, write_yaml) -> None:
     path = write_yaml(
         """
         format: stakeholder-explorer/1
@@ -51,39 +45,41 @@ def test_strict_fails_on_warnings(write_yaml) -> None:
           - {id: a, name: A, kind: state}
         """
     )
-    assert run("validate", str(path))[0] == 0
-    code, _, err = run("validate", "--strict", str(path))
+    assert cli_runner("validate", str(path))[0] == 0
+    code, _, err = cli_runner("validate", "--strict", str(path))
     assert code == 1
     assert err.splitlines()[0] == f"{path}:4:5: actors[0]: warning: actor 'a' has no relations"
 
 
-def test_validate_with_sources_checks_quotes() -> None:
-    code, out, _ = run("validate", str(FIXTURES / "every-field.yaml"), "--sources", str(FIXTURES))
+def test_validate_with_sources_checks_quotes(cli_runner: RunCli) -> None:
+    code, out, _ = cli_runner(
+        "validate", str(FIXTURES / "every-field.yaml"), "--sources", str(FIXTURES)
+    )
     assert code == 0 and "quotes checked against sources" in out
 
 
-def test_stats_counts_the_view() -> None:
-    code, out, _ = run("stats", str(FIXTURES / "every-field.yaml"), "--as-of", "all")
+def test_stats_counts_the_view(cli_runner: RunCli) -> None:
+    code, out, _ = cli_runner("stats", str(FIXTURES / "every-field.yaml"), "--as-of", "all")
     assert code == 0
     assert "view: 3 of 3 actors, 3 of 3 relations (as of: all)" in out
     assert "  rival_of" in out and "connected components: 1" in out
-    code, out, _ = run("stats", str(FIXTURES / "every-field.yaml"), "--as-of", "2022")
+    code, out, _ = cli_runner("stats", str(FIXTURES / "every-field.yaml"), "--as-of", "2022")
     assert "view: 3 of 3 actors, 2 of 3 relations" in out  # the funding ended in 2021
 
 
-def test_bad_filter_values_are_usage_errors() -> None:
-    code, _, err = run("stats", str(FIXTURES / "every-field.yaml"), "--min-strength", "7")
+def test_bad_filter_values_are_usage_errors(cli_runner: RunCli) -> None:
+    code, _, err = cli_runner("stats", str(FIXTURES / "every-field.yaml"), "--min-strength", "7")
     assert code == 2 and "min_strength must be from 1 to 3" in err
 
 
-def test_stats_on_invalid_data_exits_1_without_traceback() -> None:
-    code, _, err = run("stats", str(FIXTURES / "mistakes.yaml"))
+def test_stats_on_invalid_data_exits_1_without_traceback(cli_runner: RunCli) -> None:
+    code, _, err = cli_runner("stats", str(FIXTURES / "mistakes.yaml"))
     assert code == 1 and "unknown actor 'talibn'" in err and "Traceback" not in err
 
 
-def test_version_help_and_python_dash_m() -> None:
-    assert run("--version")[1].strip() == f"stakeholder-explorer, version {__version__}"
-    assert "Usage:" in run("-h")[1] and "Example:" in run("validate", "-h")[1]
+def test_version_help_and_python_dash_m(cli_runner: RunCli) -> None:
+    assert cli_runner("--version")[1].strip() == f"stakeholder-explorer, version {__version__}"
+    assert "Usage:" in cli_runner("-h")[1] and "Example:" in cli_runner("validate", "-h")[1]
     proc = subprocess.run(
         [sys.executable, "-m", "explorer", "validate", str(FIXTURES / "mistakes.yaml")],
         capture_output=True,

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
+from conftest import RunCli
 
 from explorer.analysis.compare import diff_relations, rank_changes, ranks
-from explorer.cli import main
 
 BEFORE = """
 format: stakeholder-explorer/1
@@ -35,18 +34,13 @@ AFTER = (
 )  # fmt: skip
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
 @pytest.fixture
 def files(write_yaml) -> tuple[str, str]:
     return str(write_yaml(BEFORE, "before.yaml")), str(write_yaml(AFTER, "after.yaml"))
 
 
-def test_two_files_relations_added_and_changed(files: tuple[str, str]) -> None:
-    code, out, _ = run("compare", *files, "--json", "--as-of", "all")
+def test_two_files_relations_added_and_changed(cli_runner: RunCli, files: tuple[str, str]) -> None:
+    code, out, _ = cli_runner("compare", *files, "--json", "--as-of", "all")
     assert code == 0
     report = json.loads(out)
     rel = report["relations"]
@@ -64,9 +58,9 @@ def test_two_files_relations_added_and_changed(files: tuple[str, str]) -> None:
     assert report["labels"] == list(files)
 
 
-def test_two_dates_show_the_turn_from_war_to_talks(write_yaml) -> None:
+def test_two_dates_show_the_turn_from_war_to_talks(cli_runner: RunCli, write_yaml) -> None:
     path = str(write_yaml(AFTER))
-    code, out, _ = run("compare", path, "--as-of", "2019", "--against", "2021-09", "--json")
+    code, out, _ = cli_runner("compare", path, "--as-of", "2019", "--against", "2021-09", "--json")
     assert code == 0
     report = json.loads(out)
     assert report["labels"] == ["as of 2019", "as of 2021-09"]
@@ -78,9 +72,9 @@ def test_two_dates_show_the_turn_from_war_to_talks(write_yaml) -> None:
     assert after["triangles"]["unbalanced"] == 0 and after["frustration_index"] == 0
 
 
-def test_projected_scenario_and_readable_output(write_yaml) -> None:
+def test_projected_scenario_and_readable_output(cli_runner: RunCli, write_yaml) -> None:
     path = str(write_yaml(AFTER))
-    code, out, _ = run("compare", path, "--projected", "--as-of", "all")
+    code, out, _ = cli_runner("compare", path, "--projected", "--as-of", "all")
     assert code == 0
     assert "before: observed (4 actors, 6 relations)" in out
     assert "after:  observed + projected (4 actors, 7 relations)" in out
@@ -89,12 +83,12 @@ def test_projected_scenario_and_readable_output(write_yaml) -> None:
     assert "unbalanced triangles  0         1" in out
 
 
-def test_compare_needs_exactly_one_scenario(files: tuple[str, str]) -> None:
-    code, _, err = run("compare", files[0])
+def test_compare_needs_exactly_one_scenario(cli_runner: RunCli, files: tuple[str, str]) -> None:
+    code, _, err = cli_runner("compare", files[0])
     assert code == 2 and "give exactly one of OTHER, --against DATE or --projected" in err
-    code, _, err = run("compare", *files, "--projected")
+    code, _, err = cli_runner("compare", *files, "--projected")
     assert code == 2
-    code, _, err = run("compare", files[0], "--against", "2021-13")
+    code, _, err = cli_runner("compare", files[0], "--against", "2021-13")
     assert code == 2 and "month 13 does not exist" in err
 
 

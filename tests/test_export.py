@@ -14,10 +14,9 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from click.testing import CliRunner
+from conftest import RunCli
 
 import explorer
-from explorer.cli import main
 from explorer.errors import ExportError
 from explorer.export import (
     FORMATS,
@@ -402,13 +401,9 @@ def test_kumu_goes_to_a_folder_when_the_name_has_no_zip_extension(
 # --- the command ---------------------------------------------------------------------------
 
 
-def run(*args: str) -> object:
-    return CliRunner().invoke(main, list(args))
-
-
-def test_export_command_writes_the_filtered_view(tmp_path: Path) -> None:
+def test_export_command_writes_the_filtered_view(cli_runner: RunCli, tmp_path: Path) -> None:
     out = tmp_path / "map.graphml"
-    result = run(
+    result = cli_runner(
         "export", str(EVERY_FIELD), "-o", str(out), "--as-of", "all", "--types", "rival_of"
     )
     assert result.exit_code == 0, result.output
@@ -416,20 +411,22 @@ def test_export_command_writes_the_filtered_view(tmp_path: Path) -> None:
     assert sorted(back.edges(keys=True)) == [("north", "south", "north__rival_of__south")]
 
 
-def test_export_command_refuses_to_replace_a_file_without_force(tmp_path: Path) -> None:
+def test_export_command_refuses_to_replace_a_file_without_force(
+    cli_runner: RunCli, tmp_path: Path
+) -> None:
     out = tmp_path / "map.png"
     out.write_bytes(b"old")
-    result = run("export", str(EVERY_FIELD), "-o", str(out))
+    result = cli_runner("export", str(EVERY_FIELD), "-o", str(out))
     assert result.exit_code == 1
     assert result.output == f"{out} already exists; add --force to replace it\n"
     assert out.read_bytes() == b"old"
-    result = run("export", str(EVERY_FIELD), "-o", str(out), "--force", "--size", "640x480")
+    result = cli_runner("export", str(EVERY_FIELD), "-o", str(out), "--force", "--size", "640x480")
     assert result.exit_code == 0, result.output
     assert png_size(out.read_bytes()) == (1280, 960)
 
 
-def test_export_command_writes_text_formats_to_stdout() -> None:
-    result = run("export", str(EVERY_FIELD), "-o", "-", "--format", "json", "--as-of", "all")
+def test_export_command_writes_text_formats_to_stdout(cli_runner: RunCli) -> None:
+    result = cli_runner("export", str(EVERY_FIELD), "-o", "-", "--format", "json", "--as-of", "all")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert len(data["nodes"]) == 3 and len(data["links"]) == 3
@@ -445,14 +442,14 @@ def test_export_command_writes_text_formats_to_stdout() -> None:
         (["-o", "map.png", "--layout", "nope"], "'nope' is not one of spring"),
     ],
 )
-def test_export_command_usage_errors(args: list[str], message: str) -> None:
-    result = run("export", str(EVERY_FIELD), *args)
+def test_export_command_usage_errors(cli_runner: RunCli, args: list[str], message: str) -> None:
+    result = cli_runner("export", str(EVERY_FIELD), *args)
     assert result.exit_code == 2
     assert message in result.output
 
 
 def test_export_command_reports_bad_data_with_its_position(
-    tmp_path: Path, write_yaml: WriteYaml
+    cli_runner: RunCli, tmp_path: Path, write_yaml: WriteYaml
 ) -> None:
     path = write_yaml(
         """
@@ -462,19 +459,19 @@ def test_export_command_reports_bad_data_with_its_position(
           - {id: a, name: A, kind: stat}
         """
     )
-    result = run("export", str(path), "-o", str(tmp_path / "out.png"))
+    result = cli_runner("export", str(path), "-o", str(tmp_path / "out.png"))
     assert result.exit_code == 1
     assert f"{path}:4:28: actors[0].kind: unknown actor kind 'stat'" in result.output
     assert not (tmp_path / "out.png").exists()
 
 
-def test_export_command_sizes_actors_by_a_measure(tmp_path: Path) -> None:
+def test_export_command_sizes_actors_by_a_measure(cli_runner: RunCli, tmp_path: Path) -> None:
     plain_svg, sized_svg = tmp_path / "plain.svg", tmp_path / "sized.svg"
-    assert run("export", str(EVERY_FIELD), "-o", str(plain_svg)).exit_code == 0
-    result = run("export", str(EVERY_FIELD), "-o", str(sized_svg), "--size-by", "degree")
+    assert cli_runner("export", str(EVERY_FIELD), "-o", str(plain_svg)).exit_code == 0
+    result = cli_runner("export", str(EVERY_FIELD), "-o", str(sized_svg), "--size-by", "degree")
     assert result.exit_code == 0, result.output
     assert plain_svg.read_bytes() != sized_svg.read_bytes()
-    result = run("export", str(EVERY_FIELD), "-o", str(sized_svg), "--size-by", "fame")
+    result = cli_runner("export", str(EVERY_FIELD), "-o", str(sized_svg), "--size-by", "fame")
     assert result.exit_code == 2
     assert "'fame' is not one of degree" in result.output
 
@@ -497,9 +494,11 @@ def test_caption_names_eight_sources_and_counts_the_rest(tmp_path: Path) -> None
     assert last == "Sources: " + "; ".join(f"Source {i:02}" for i in range(8)) + "; and 3 more."
 
 
-def test_a_png_too_big_to_draw_is_refused_before_drawing(tmp_path: Path) -> None:
+def test_a_png_too_big_to_draw_is_refused_before_drawing(
+    cli_runner: RunCli, tmp_path: Path
+) -> None:
     out = tmp_path / "huge.png"
-    result = run("export", str(EVERY_FIELD), "-o", str(out), "--size", "12000x9000")
+    result = cli_runner("export", str(EVERY_FIELD), "-o", str(out), "--size", "12000x9000")
     assert result.exit_code == 1
     assert result.output == (
         "a 24000x18000 PNG is over the limit of 100,000,000 pixels; "
