@@ -510,7 +510,9 @@ def test_a_png_too_big_to_draw_is_refused_before_drawing(
 # --- nothing the user had is lost ----------------------------------------------------------
 
 
-def test_a_forced_kumu_folder_export_keeps_every_file_it_did_not_write(tmp_path: Path) -> None:
+def test_a_forced_kumu_folder_export_keeps_every_file_it_did_not_write(
+    cli_runner: RunCli, tmp_path: Path
+) -> None:
     folder = tmp_path / "project"
     folder.mkdir()
     map_file = folder / "map.yaml"
@@ -519,7 +521,7 @@ def test_a_forced_kumu_folder_export_keeps_every_file_it_did_not_write(tmp_path:
     (folder / "sub").mkdir()
     (folder / "sub" / "deep.txt").write_text("deep")
     (folder / "elements.csv").write_text("old elements")
-    result = run("export", str(map_file), "-o", str(folder), "--format", "kumu", "--force")
+    result = cli_runner("export", str(map_file), "-o", str(folder), "--format", "kumu", "--force")
     assert result.exit_code == 0, result.output
     assert map_file.read_bytes() == EVERY_FIELD.read_bytes()
     assert (folder / "notes.txt").read_text() == "my notes"
@@ -537,14 +539,18 @@ def test_a_forced_kumu_folder_export_keeps_every_file_it_did_not_write(tmp_path:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["project"]
 
 
-def test_a_forced_export_through_a_symlinked_folder_leaves_no_debris(tmp_path: Path) -> None:
+def test_a_forced_export_through_a_symlinked_folder_leaves_no_debris(
+    cli_runner: RunCli, tmp_path: Path
+) -> None:
     real = tmp_path / "real"
     real.mkdir()
     (real / "keep.txt").write_text("keep")
     link = tmp_path / "link"
     link.symlink_to(real, target_is_directory=True)
     for _ in range(2):
-        result = run("export", str(EVERY_FIELD), "-o", str(link), "--format", "kumu", "--force")
+        result = cli_runner(
+            "export", str(EVERY_FIELD), "-o", str(link), "--format", "kumu", "--force"
+        )
         assert result.exit_code == 0, result.output
     assert link.is_symlink() and link.resolve() == real.resolve()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
@@ -553,7 +559,9 @@ def test_a_forced_export_through_a_symlinked_folder_leaves_no_debris(tmp_path: P
 
 
 @pytest.mark.parametrize("how", ["same", "symlink", "hardlink"])
-def test_an_export_never_replaces_its_input_even_with_force(tmp_path: Path, how: str) -> None:
+def test_an_export_never_replaces_its_input_even_with_force(
+    cli_runner: RunCli, tmp_path: Path, how: str
+) -> None:
     map_file = tmp_path / "map.json"
     map_file.write_bytes(EVERY_FIELD.read_bytes())
     out = {"same": map_file, "symlink": tmp_path / "out.json", "hardlink": tmp_path / "h.json"}[how]
@@ -561,28 +569,32 @@ def test_an_export_never_replaces_its_input_even_with_force(tmp_path: Path, how:
         out.symlink_to(map_file)
     elif how == "hardlink":
         os.link(map_file, out)
-    result = run("export", str(map_file), "-o", str(out), "--force", "--format", "json")
+    result = cli_runner("export", str(map_file), "-o", str(out), "--force", "--format", "json")
     assert result.exit_code == 1
     assert f"is the input {map_file}" in result.output
     assert map_file.read_bytes() == EVERY_FIELD.read_bytes()
 
 
-def test_a_kumu_folder_export_never_replaces_an_input_inside_it(tmp_path: Path) -> None:
+def test_a_kumu_folder_export_never_replaces_an_input_inside_it(
+    cli_runner: RunCli, tmp_path: Path
+) -> None:
     folder = tmp_path / "kumu"
     folder.mkdir()
     map_file = folder / "elements.csv"  # an odd name for a map, but the user's file
     map_file.write_bytes(EVERY_FIELD.read_bytes())
-    result = run("export", str(map_file), "-o", str(folder), "--format", "kumu", "--force")
+    result = cli_runner("export", str(map_file), "-o", str(folder), "--format", "kumu", "--force")
     assert result.exit_code == 1
     assert f"is the input {map_file}" in result.output
     assert map_file.read_bytes() == EVERY_FIELD.read_bytes()
     assert sorted(p.name for p in folder.iterdir()) == ["elements.csv"]
 
 
-def test_an_import_never_replaces_its_source_even_with_force(tmp_path: Path) -> None:
+def test_an_import_never_replaces_its_source_even_with_force(
+    cli_runner: RunCli, tmp_path: Path
+) -> None:
     source = tmp_path / "edges.csv"
     source.write_text("source,target\nA,B\n")
-    result = run("import", str(source), "-o", str(source), "--force")
+    result = cli_runner("import", str(source), "-o", str(source), "--force")
     assert result.exit_code == 1
     assert f"is the input {source}" in result.output
     assert source.read_text() == "source,target\nA,B\n"
