@@ -23,11 +23,13 @@ from explorer.model import CONFIDENCES, SIGNS, STATUSES, Dataset, PartialDate
 
 __all__ = [
     "ALL_PERIODS",
+    "STATUS_WEIGHT",
     "FilterSpec",
     "build_graph",
     "default_as_of",
     "ego_network",
     "filter_graph",
+    "relation_weight",
     "signed_graph",
     "view_summary",
 ]
@@ -356,17 +358,51 @@ def ego_network(G: nx.MultiDiGraph, actor: str, radius: int = 1) -> nx.MultiDiGr
     return _subgraph(G, reach)
 
 
+#: How much a relation's status counts in its weight: an observed relation twice a forecast.
+STATUS_WEIGHT: dict[str, int] = {"observed": 2, "projected": 1}
+
+
+def relation_weight(d: Mapping[str, Any]) -> int:
+    """The weight of one relation: ``strength x confidence x status``, from 1 to 18.
+
+    ``strength`` is 1-3 as the curator graded it; confidence counts low 1, medium 2, high 3;
+    status counts observed 2, projected 1. So one weak, low-confidence forecast weighs 1 and
+    one strong, high-confidence observed relation 18: frustrating the first is cheap, the
+    second expensive.
+
+    >>> relation_weight({"strength": 1, "confidence": "low", "status": "projected"})
+    1
+    >>> relation_weight({"strength": 3, "confidence": "high", "status": "observed"})
+    18
+    """
+    return (
+        int(d.get("strength", 1))
+        * CONFIDENCES[d.get("confidence", "medium")]
+        * STATUS_WEIGHT[d.get("status", "observed")]
+    )
+
+
 @collector_paused_during
-def signed_graph(G: nx.MultiDiGraph, *, weight: str = "strength") -> nx.Graph:
+def signed_graph(G: nx.MultiDiGraph) -> nx.Graph:
     """Collapse ``G`` to a simple undirected graph with one net sign per pair of actors.
 
-    The rule: leave out neutral and structural relations; for each pair, add up
-    ``sign * weight`` over its relations in both directions. The pair's ``sign`` is the sign
-    of that sum; a sum of zero (equal weight on both sides) is settled by the most confident
-    relations' signs, and if they too balance, counts as negative: a tie between friendship
-    and hostility is not an alliance. A pair whose relations disagree has ``contested=True``.
-    Edge attributes: ``sign`` (+1 or -1), ``weight`` (the absolute sum), ``positive`` and
-    ``negative`` (the weight on each side), ``contested`` and ``relations`` (their ids).
+    This is the one pair rule: the drawn line, the count frustration index and the weighted
+    one all read it.
+
+    - Neutral and structural relations and self-loops are left out.
+    - Each relation weighs ``relation_weight``: strength x confidence x status.
+    - A pair adds up the weights of its relations in both directions, positive and negative
+      apart. Its ``sign`` is the sign of ``positive - negative``. A sum of zero is settled
+      by the most confident relations' signs, and if they too balance, counts as negative:
+      a tie between friendship and hostility is not an alliance.
+    - Its ``weight`` is the margin ``|positive - negative|``: what splitting the actors
+      against the net sign contradicts, beyond the evidence that already contradicts itself.
+      So a pair whose relations agree weighs their sum; a contested pair (relations of both
+      signs) weighs the difference; a contested tie weighs 0, free to frustrate either way.
+
+    Edge attributes: ``sign`` (+1 or -1), ``weight``, ``positive`` and ``negative`` (the
+    weight on each side), ``contested``, ``all_projected`` (every relation a forecast) and
+    ``relations`` (their ids, sorted).
 
     >>> from explorer.model import Dataset
     >>> ds = Dataset.model_validate({"format": "stakeholder-explorer/1", "title": "t",
@@ -374,9 +410,9 @@ def signed_graph(G: nx.MultiDiGraph, *, weight: str = "strength") -> nx.Graph:
     ...                {"id": "b", "name": "B", "kind": "state"}],
     ...     "relations": [{"source": "a", "target": "b", "type": "rival_of", "strength": 1},
     ...                   {"source": "b", "target": "a", "type": "supports", "strength": 3}]})
-    >>> S = signed_graph(build_graph(ds))
-    >>> S.edges["a", "b"]["sign"], S.edges["a", "b"]["contested"]
-    (1, True)
+    >>> ab = signed_graph(build_graph(ds)).edges["a", "b"]
+    >>> ab["sign"], ab["weight"], ab["positive"], ab["negative"], ab["contested"]
+    (1, 8, 12, 4, True)
     """
     pairs: dict[frozenset[str], dict[str, Any]] = {}
     for u, v, k, d in G.edges(keys=True, data=True):
@@ -384,12 +420,20 @@ def signed_graph(G: nx.MultiDiGraph, *, weight: str = "strength") -> nx.Graph:
             continue
         entry = pairs.setdefault(
             frozenset((u, v)),
-            {"ends": (u, v), "positive": 0, "negative": 0, "relations": [], "by_conf": {}},
+            {
+                "ends": (u, v),
+                "positive": 0,
+                "negative": 0,
+                "relations": [],
+                "by_conf": {},
+                "projected": True,
+            },
         )
-        w = d.get(weight, 1)
+        w = relation_weight(d)
         side = "positive" if d["sign"] > 0 else "negative"
         entry[side] += w
         entry["relations"].append(k)
+        entry["projected"] = entry["projected"] and d.get("status") == "projected"
         conf = CONFIDENCES[d["confidence"]]
         entry["by_conf"].setdefault(conf, [0, 0])[0 if d["sign"] > 0 else 1] += w
     S = nx.Graph()
@@ -400,14 +444,14 @@ def signed_graph(G: nx.MultiDiGraph, *, weight: str = "strength") -> nx.Graph:
         if total == 0:
             top = entry["by_conf"][max(entry["by_conf"])]
             total = top[0] - top[1]
-        sign = 1 if total > 0 else -1
         S.add_edge(
             *entry["ends"],
-            sign=sign,
+            sign=1 if total > 0 else -1,
             weight=abs(entry["positive"] - entry["negative"]),
             positive=entry["positive"],
             negative=entry["negative"],
             contested=entry["positive"] > 0 and entry["negative"] > 0,
+            all_projected=entry["projected"],
             relations=sorted(entry["relations"]),
         )
     return S

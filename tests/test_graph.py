@@ -61,8 +61,8 @@ def test_conflicting_relations_on_one_pair_collapse_to_a_contested_net_sign() ->
         [
             rel("a", "b", "ally_of", strength=3),
             rel("b", "a", "hostile_to", strength=1),
-            rel("a", "c", "rival_of", strength=2),
-            rel("c", "a", "supports", strength=2, confidence="high"),
+            rel("a", "c", "rival_of", strength=3),  # 3 x medium 2 x observed 2 = 12
+            rel("c", "a", "supports", strength=2, confidence="high"),  # 2 x 3 x 2 = 12
             rel("b", "c", "rival_of", strength=2),
             rel("c", "b", "cooperates_with", strength=2),
             rel("a", "d", "influences"),  # neutral: left out
@@ -73,9 +73,12 @@ def test_conflicting_relations_on_one_pair_collapse_to_a_contested_net_sign() ->
     assert isinstance(S, nx.Graph) and not S.is_directed() and not S.is_multigraph()
     assert set(map(frozenset, S.edges)) == {frozenset("ab"), frozenset("ac"), frozenset("bc")}
     ab = S.edges["a", "b"]
-    assert (ab["sign"], ab["weight"], ab["contested"]) == (1, 2, True)
+    # strength x confidence x status: 3 x 2 x 2 = 12 against 1 x 2 x 2 = 4, a margin of 8.
+    assert (ab["sign"], ab["weight"], ab["contested"]) == (1, 8, True)
+    assert (ab["positive"], ab["negative"]) == (12, 4)
     # A tie is settled by the most confident relation ...
     assert S.edges["a", "c"]["sign"] == 1 and S.edges["a", "c"]["contested"]
+    assert S.edges["a", "c"]["weight"] == 0  # a tie costs nothing to frustrate either way
     # ... and where confidence ties too, hostility wins.
     assert S.edges["b", "c"]["sign"] == -1
     assert sorted(ab["relations"]) == ["a__ally_of__b", "b__hostile_to__a"]
@@ -83,7 +86,21 @@ def test_conflicting_relations_on_one_pair_collapse_to_a_contested_net_sign() ->
 
 def test_signed_graph_of_agreeing_relations_is_not_contested() -> None:
     S = signed_graph(make([rel("a", "b", "ally_of"), rel("b", "a", "supports")]))
-    assert S.edges["a", "b"]["contested"] is False and S.edges["a", "b"]["weight"] == 4
+    # Two relations of strength 2 (the default), medium confidence, observed: 8 each.
+    assert S.edges["a", "b"]["contested"] is False and S.edges["a", "b"]["weight"] == 16
+
+
+def test_a_weak_forecast_is_cheap_and_a_strong_observation_expensive() -> None:
+    S = signed_graph(
+        make(
+            [
+                rel("a", "b", "ally_of", strength=1, confidence="low", status="projected"),
+                rel("b", "c", "rival_of", strength=3, confidence="high"),
+            ]
+        )
+    )
+    assert S.edges["a", "b"]["weight"] == 1 and S.edges["a", "b"]["all_projected"]
+    assert S.edges["b", "c"]["weight"] == 18 and not S.edges["b", "c"]["all_projected"]
 
 
 def test_filters_by_each_relation_field() -> None:

@@ -3,6 +3,7 @@
 - ``centrality``: who matters; the ``MEASURES`` registry shared by the CLI and the dashboard.
 - ``communities``: blocs on positive ties (seeded Louvain).
 - ``paths``: how one actor reaches another on the signed graph, with each path's net sign.
+- ``camps``: the two camps of a map (``camps(G) -> CampSplit``), the headline grouping.
 - ``balance``: triangle census, frustration index (exact or labelled heuristic),
   clusterability into k blocs, per-actor tension and pressure to realign.
 - ``report``: one analysis of one view as plain data (``analyze --json``) and as text.
@@ -10,3 +11,7 @@
 
 Nothing here reads files or imports streamlit, pyvis or matplotlib.
 """
+
+from explorer.analysis.camps import CampSplit, camps
+
+__all__ = ["CampSplit", "camps"]

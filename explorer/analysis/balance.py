@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,6 +93,68 @@ class _Rows:
 
 def _sign(S: nx.Graph, u: Hashable, v: Hashable, sign: str) -> int:
     return 1 if S.edges[u, v][sign] > 0 else -1
+
+
+def is_frustrated(positive: bool, same_side: bool) -> bool:
+    """Whether a pair breaks a split: a positive pair across sides or a negative one inside.
+
+    The one definition of "frustrated" (for two sides) and "inconsistent" (for k blocs).
+
+    >>> is_frustrated(True, False), is_frustrated(False, True), is_frustrated(True, True)
+    (True, True, False)
+    """
+    return positive != same_side
+
+
+def _cost(d: dict[str, Any], weight: str | None) -> float:
+    """What frustrating one pair costs: 1, or its ``weight`` attribute."""
+    return 1 if weight is None else d.get(weight, 1)
+
+
+Adjacency = list[list[tuple[int, bool, float]]]
+
+
+def _adjacency(
+    S: nx.Graph, sign: str, weight: str | None = None
+) -> tuple[list[Hashable], Adjacency]:
+    """Actors in ``_order`` and, per actor, its signed pairs as (other, positive, cost)."""
+    nodes = sorted(S, key=str)
+    index = {a: i for i, a in enumerate(nodes)}
+    adj: Adjacency = [[] for _ in nodes]
+    for u, v, d in S.edges(data=True):
+        if u == v:
+            continue
+        positive, c = d[sign] > 0, _cost(d, weight)
+        adj[index[u]].append((index[v], positive, c))
+        adj[index[v]].append((index[u], positive, c))
+    return nodes, adj
+
+
+def _best_of_starts(
+    restarts: int,
+    deadline: float,
+    start: Callable[[int, list[int] | None], list[int]],
+    descend: Callable[[list[int]], float],
+) -> list[int]:
+    """The one restart loop of the local searches: best of ``restarts`` descents.
+
+    ``start(attempt, best)`` makes a starting assignment (it may perturb the best so far);
+    ``descend`` improves it in place and returns its cost. Stops early at a cost of zero or
+    once ``deadline`` passes (after the first start).
+    """
+    best: list[int] | None = None
+    best_cost = 0.0
+    for attempt in range(max(1, restarts)):
+        if attempt and time.perf_counter() > deadline:
+            break
+        state = start(attempt, best)
+        cost = descend(state)
+        if best is None or cost < best_cost:
+            best, best_cost = state[:], cost
+            if cost == 0:
+                break
+    assert best is not None
+    return best
 
 
 def _order(S: nx.Graph) -> dict[Hashable, int]:
@@ -190,10 +252,12 @@ class Frustration:
     """The frustration index of a signed graph with one optimal two-bloc partition.
 
     ``index`` is the number of ``frustrated`` pairs: positive pairs split across the blocs
-    and negative pairs inside one. ``exact`` is True only when the integer program proved
-    ``index`` optimal; otherwise ``index`` is the best found (an upper bound) and ``method``
-    says how. ``partition`` holds the actors that have at least one signed pair; in each
-    connected part of the map the two sides can be swapped without changing anything.
+    and negative pairs inside one. ``cost`` is what the split minimised: the same count,
+    or with ``weight`` the total weight of the frustrated pairs. ``exact`` is True only when
+    the integer program proved ``cost`` optimal; otherwise it is the best found (an upper
+    bound) and ``method`` says how. ``partition`` holds the actors that have at least one
+    signed pair; in each connected part of the map the two sides can be swapped without
+    changing anything.
     """
 
     index: int
@@ -201,12 +265,14 @@ class Frustration:
     partition: tuple[tuple[Hashable, ...], tuple[Hashable, ...]]
     frustrated: tuple[Pair, ...]
     method: str
-    seconds: float = 0.0
     notes: tuple[str, ...] = field(default=())
+    cost: float = 0
+    weight: str | None = None
+    side: Mapping[Hashable, int] = field(default_factory=dict, compare=False, repr=False)
 
 
 def frustration_of_partition(
-    S: nx.Graph, side: dict[Hashable, int], *, sign: str = "sign"
+    S: nx.Graph, side: Mapping[Hashable, int], *, sign: str = "sign"
 ) -> list[Pair]:
     """List the pairs a two-bloc assignment ``side`` (actor -> 0 or 1) leaves frustrated.
 
@@ -217,12 +283,16 @@ def frustration_of_partition(
     >>> frustration_of_partition(S, {"a": 0, "b": 0})
     [('a', 'b')]
     """
-    out = []
-    for u, v, d in S.edges(data=True):
-        same = side[u] == side[v]
-        if (d[sign] > 0) != same:
-            out.append(_pair(u, v))
+    out = [
+        _pair(u, v)
+        for u, v, d in S.edges(data=True)
+        if is_frustrated(d[sign] > 0, side[u] == side[v])
+    ]
     return sorted(out, key=lambda p: (str(p[0]), str(p[1])))
+
+
+def _total(S: nx.Graph, pairs: Iterable[Pair], weight: str | None) -> float:
+    return sum(_cost(S.edges[p], weight) for p in pairs)
 
 
 def _make_result(
@@ -230,9 +300,9 @@ def _make_result(
     side: dict[Hashable, int],
     *,
     sign: str,
+    weight: str | None,
     exact: bool,
     method: str,
-    started: float,
     notes: tuple[str, ...] = (),
 ) -> Frustration:
     frustrated = frustration_of_partition(S, side, sign=sign)
@@ -247,46 +317,46 @@ def _make_result(
         partition=(one, two),
         frustrated=tuple(frustrated),
         method=method,
-        seconds=round(time.perf_counter() - started, 3),
         notes=notes,
+        cost=_total(S, frustrated, weight),
+        weight=weight,
+        side={n: side[n] for n in active},
     )
 
 
 def _local_search(
-    S: nx.Graph, *, sign: str, seed: int | None, restarts: int, deadline: float
+    S: nx.Graph,
+    *,
+    sign: str,
+    weight: str | None = None,
+    seed: int | None,
+    restarts: int,
+    deadline: float,
 ) -> dict[Hashable, int]:
     """Best two-bloc assignment found by greedy single-actor moves from several starts.
 
     Each start is improved by moving one actor at a time to the other side while that
-    frustrates fewer of its pairs; the gains are kept up to date as actors move, so one
-    descent costs about one pass over the pairs. Starts alternate between a random spanning
-    forest coloured to satisfy its own pairs and a random assignment, and later starts
-    perturb the best assignment found so far.
+    lowers the cost of its frustrated pairs; the gains are kept up to date as actors move,
+    so one descent costs about one pass over the pairs. Starts alternate between a random
+    spanning forest coloured to satisfy its own pairs and a random assignment, and later
+    starts perturb the best assignment found so far.
     """
     rng = random.Random(seed)
-    nodes = sorted(S, key=str)
+    nodes, adj = _adjacency(S, sign, weight)
     if not nodes:
         return {}
-    index = {a: i for i, a in enumerate(nodes)}
     n = len(nodes)
-    adj: list[list[tuple[int, bool]]] = [[] for _ in range(n)]
-    for u, v, d in S.edges(data=True):
-        if u == v:
-            continue
-        positive = d[sign] > 0
-        adj[index[u]].append((index[v], positive))
-        adj[index[v]].append((index[u], positive))
 
-    def descend(side: list[int]) -> int:
-        # gain[i]: pairs of i that moving i unfrustrates, less those it frustrates.
-        gain = [0] * n
-        cost = 0
+    def descend(side: list[int]) -> float:
+        # gain[i]: cost of the pairs of i that moving i unfrustrates, less what it frustrates.
+        gain = [0.0] * n
+        cost = 0.0
         for i in range(n):
-            for j, positive in adj[i]:
-                frustrated = positive != (side[i] == side[j])
-                gain[i] += 1 if frustrated else -1
+            for j, positive, c in adj[i]:
+                frustrated = is_frustrated(positive, side[i] == side[j])
+                gain[i] += c if frustrated else -c
                 if frustrated and i < j:
-                    cost += 1
+                    cost += c
         order = list(range(n))
         rng.shuffle(order)
         stack = [i for i in order if gain[i] > 0]
@@ -297,10 +367,10 @@ def _local_search(
             cost -= gain[i]
             side[i] ^= 1
             gain[i] = -gain[i]
-            for j, positive in adj[i]:
+            for j, positive, c in adj[i]:
                 # The pair i-j flipped state: it was frustrated iff it is not now.
-                now_frustrated = positive != (side[i] == side[j])
-                gain[j] += 2 if now_frustrated else -2
+                now_frustrated = is_frustrated(positive, side[i] == side[j])
+                gain[j] += 2 * c if now_frustrated else -2 * c
                 if gain[j] > 0:
                     stack.append(j)
         return cost
@@ -317,87 +387,116 @@ def _local_search(
             queue = [root]
             while queue:
                 i = queue.pop(rng.randrange(len(queue)))
-                for j, positive in adj[i]:
+                for j, positive, _c in adj[i]:
                     if side[j] < 0:
                         side[j] = side[i] if positive else side[i] ^ 1
                         queue.append(j)
         return side
 
-    best: list[int] | None = None
-    best_cost = -1
-    for attempt in range(max(1, restarts)):
-        if attempt and time.perf_counter() > deadline:
-            break
+    def start(attempt: int, best: list[int] | None) -> list[int]:
         if attempt % 3 == 0:
-            side = tree_start()
-        elif attempt % 3 == 1 or best is None:
-            side = [rng.randrange(2) for _ in range(n)]
-        else:
-            side = best[:]
-            for i in rng.sample(range(n), max(1, n // 10)):
-                side[i] ^= 1
-        cost = descend(side)
-        if best is None or cost < best_cost:
-            best, best_cost = side[:], cost
-            if cost == 0:
-                break
-    assert best is not None
-    return {a: best[i] for a, i in index.items()}
+            return tree_start()
+        if attempt % 3 == 1 or best is None:
+            return [rng.randrange(2) for _ in range(n)]
+        side = best[:]
+        for i in rng.sample(range(n), max(1, n // 10)):
+            side[i] ^= 1
+        return side
+
+    best = _best_of_starts(restarts, deadline, start, descend)
+    return {a: best[i] for i, a in enumerate(nodes)}
+
+
+class _TwoBlocs:
+    """The frustration integer program of ``S``, built once and solved with extra rows.
+
+    Variables: x_i (side of actor i, binary) then f_e (pair e frustrated, binary). The
+    objective is the count or the total weight of the frustrated pairs.
+    """
+
+    def __init__(self, S: nx.Graph, *, sign: str, weight: str | None) -> None:
+        self.S = S
+        self.nodes = sorted(S, key=str)
+        self.index = {a: i for i, a in enumerate(self.nodes)}
+        index = self.index
+        edges = [
+            (index[u], index[v], 1 if d[sign] > 0 else -1, _cost(d, weight))
+            for u, v, d in S.edges(data=True)
+        ]
+        edge_at = {frozenset((i, j)): k for k, (i, j, _s, _c) in enumerate(edges)}
+        n, m = len(self.nodes), len(edges)
+        self.n, self.size = n, n + m
+        rows = _Rows()
+        add = rows.add
+        for k, (i, j, s, _c) in enumerate(edges):
+            f = n + k
+            if s > 0:  # frustrated when the sides differ: f >= |x_i - x_j|
+                add([(f, 1), (i, -1), (j, 1)], 0, np.inf)
+                add([(f, 1), (i, 1), (j, -1)], 0, np.inf)
+            else:  # frustrated when the sides agree: f >= 1 - |x_i - x_j|
+                add([(f, 1), (i, -1), (j, -1)], -1, np.inf)
+                add([(f, 1), (i, 1), (j, 1)], 1, np.inf)
+        # Cuts valid for every integer solution that tighten the relaxation a great deal
+        # (Aref, Mason & Wilson 2018): an unbalanced triangle has at least one frustrated
+        # side, a balanced one an even number of them.
+        for u, v, w in _triangles(S):
+            ks = [edge_at[frozenset((index[a], index[b]))] for a, b in ((u, v), (v, w), (u, w))]
+            product = edges[ks[0]][2] * edges[ks[1]][2] * edges[ks[2]][2]
+            if product < 0:
+                add([(n + k, 1) for k in ks], 1, np.inf)
+            else:
+                for a in range(3):
+                    others = [ks[b] for b in range(3) if b != a]
+                    add([(n + ks[a], 1), (n + others[0], -1), (n + others[1], -1)], -np.inf, 0)
+        self.base = [rows.constraint(self.size)] if len(rows) else []
+        self.cost = np.concatenate([np.zeros(n), np.array([c for *_x, c in edges], dtype=float)])
+
+    def solve(
+        self,
+        time_limit: float,
+        *,
+        upper: np.ndarray | None = None,
+        lower: np.ndarray | None = None,
+        extra: list[Any] = (),  # type: ignore[assignment]
+        objective: np.ndarray | None = None,
+    ) -> tuple[dict[Hashable, int] | None, bool, bool]:
+        """Solve with optional bounds and rows: (assignment or None, proved, infeasible)."""
+        from scipy.optimize import Bounds, milp
+
+        result = milp(
+            self.cost if objective is None else objective,
+            constraints=[*self.base, *extra],
+            integrality=np.ones(self.size),
+            bounds=Bounds(
+                np.zeros(self.size) if lower is None else lower,
+                np.ones(self.size) if upper is None else upper,
+            ),
+            options={"time_limit": max(0.05, time_limit), "disp": False},
+        )
+        if result.x is None:
+            return None, result.status == 0, result.status == 2
+        side = {a: int(round(result.x[i])) for a, i in self.index.items()}
+        return side, result.status == 0, False
+
+    def anchored(self) -> np.ndarray:
+        """Upper bounds that fix each part's best-connected actor on side 0.
+
+        Each connected part may be mirrored; fixing one actor halves the search.
+        """
+        upper = np.ones(self.size)
+        for part in nx.connected_components(self.S):
+            anchor = max(part, key=lambda a: (self.S.degree(a), str(a)))
+            upper[self.index[anchor]] = 0
+        return upper
 
 
 def _solve_two_blocs(
-    S: nx.Graph, *, sign: str, time_limit: float
+    S: nx.Graph, *, sign: str, weight: str | None = None, time_limit: float
 ) -> tuple[dict[Hashable, int] | None, bool]:
     """Solve the frustration integer program; return (assignment or None, proved optimal)."""
-    from scipy.optimize import Bounds, milp
-
-    nodes = sorted(S, key=str)
-    index = {n: i for i, n in enumerate(nodes)}
-    edges = [(index[u], index[v], 1 if d[sign] > 0 else -1) for u, v, d in S.edges(data=True)]
-    edge_at = {frozenset((i, j)): k for k, (i, j, _s) in enumerate(edges)}
-    n, m = len(nodes), len(edges)
-    # Variables: x_i (side of actor i, binary) then f_e (pair e frustrated, binary).
-    rows = _Rows()
-    add = rows.add
-
-    for k, (i, j, s) in enumerate(edges):
-        f = n + k
-        if s > 0:  # frustrated when the sides differ: f >= |x_i - x_j|
-            add([(f, 1), (i, -1), (j, 1)], 0, np.inf)
-            add([(f, 1), (i, 1), (j, -1)], 0, np.inf)
-        else:  # frustrated when the sides agree: f >= 1 - |x_i - x_j|
-            add([(f, 1), (i, -1), (j, -1)], -1, np.inf)
-            add([(f, 1), (i, 1), (j, 1)], 1, np.inf)
-    # Cuts that are valid for every integer solution and tighten the relaxation a great deal
-    # (Aref, Mason & Wilson 2018): an unbalanced triangle has at least one frustrated side,
-    # a balanced one an even number of them.
-    for u, v, w in _triangles(S):
-        ks = [edge_at[frozenset((index[a], index[b]))] for a, b in ((u, v), (v, w), (u, w))]
-        product = edges[ks[0]][2] * edges[ks[1]][2] * edges[ks[2]][2]
-        if product < 0:
-            add([(n + k, 1) for k in ks], 1, np.inf)
-        else:
-            for a in range(3):
-                others = [ks[b] for b in range(3) if b != a]
-                add([(n + ks[a], 1), (n + others[0], -1), (n + others[1], -1)], -np.inf, 0)
-    # Each connected part may be mirrored; fixing its best-connected actor halves the search.
-    fixed_upper = np.ones(n + m)
-    for part in nx.connected_components(S):
-        anchor = max(part, key=lambda a: (S.degree(a), str(a)))
-        fixed_upper[index[anchor]] = 0
-    cost = np.concatenate([np.zeros(n), np.ones(m)])
-    constraints = [rows.constraint(n + m)] if len(rows) else []
-    result = milp(
-        cost,
-        constraints=constraints,
-        integrality=np.ones(n + m),
-        bounds=Bounds(np.zeros(n + m), fixed_upper),
-        options={"time_limit": max(0.1, time_limit), "disp": False},
-    )
-    if result.x is None:
-        return None, False
-    side = {node: int(round(result.x[index[node]])) for node in nodes}
-    return side, result.status == 0
+    program = _TwoBlocs(S, sign=sign, weight=weight)
+    side, proved, _infeasible = program.solve(time_limit, upper=program.anchored())
+    return side, proved
 
 
 def heuristic_restarts(S: nx.Graph) -> int:
@@ -410,16 +509,23 @@ def heuristic_restarts(S: nx.Graph) -> int:
     return max(8, min(64, HEURISTIC_BUDGET // max(1, S.number_of_edges())))
 
 
+#: How ``Frustration.method`` names each way of finding a split.
+METHOD_EXACT = "integer program"
+METHOD_STOPPED = "integer program, stopped at the time limit"
+METHOD_HEURISTIC = "local search (heuristic)"
+
+
 def frustration_index(
     S: nx.Graph,
     *,
     sign: str = "sign",
+    weight: str | None = None,
     exact: bool | None = None,
     time_limit: float = 10.0,
     seed: int | None = 0,
     restarts: int | None = None,
 ) -> Frustration:
-    """Find the least number of pairs whose sign must change for ``S`` to be balanced.
+    """Find the least number (or weight) of pairs whose sign must change for balance.
 
     Parameters
     ----------
@@ -427,6 +533,9 @@ def frustration_index(
         A simple undirected signed graph, such as ``signed_graph`` returns.
     sign : str
         Edge attribute holding the sign (positive or negative number).
+    weight : str or None
+        None counts frustrated pairs; an edge attribute name (``"weight"``, which
+        ``signed_graph`` sets) minimises their total weight instead.
     exact : bool or None
         True forces the integer program, False the local search; None (the default) uses
         the integer program up to ``EXACT_MAX_PAIRS`` pairs.
@@ -445,54 +554,178 @@ def frustration_index(
     Examples
     --------
     >>> S = nx.Graph()
-    >>> S.add_edge("a", "b", sign=1); S.add_edge("b", "c", sign=1)
-    >>> S.add_edge("a", "c", sign=-1)
+    >>> S.add_edge("a", "b", sign=1, weight=5); S.add_edge("b", "c", sign=1, weight=1)
+    >>> S.add_edge("a", "c", sign=-1, weight=2)
     >>> result = frustration_index(S)
     >>> result.index, result.exact
     (1, True)
+    >>> weighted = frustration_index(S, weight="weight")
+    >>> weighted.cost, weighted.frustrated
+    (1, (('b', 'c'),))
     """
-    started = time.perf_counter()
     restarts = heuristic_restarts(S) if restarts is None else restarts
     use_exact = S.number_of_edges() <= EXACT_MAX_PAIRS if exact is None else exact
     notes: list[str] = []
+
+    def result(side: dict[Hashable, int], proved: bool, method: str) -> Frustration:
+        return _make_result(
+            S, side, sign=sign, weight=weight, exact=proved, method=method, notes=tuple(notes)
+        )
+
     if S.number_of_edges() == 0:
-        side = dict.fromkeys(S, 0)
-        return _make_result(S, side, sign=sign, exact=True, method="trivial", started=started)
+        return result(dict.fromkeys(S, 0), True, "trivial")
+    search = {"sign": sign, "weight": weight, "seed": seed, "restarts": restarts}
     if use_exact:
-        side, proved = _solve_two_blocs(S, sign=sign, time_limit=time_limit)
+        side, proved = _solve_two_blocs(S, sign=sign, weight=weight, time_limit=time_limit)
         if side is not None and proved:
-            return _make_result(
-                S, side, sign=sign, exact=True, method="integer program", started=started
-            )
+            return result(side, True, METHOD_EXACT)
         notes.append(f"the integer program did not finish within {time_limit:g} s")
         deadline = time.perf_counter() + max(1.0, time_limit / 4)
-        heuristic = _local_search(S, sign=sign, seed=seed, restarts=restarts, deadline=deadline)
-        if side is not None and len(frustration_of_partition(S, side, sign=sign)) <= len(
-            frustration_of_partition(S, heuristic, sign=sign)
-        ):
-            return _make_result(
-                S,
-                side,
-                sign=sign,
-                exact=False,
-                method="integer program, stopped at the time limit",
-                started=started,
-                notes=tuple(notes),
-            )
+        heuristic = _local_search(S, deadline=deadline, **search)  # type: ignore[arg-type]
+        if side is not None and _total(
+            S, frustration_of_partition(S, side, sign=sign), weight
+        ) <= _total(S, frustration_of_partition(S, heuristic, sign=sign), weight):
+            return result(side, False, METHOD_STOPPED)
         side = heuristic
     else:
         notes.append(f"more than {EXACT_MAX_PAIRS} signed pairs: not solved exactly")
         deadline = time.perf_counter() + max(1.0, time_limit)
-        side = _local_search(S, sign=sign, seed=seed, restarts=restarts, deadline=deadline)
-    return _make_result(
-        S,
-        side,
-        sign=sign,
-        exact=False,
-        method="local search (heuristic)",
-        started=started,
-        notes=tuple(notes),
+        side = _local_search(S, deadline=deadline, **search)  # type: ignore[arg-type]
+    return result(side, False, METHOD_HEURISTIC)
+
+
+# --- who could sit in either camp ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Swing:
+    """The actors some optimal split puts on the other side, once aligned with the reported one.
+
+    ``actors`` is None when not computed (the split itself is not proved optimal, or the
+    map is beyond ``SWING_MAX_ACTORS``). ``exact`` is True when every actor was settled by a
+    proof; False when the time ran out first: then ``actors`` lists those found so far.
+    ``witness`` holds, per swing actor, one optimal split (actor -> side, aligned) putting
+    it on the other side.
+    """
+
+    actors: frozenset[Hashable] | None
+    exact: bool
+    witness: Mapping[Hashable, Mapping[Hashable, int]] = field(
+        default_factory=dict, compare=False, repr=False
     )
+
+
+#: Largest number of actors with a signed pair for which swing actors are sought: one
+#: integer program per actor at most.
+SWING_MAX_ACTORS = 400
+
+
+def _aligned(
+    side: Mapping[Hashable, int],
+    reported: Mapping[Hashable, int],
+    parts: list[set[Hashable]],
+) -> dict[Hashable, int]:
+    """``side`` with each part mirrored where that keeps more actors on the reported side."""
+    out: dict[Hashable, int] = {}
+    for part in parts:
+        kept = sum(side[a] == reported[a] for a in part)
+        flip = kept * 2 < len(part)
+        out.update({a: side[a] ^ 1 if flip else side[a] for a in part})
+    return out
+
+
+def swing_actors(
+    S: nx.Graph,
+    split: Frustration,
+    *,
+    sign: str = "sign",
+    time_limit: float = 10.0,
+) -> Swing:
+    """Find the actors that could sit on either side of an optimal two-bloc split.
+
+    The components of ``S`` are independent, and mirroring one is the same split; so an
+    alternative optimal split is first aligned, component by component, by the mirror that
+    keeps the most actors on their reported side (a tie counts either way). An actor is
+    *swing* when some optimal split, so aligned, puts it on the other side.
+
+    Exact by one integer program per actor not already settled: the split's program with
+    the actor forced to the other side, at least half its component kept on the reported
+    side, and the cost held at the optimum. Nothing is anchored, so an actor that is its
+    component's most connected can be found swing too. Every split found on the way settles
+    all the actors it moves. ``time_limit`` bounds all the solves together.
+
+    Examples
+    --------
+    ``e`` is friendly with both ``b`` and ``c``, who are enemies: it fits either camp.
+
+    >>> S = nx.Graph()
+    >>> S.add_edge("a", "b", sign=1); S.add_edge("a", "c", sign=-1)
+    >>> S.add_edge("d", "b", sign=1); S.add_edge("d", "c", sign=-1)
+    >>> S.add_edge("e", "b", sign=1); S.add_edge("e", "c", sign=1)
+    >>> sorted(swing_actors(S, frustration_index(S)).actors)
+    ['e']
+    """
+    reported = dict(split.side)
+    if not split.exact:
+        return Swing(None, False)
+    if len(reported) > SWING_MAX_ACTORS:
+        return Swing(None, False)
+    deadline = time.perf_counter() + time_limit
+    active = S.subgraph(reported)
+    parts = [set(p) for p in nx.connected_components(active)]
+    part_of = {a: i for i, p in enumerate(parts) for a in p}
+    optimum = split.cost
+    tolerance = 1e-6 * max(1.0, optimum)
+    witness: dict[Hashable, dict[Hashable, int]] = {}
+
+    def record(side: Mapping[Hashable, int]) -> None:
+        aligned = _aligned(side, reported, parts)
+        for a in aligned:
+            if aligned[a] != reported[a] and a not in witness:
+                witness[a] = aligned
+
+    # Cheap first: moving a single actor that costs nothing is another optimal split.
+    _nodes, adj = _adjacency(active, sign, split.weight)
+    order = _nodes
+    for i, a in enumerate(order):
+        delta = 0.0
+        for j, positive, c in adj[i]:
+            before = is_frustrated(positive, reported[a] == reported[order[j]])
+            delta += -c if before else c
+        if abs(delta) <= tolerance:
+            record({**reported, a: reported[a] ^ 1})
+    program = _TwoBlocs(active, sign=sign, weight=split.weight)
+    from scipy.optimize import LinearConstraint
+
+    bound = LinearConstraint(program.cost, -np.inf, optimum + tolerance)
+    exact = True
+    for a in sorted(reported, key=str):
+        if a in witness or len(parts[part_of[a]]) < 2:
+            continue
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            exact = False
+            break
+        i = program.index[a]
+        lower, upper = np.zeros(program.size), np.ones(program.size)
+        lower[i] = upper[i] = reported[a] ^ 1
+        # Others kept on their side: x_b where the reported side is 1, 1 - x_b where it is 0.
+        part = parts[part_of[a]]
+        row = np.zeros(program.size)
+        zeros = 0
+        for b in part - {a}:
+            row[program.index[b]] = 1 if reported[b] else -1
+            zeros += reported[b] == 0
+        need = (len(part) + 1) // 2
+        keep = LinearConstraint(row, need - zeros, np.inf)
+        side, proved, infeasible = program.solve(
+            left, lower=lower, upper=upper, extra=[bound, keep], objective=np.zeros(program.size)
+        )
+        if side is not None:
+            record(side)
+        elif not infeasible:
+            exact = False
+    return Swing(frozenset(witness), exact, witness)
 
 
 # --- clusterability ------------------------------------------------------------------------
@@ -515,7 +748,11 @@ class Clustering:
 
 
 def _inconsistent(S: nx.Graph, bloc: dict[Hashable, int], sign: str) -> list[Pair]:
-    out = [_pair(u, v) for u, v, d in S.edges(data=True) if (d[sign] > 0) != (bloc[u] == bloc[v])]
+    out = [
+        _pair(u, v)
+        for u, v, d in S.edges(data=True)
+        if is_frustrated(d[sign] > 0, bloc[u] == bloc[v])
+    ]
     return sorted(out, key=lambda p: (str(p[0]), str(p[1])))
 
 
@@ -528,22 +765,15 @@ def _cluster_local_search(
     so the cost of a move is known without rescanning the map.
     """
     rng = random.Random(seed)
-    nodes = sorted(S, key=str)
-    index = {a: i for i, a in enumerate(nodes)}
+    nodes, adj = _adjacency(S, sign)
     n = len(nodes)
-    adj: list[list[tuple[int, bool]]] = [[] for _ in range(n)]
-    for u, v, d in S.edges(data=True):
-        if u != v:
-            positive = d[sign] > 0
-            adj[index[u]].append((index[v], positive))
-            adj[index[v]].append((index[u], positive))
-    friends_total = [sum(1 for _j, p in adj[i] if p) for i in range(n)]
+    friends_total = [sum(1 for _j, p, _c in adj[i] if p) for i in range(n)]
 
     def descend(bloc: list[int]) -> int:
         friends = [[0] * k for _ in range(n)]
         enemies = [[0] * k for _ in range(n)]
         for i in range(n):
-            for j, positive in adj[i]:
+            for j, positive, _c in adj[i]:
                 (friends if positive else enemies)[i][bloc[j]] += 1
 
         def cost(i: int, c: int) -> int:
@@ -558,31 +788,23 @@ def _cluster_local_search(
             if cost(i, target) >= cost(i, here):
                 continue
             bloc[i] = target
-            for j, positive in adj[i]:
+            for j, positive, _c in adj[i]:
                 counts = friends if positive else enemies
                 counts[j][here] -= 1
                 counts[j][target] += 1
                 stack.append(j)
         return sum(cost(i, bloc[i]) for i in range(n)) // 2
 
-    best: list[int] | None = None
-    best_cost = -1
-    for attempt in range(max(1, restarts)):
-        if attempt and time.perf_counter() > deadline:
-            break
+    def start(attempt: int, best: list[int] | None) -> list[int]:
         if best is not None and attempt % 2 == 0:
             bloc = best[:]
             for i in rng.sample(range(n), max(1, n // 10)):
                 bloc[i] = rng.randrange(k)
-        else:
-            bloc = [rng.randrange(k) for _ in range(n)]
-        c = descend(bloc)
-        if best is None or c < best_cost:
-            best, best_cost = bloc[:], c
-            if c == 0:
-                break
-    assert best is not None
-    return {a: best[i] for a, i in index.items()}
+            return bloc
+        return [rng.randrange(k) for _ in range(n)]
+
+    best = _best_of_starts(restarts, deadline, start, descend)
+    return {a: best[i] for i, a in enumerate(nodes)}
 
 
 def _solve_k_blocs(
@@ -602,8 +824,8 @@ def _solve_k_blocs(
 
     for i in range(n):
         add([(i * k + c, 1) for c in range(k)], 1, 1)
+    # Cost: 1 - y for a positive pair (its constant 1 left out), y for a negative one.
     cost = np.zeros(nx_vars + m)
-    constant = 0.0
     for e, (i, j, positive) in enumerate(edges):
         y = nx_vars + e
         for c in range(k):
@@ -613,11 +835,7 @@ def _solve_k_blocs(
                 add([(y, 1), (xi, -1), (xj, 1)], -np.inf, 1)
             else:  # cost y; y must be 1 when i and j share a bloc
                 add([(y, 1), (xi, -1), (xj, -1)], -1, np.inf)
-        if positive:
-            cost[y] = -1
-            constant += 1
-        else:
-            cost[y] = 1
+        cost[y] = -1 if positive else 1
     # Blocs are interchangeable: actor i may only open bloc i or an earlier one.
     ub = np.ones(nx_vars + m)
     for i in range(n):

@@ -193,7 +193,7 @@ def _degrees(G: nx.Graph, ties: str, sign: str, weight: str) -> dict[str, dict[A
     return {"degree": total, "in_degree": into, "out_degree": out, "weighted_degree": weighted}
 
 
-def degree(G: nx.Graph, *, ties: Ties = "all", sign: str = "sign", **_: Any) -> dict[Any, float]:
+def degree(G: nx.Graph, *, ties: Ties = "all", sign: str = "sign") -> dict[Any, float]:
     """Count the relations each actor takes part in (an undirected one counts once).
 
     Examples
@@ -206,14 +206,10 @@ def degree(G: nx.Graph, *, ties: Ties = "all", sign: str = "sign", **_: Any) -> 
     >>> degree(G), degree(G, ties="negative")
     ({'a': 2.0, 'b': 1.0, 'c': 1.0}, {'a': 1.0, 'b': 0.0, 'c': 1.0})
     """
-    out = dict.fromkeys(G, 0.0)
-    for u, v, _d, _directed in _relations(G, ties, sign):
-        out[u] += 1
-        out[v] += 1
-    return out
+    return _degrees(G, ties, sign, "strength")["degree"]
 
 
-def in_degree(G: nx.Graph, *, ties: Ties = "all", sign: str = "sign", **_: Any) -> dict[Any, float]:
+def in_degree(G: nx.Graph, *, ties: Ties = "all", sign: str = "sign") -> dict[Any, float]:
     """Count the relations that point at each actor; an undirected one points at both ends.
 
     Examples
@@ -224,17 +220,10 @@ def in_degree(G: nx.Graph, *, ties: Ties = "all", sign: str = "sign", **_: Any) 
     >>> in_degree(G)
     {'a': 0.0, 'b': 1.0}
     """
-    out = dict.fromkeys(G, 0.0)
-    for u, v, _d, directed in _relations(G, ties, sign):
-        out[v] += 1
-        if not directed:
-            out[u] += 1
-    return out
+    return _degrees(G, ties, sign, "strength")["in_degree"]
 
 
-def out_degree(
-    G: nx.Graph, *, ties: Ties = "all", sign: str = "sign", **_: Any
-) -> dict[Any, float]:
+def out_degree(G: nx.Graph, *, ties: Ties = "all", sign: str = "sign") -> dict[Any, float]:
     """Count the relations that start at each actor; an undirected one starts at both ends.
 
     Examples
@@ -245,16 +234,11 @@ def out_degree(
     >>> out_degree(G)
     {'a': 1.0, 'b': 0.0}
     """
-    out = dict.fromkeys(G, 0.0)
-    for u, v, _d, directed in _relations(G, ties, sign):
-        out[u] += 1
-        if not directed:
-            out[v] += 1
-    return out
+    return _degrees(G, ties, sign, "strength")["out_degree"]
 
 
 def weighted_degree(
-    G: nx.Graph, *, ties: Ties = "all", weight: str = "strength", sign: str = "sign", **_: Any
+    G: nx.Graph, *, ties: Ties = "all", weight: str = "strength", sign: str = "sign"
 ) -> dict[Any, float]:
     """Add up the ``weight`` (strength, 1 to 3) of the relations each actor takes part in.
 
@@ -266,13 +250,7 @@ def weighted_degree(
     >>> weighted_degree(G)
     {'a': 3.0, 'b': 3.0}
     """
-    out = dict.fromkeys(G, 0.0)
-    for u, v, d, _directed in _relations(G, ties, sign):
-        w = d.get(weight, 1)
-        w = 1 if w is None else w
-        out[u] += w
-        out[v] += w
-    return out
+    return _degrees(G, ties, sign, weight)["weighted_degree"]
 
 
 def _dependencies(arcs: Any, sources: Any) -> Any:
@@ -347,7 +325,6 @@ def betweenness(
     sign: str = "sign",
     seed: int | None = 0,
     arcs: TieArcs | None = None,
-    **_: Any,
 ) -> dict[Any, float]:
     """Share of shortest paths between other actors that pass through each actor (0 to 1).
 
@@ -403,7 +380,6 @@ def pagerank(
     sign: str = "sign",
     alpha: float = 0.85,
     arcs: TieArcs | None = None,
-    **_: Any,
 ) -> dict[Any, float]:
     """PageRank along the relations, weighted by ``weight``; the values add up to 1.
 
@@ -457,6 +433,8 @@ class Measure:
     help: str
     fn: Callable[..., dict[Any, float]]
     sampled_above: int | None = None
+    #: Keyword arguments beyond ``ties`` the function takes (``seed``, ``arcs``).
+    takes: frozenset[str] = frozenset()
 
     def __call__(self, G: nx.Graph, *, ties: Ties = "all", **kwargs: Any) -> dict[Any, float]:
         """Return ``{actor: value}`` for every actor of ``G``."""
@@ -497,12 +475,14 @@ MEASURES: dict[str, Measure] = {
             "Share of shortest paths between others that pass through the actor.",
             betweenness,
             sampled_above=BETWEENNESS_EXACT_MAX_NODES,
+            takes=frozenset({"seed", "arcs"}),
         ),
         Measure(
             "pagerank",
             "PageRank",
             "Importance from strong relations pointing at the actor from important actors.",
             pagerank,
+            takes=frozenset({"arcs"}),
         ),
     )
 }
@@ -536,8 +516,11 @@ def centrality(
             raise ValueError(f"unknown measure {name!r}: choose from {', '.join(MEASURES)}")
         measure = MEASURES[name]
         values = counted.get(name)
+        if values is None:
+            extra = {k: v for k, v in (("seed", seed), ("arcs", arcs)) if k in measure.takes}
+            values = measure(G, ties=ties, **extra)
         out[name] = {
-            "values": measure(G, ties=ties, seed=seed, arcs=arcs) if values is None else values,
+            "values": values,
             "approximate": measure.is_approximate(G),
         }
     return out
