@@ -19,7 +19,7 @@ from typing import Any
 import networkx as nx
 
 from explorer.memory import collector_paused_during
-from explorer.model import CONFIDENCES, SIGNS, STATUSES, Dataset, PartialDate
+from explorer.model import CONFIDENCES, SIGNS, STATUSES, Dataset, PartialDate, Status
 
 __all__ = [
     "ALL_PERIODS",
@@ -359,7 +359,7 @@ def ego_network(G: nx.MultiDiGraph, actor: str, radius: int = 1) -> nx.MultiDiGr
 
 
 #: How much a relation's status counts in its weight: an observed relation twice a forecast.
-STATUS_WEIGHT: dict[str, int] = {"observed": 2, "projected": 1}
+STATUS_WEIGHT: dict[Status, int] = {"observed": 2, "projected": 1}
 
 
 def relation_weight(d: Mapping[str, Any]) -> int:
