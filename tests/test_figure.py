@@ -14,7 +14,7 @@ from explorer.graph import FilterSpec, build_graph, filter_graph
 from explorer.load import load_dataset
 from explorer.render.figure import DEFAULT_SIZE, label_boxes, network_figure
 from explorer.render.layout import layout_positions
-from explorer.render.style import KIND_COLOURS, SIGN_STYLES
+from explorer.render.style import NEUTRAL_FILL, SIGN_STYLES
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -160,7 +160,8 @@ def test_actor_colours_come_from_the_style_table(small: tuple) -> None:
     G, positions = small
     fig = network_figure(G, positions)
     colours = [matplotlib.colors.to_hex(c) for c in actors_of(fig).get_facecolors()]
-    assert colours[list(G).index("north")] == KIND_COLOURS["state"].lower()
+    # Colour means sign alone: no actor is filled in a sign's colour.
+    assert colours[list(G).index("north")] == NEUTRAL_FILL.lower()
 
 
 def test_a_view_without_positions_for_every_actor_is_refused(small: tuple) -> None:

@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from explorer.render.html import STRAIGHT_EDGES_ABOVE
 from explorer.render.style import (
     SIGN_STYLES,
     STATUS_DASHES,
+    STRAIGHT_EDGES_ABOVE,
     edge_width,
     kind_colour,
 )

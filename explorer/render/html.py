@@ -33,6 +33,7 @@ from explorer.model import Sign
 from explorer.render.style import (
     SIGN_STYLES,
     STATUS_DASHES,
+    STRAIGHT_EDGES_ABOVE,
     edge_width,
     kind_colour,
     node_size,
@@ -48,9 +49,6 @@ __all__ = [
     "sizes_from_measure",
 ]
 
-#: Above this many relations edges are drawn straight: curved parallel edges cost too much
-#: to draw on big maps, and there a single line per pair reads better anyway.
-STRAIGHT_EDGES_ABOVE = 400
 
 #: Message type a click on an actor posts to the parent window.
 SELECT_MESSAGE = "stakeholder-explorer/select"
