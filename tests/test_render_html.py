@@ -15,7 +15,7 @@ from explorer.graph import FilterSpec, build_graph, filter_graph
 from explorer.load import load_dataset
 from explorer.render.html import STRAIGHT_EDGES_ABOVE, network_html, page_parts, safe_url
 from explorer.render.layout import layout_positions
-from explorer.render.style import SIGN_STYLES, edge_width, kind_colour
+from explorer.render.style import SIGN_STYLES, edge_width, kind_styles
 
 MAP = """
 format: stakeholder-explorer/1
@@ -66,7 +66,9 @@ def test_every_actor_and_relation_is_drawn_with_the_shared_style(graph: nx.Multi
     edges = {e["id"]: e for e in data["edges"]}
     assert set(nodes) == set(graph.nodes)
     assert set(edges) == {k for *_, k in graph.edges(keys=True)}
-    assert nodes["c"]["color"] == kind_colour("armed_group") != nodes["a"]["color"]
+    styles = kind_styles(graph)
+    assert nodes["c"]["shape"] == styles["armed_group"].shape != nodes["a"]["shape"]
+    assert nodes["c"]["color"] == styles["armed_group"].fill
     ally, rival, attack = (
         edges["a__ally_of__b"],
         edges["a__rival_of__b"],

@@ -31,11 +31,13 @@ import networkx as nx
 
 from explorer.model import Sign
 from explorer.render.style import (
+    NEUTRAL_FILL,
     SIGN_STYLES,
     STATUS_DASHES,
     STRAIGHT_EDGES_ABOVE,
+    KindStyle,
     edge_width,
-    kind_colour,
+    kind_styles,
     node_size,
 )
 
@@ -214,6 +216,7 @@ def _node_record(
     scale: float,
     size: float,
     kind_labels: dict[str, str],
+    styles: dict[str, KindStyle],
 ) -> dict[str, Any]:
     kind = str(d.get("kind", ""))
     return {
@@ -223,7 +226,8 @@ def _node_record(
         "x": round(xy[0] * scale, 2),
         "y": round(-xy[1] * scale, 2),  # screen y grows downwards
         "size": round(size, 2),
-        "color": kind_colour(kind),
+        "color": styles[kind].fill if kind in styles else NEUTRAL_FILL,
+        "shape": styles[kind].shape if kind in styles else "dot",
         "tip": _node_tip(d, kind_labels.get(kind, kind)),
     }
 
@@ -291,6 +295,7 @@ def page_parts(
     positions and sizes of the full map, and draw any view of it with them.
     """
     kind_labels = _kind_labels(G)
+    styles = kind_styles(G)
     sources = _source_titles(G)
     names = {n: str(d.get("name") or n) for n, d in G.nodes(data=True)}
     # Spread the [-1, 1] layout so the mean distance between actors stays readable.
@@ -304,6 +309,7 @@ def page_parts(
                 scale,
                 float(sizes.get(n, 16)) if sizes else 16.0,
                 kind_labels,
+                styles,
             )
         )
         for n, d in G.nodes(data=True)
@@ -342,6 +348,7 @@ def _view_json(G: nx.MultiDiGraph, parts: PageParts, n_edges: int) -> str:
 def _legend_html(G: nx.MultiDiGraph) -> str:
     """The legend of what is drawn: kinds present, signs present, observed/projected."""
     kind_labels = _kind_labels(G)
+    styles = kind_styles(G)
     kinds = Counter(str(d.get("kind", "")) for _, d in G.nodes(data=True))
     signs: set[int] = set()
     statuses: set[str] = set()
@@ -355,7 +362,7 @@ def _legend_html(G: nx.MultiDiGraph) -> str:
         label = html.escape(kind_labels.get(kind, kind))
         rows.append(
             f'<li data-legend="kind" data-kind="{html.escape(kind)}">'
-            f'<span class="dot" style="background:{kind_colour(kind)}"></span>{label}</li>'
+            f'<span class="dot" style="background:{styles[kind].fill}"></span>{label}</li>'
         )
     for sign in (1, -1, 0):
         if sign not in signs:

@@ -19,7 +19,7 @@
 
   var nodes = new vis.DataSet(DATA.nodes.map(function (n) {
     return {
-      id: n.id, label: n.label, x: n.x, y: n.y, size: n.size, shape: "dot",
+      id: n.id, label: n.label, x: n.x, y: n.y, size: n.size, shape: n.shape || "dot",
       color: { background: n.color, border: "#333333",
                highlight: { background: n.color, border: "#000000" },
                hover: { background: n.color, border: "#000000" } },
