@@ -709,3 +709,11 @@ def import_command(source: str, output: str, title: str | None, force: bool) -> 
             f"{len(ds.sources)} sources",
             err=True,
         )
+
+
+# --- editing: commands that change a stakeholder file in place (explorer/cli_edit.py) --------
+
+from explorer.cli_edit import COMMANDS as _EDIT_COMMANDS  # noqa: E402
+
+for _command in _EDIT_COMMANDS:
+    main.add_command(_command)
