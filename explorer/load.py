@@ -31,6 +31,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from explorer import reading
 from explorer.errors import DataErrors, Problem
 from explorer.memory import collector_paused
 from explorer.model import (
@@ -46,6 +47,7 @@ from explorer.model import (
     format_loc,
     reference_problems,
 )
+from explorer.reading import DEFAULT_MAX_BYTES
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -57,9 +59,6 @@ __all__ = [
     "normalise_quote",
 ]
 
-#: Largest file read by default: 256 MiB (the 20,000-actor benchmark file is about 60 MB).
-#: ``STAKEHOLDER_EXPLORER_MAX_BYTES`` or the ``max_bytes`` argument change it.
-DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 #: Deepest nesting of mappings and lists; a stakeholder file needs five levels.
 MAX_DEPTH = 64
 
@@ -113,17 +112,16 @@ def check_file(
     sources: str | os.PathLike[str] | None = None,
     max_bytes: int | None = None,
 ) -> Report:
-    """Read and validate a stakeholder file; return what was found, never raising for bad data."""
+    """Read and validate a stakeholder file; return what was found, never raising for bad data.
+
+    Only a regular file is read, and only up to the size limit (see ``explorer.reading``).
+    """
     name = os.fspath(path)
-    limit = _max_bytes(max_bytes)
     try:
-        size = os.path.getsize(name)
-        if size > limit:
-            return Report(name, None, [_too_big(name, size, limit)])
-        with open(name, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        return Report(name, None, [Problem(name, 1, 1, "file", f"cannot read: {exc.strerror}")])
+        limit = reading.max_bytes(max_bytes)
+        data = reading.read_bounded(name, limit=limit)
+    except reading.ReadRefused as exc:
+        return Report(name, None, [Problem(name, 1, 1, "file", exc.reason)])
     return check_bytes(data, name, base_dir=Path(name).parent, sources=sources, max_bytes=limit)
 
 
@@ -143,9 +141,16 @@ def check_bytes(
 
     Reports are cached by content: checking the same bytes again costs one hash.
     """
-    limit = _max_bytes(max_bytes)
+    try:
+        limit = reading.max_bytes(max_bytes)
+    except reading.ReadRefused as exc:
+        return Report(path, None, [Problem(path, 1, 1, "file", exc.reason)])
     if len(data) > limit:
-        return Report(path, None, [_too_big(path, len(data), limit)])
+        return Report(
+            path,
+            None,
+            [Problem(path, 1, 1, "file", reading.too_big_reason(f"{len(data):,}", limit))],
+        )
     key = (
         hashlib.blake2b(data, digest_size=20).hexdigest(),
         path,
@@ -163,23 +168,6 @@ def check_bytes(
     while len(_cache) > _CACHE_SIZE:
         _cache.popitem(last=False)
     return report
-
-
-def _max_bytes(given: int | None) -> int:
-    if given is not None:
-        return given
-    return int(os.environ.get("STAKEHOLDER_EXPLORER_MAX_BYTES", DEFAULT_MAX_BYTES))
-
-
-def _too_big(path: str, size: int, limit: int) -> Problem:
-    return Problem(
-        path,
-        1,
-        1,
-        "file",
-        f"file is {size:,} bytes, over the limit of {limit:,} bytes "
-        "(set STAKEHOLDER_EXPLORER_MAX_BYTES to raise it)",
-    )
 
 
 # --- bytes -> text -> nodes ----------------------------------------------------------------
@@ -559,20 +547,35 @@ def _quote_problems(
 ) -> list[Problem]:
     texts: dict[str, str | None] = {}
     problems = []
-    here = Path(base_dir) if base_dir is not None else Path(".")
     for index, source in enumerate(dataset.sources):
-        candidate = here / source.text if source.text else folder / f"{source.id}.txt"
+        field_loc: Loc = ("sources", index, "text") if source.text else ("sources", index, "id")
         try:
-            texts[source.id] = normalise_quote(candidate.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError):
+            if source.text:
+                # Only inside the map's folder or the source-text folder (explorer.reading).
+                candidate = reading.source_text_path(source.text, [base_dir, folder])
+            else:
+                candidate = reading.source_text_path(f"{source.id}.txt", [folder])
+            data = reading.read_bounded(candidate)
+            texts[source.id] = normalise_quote(data.decode("utf-8"))
+        except reading.ReadRefused as exc:
             texts[source.id] = None
-            field_loc: Loc = ("sources", index, "text") if source.text else ("sources", index, "id")
             problems.append(
                 _problem(
                     root,
                     path,
                     field_loc,
-                    f"no readable text for source {source.id!r} at {candidate}",
+                    f"no readable text for source {source.id!r}: {exc.reason}",
+                )
+            )
+        except UnicodeDecodeError as exc:
+            texts[source.id] = None
+            problems.append(
+                _problem(
+                    root,
+                    path,
+                    field_loc,
+                    f"no readable text for source {source.id!r}: "
+                    f"not valid UTF-8 at byte {exc.start:,}",
                 )
             )
     for r_index, rel in enumerate(dataset.relations):
