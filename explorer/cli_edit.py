@@ -276,7 +276,86 @@ def undo(file: str, force: bool) -> None:
     click.echo(f"{file}: undid {result.what} ({result.remaining} earlier edit(s) left)")
 
 
+@click.command("merge", context_settings=CONTEXT)
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="The merged file ('-' for stdout).",
+)
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists (never an input).")
+@click.option("--dry-run", is_flag=True, help="Print the match table only; write nothing.")
+@click.option(
+    "--prefer",
+    type=click.IntRange(1),
+    default=None,
+    metavar="N",
+    help="Resolve conflicting strength, confidence, dates, notes and definitions with file N "
+    "(counting from 1).",
+)
+def merge(
+    files: tuple[str, ...], output: str, force: bool, dry_run: bool, prefer: int | None
+) -> None:
+    """Make one map from several, printing how actors and relations were matched.
+
+    Actors match by id, name and alias (ignoring case, accents and punctuation); relations
+    when their ends, type, sign, status and scenario agree, and then pool their evidence.
+    Opposite signs stay apart (a contested pair). Conflicts are listed and stop the merge
+    unless --prefer N settles them.
+
+    Example:
+
+        stakeholder-explorer merge mine.yaml theirs.yaml -o merged.yaml --prefer 1
+    """
+    from pathlib import Path
+
+    from explorer.edit import write_atomic
+    from explorer.load import load_dataset
+    from explorer.merge import MergeConflicts, merge_datasets
+
+    def table(rows: Any) -> None:
+        for row in rows:
+            click.echo(f"{row.kind:<13} {row.id:<40} <- {', '.join(row.members)}  [{row.how}]")
+
+    if prefer is not None and prefer > len(files):
+        raise click.UsageError(f"--prefer {prefer}: there are only {len(files)} files")
+    if output != "-":
+        out = Path(output).resolve()
+        if any(Path(f).resolve() == out for f in files):
+            click.echo(f"{output}: is one of the files merged; write the merge elsewhere", err=True)
+            sys.exit(1)
+        if out.exists() and not force and not dry_run:
+            click.echo(f"{output}: exists; add --force to replace it", err=True)
+            sys.exit(1)
+    try:
+        datasets = [load_dataset(f) for f in files]
+        result = merge_datasets(datasets, files, prefer=prefer)
+    except MergeConflicts as exc:
+        table(exc.rows)
+        click.echo(str(exc), err=True)
+        click.echo("merge stopped: nothing written", err=True)
+        sys.exit(1)
+    except ExplorerError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    text = result.text()
+    if output == "-" and not dry_run:
+        click.echo(text, nl=False)
+        return
+    table(result.rows)
+    ds = result.dataset
+    counts = f"{len(ds.actors)} actors, {len(ds.relations)} relations, {len(ds.sources)} sources"
+    if dry_run:
+        click.echo(f"dry run: {output} would hold {counts}; nothing written")
+        return
+    write_atomic(output, text.encode("utf-8"))
+    click.echo(f"{output}: {counts}")
+
+
 COMMANDS = [
+    merge,
     add_actor,
     add_relation,
     add_source,
