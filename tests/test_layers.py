@@ -37,6 +37,7 @@ LAYERS: dict[str, int] = {
     "explorer.model": 2,
     "explorer.load": 3,
     "explorer.edit": 3,
+    "explorer.merge": 3,  # merges datasets read by load
     "explorer.graph": 4,
     "explorer.analysis": 5,
     "explorer.render": 6,
@@ -45,6 +46,7 @@ LAYERS: dict[str, int] = {
     "explorer.importing": 7,  # likewise
     "explorer.data": 0,  # the bundled map's package: no code
     "explorer.cli": 8,
+    "explorer.cli_edit": 8,  # the editing commands, registered by explorer.cli
     "explorer.app": 8,
     "explorer.__main__": 9,
 }
@@ -52,6 +54,8 @@ LAYERS: dict[str, int] = {
 #: and only the shells import it (for ``__version__`` and ``bundled_map``).
 ROOT_MODULE = "explorer"
 SHELLS = ("explorer.cli", "explorer.app")
+#: Modules that belong to a shell without living under its name.
+SHELL_PARTS = {"explorer.cli_edit": "explorer.cli"}
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,8 @@ def layer_of(name: str) -> int | None:
 
 
 def shell_of(name: str) -> str | None:
+    if name in SHELL_PARTS:
+        return SHELL_PARTS[name]
     return next((s for s in SHELLS if name == s or name.startswith(s + ".")), None)
 
 
