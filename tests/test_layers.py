@@ -1,7 +1,7 @@
 """The layering rule and honest dependencies, read from the source with ``ast``.
 
-Layers, each importing only from the layers before it (``memory`` and ``extras`` serve any
-core module; ``cli`` and ``app`` are siblings that never import each other):
+Layers, each importing only from the layers before it (``memory``, ``reading`` and ``extras``
+serve any core module; ``cli`` and ``app`` are siblings that never import each other):
 
     errors <- vocabulary <- model <- load, edit <- graph <- analysis <- render <- formats <- cli, app
 
@@ -33,6 +33,7 @@ LAYERS: dict[str, int] = {
     "explorer.errors": 0,
     "explorer.memory": 0,
     "explorer.extras": 0,
+    "explorer.reading": 0,  # bounded reads of untrusted files, for any reader
     "explorer.vocabulary": 1,
     "explorer.model": 2,
     "explorer.load": 3,
