@@ -6,11 +6,9 @@ traceback; a bug still does.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import os
 import sys
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,38 +20,24 @@ from explorer.errors import ExplorerError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
-#: Help text of each ``FilterSpec`` field, used for the CLI options of every command that
-#: takes a view.
-FILTER_HELP = {
-    "kinds": "Keep actors of these kinds (repeat or comma-separate).",
-    "types": "Keep relations of these types.",
-    "signs": "Keep relations with these signs: positive, negative, neutral.",
-    "statuses": "Keep relations with these statuses: observed, projected.",
-    "min_confidence": "Keep relations at least this confident: low, medium, high.",
-    "min_strength": "Keep relations at least this strong (1-3).",
-    "as_of": "Relations in force at this date (YYYY, YYYY-MM, YYYY-MM-DD), or 'all' periods. "
-    "Default: the latest date in the file.",
-    "sources": "Keep relations citing one of these source ids.",
-    "min_sources": "Keep relations backed by at least this many distinct sources.",
-    "focus": "Keep this actor and its neighbours within --radius.",
-    "radius": "Steps around --focus or --search matches (1-3).",
-    "search": "Keep actors whose id, name or alias contains this text, with their neighbours.",
-    "hide_isolates": "Hide actors left with no relation.",
-}
-
 
 def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Add one option per ``FilterSpec`` field and pass the command a ``spec`` argument."""
-    from explorer.graph import FilterSpec
+    """Add one option per ``FilterSpec`` field and pass the command a ``spec`` argument.
 
-    fields = dataclasses.fields(FilterSpec)
+    Each option is made from the field's type and its ``Filter`` metadata (help, choices):
+    a list is repeatable and comma-separated, a yes/no field a flag. ``FilterSpec`` checks
+    the values, so its messages are the ones shown.
+    """
+    from explorer.filters import FilterSpec, filter_fields
+
+    fields = filter_fields()
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         values = {}
         for f in fields:
             value = kwargs.pop(f.name)
-            if f.type == "tuple[str, ...]":
+            if f.kind is tuple:
                 value = tuple(x.strip() for part in value for x in part.split(",") if x.strip())
             values[f.name] = value
         try:
@@ -64,23 +48,20 @@ def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
     for f in reversed(fields):
         flag = "--" + f.name.replace("_", "-")
-        if f.type == "tuple[str, ...]":
+        about = f.filter
+        help_text = about.help
+        if about.choices:
+            help_text += f" One of: {', '.join(about.choices)}."
+        if f.kind is tuple:
+            option = click.option(flag, f.name, multiple=True, metavar="X[,Y]", help=help_text)
+        elif f.kind is bool:
+            option = click.option(flag, f.name, is_flag=True, help=about.help)
+        elif f.kind is int:
             option = click.option(
-                flag, f.name, multiple=True, metavar="X[,Y]", help=FILTER_HELP[f.name]
-            )
-        elif f.type == "bool":
-            option = click.option(flag, f.name, is_flag=True, help=FILTER_HELP[f.name])
-        elif f.type == "int":
-            option = click.option(
-                flag,
-                f.name,
-                type=int,
-                default=f.default,
-                show_default=True,
-                help=FILTER_HELP[f.name],
+                flag, f.name, type=int, default=f.default, show_default=True, help=about.help
             )
         else:
-            option = click.option(flag, f.name, default=f.default, help=FILTER_HELP[f.name])
+            option = click.option(flag, f.name, default=f.default, help=help_text)
         wrapper = option(wrapper)
     return wrapper
 
@@ -91,7 +72,25 @@ def fail(message: str) -> None:
     sys.exit(1)
 
 
-@click.group(context_settings=CONTEXT)
+class Shell(click.Group):
+    """The command group: what the library raises on purpose ends a command without a traceback.
+
+    A view that asks for what the map does not have is a usage error naming the option; any
+    other ``ExplorerError`` prints its message and exits 1. A bug still shows its traceback.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from explorer.errors import ViewError
+
+        try:
+            return super().invoke(ctx)
+        except ViewError as exc:
+            raise click.UsageError(f"--{exc.field.replace('_', '-')}: {exc}") from None
+        except ExplorerError as exc:
+            fail(str(exc))
+
+
+@click.group(cls=Shell, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="stakeholder-explorer")
 def main() -> None:
     """Validate, analyse and explore maps of who stands with whom.
@@ -170,30 +169,19 @@ def stats(file: str, spec: Any) -> None:
 
         stakeholder-explorer stats data/us-taliban-2021.yaml --as-of all
     """
-    import networkx as nx
+    from explorer.graph import build_graph, filter_graph, view_stats
 
-    from explorer.graph import build_graph, filter_graph, view_summary
-    from explorer.model import Sign
-
-    dataset = load_or_exit(file)
-    G = build_graph(dataset)
-    H = filter_graph(G, spec)
-    click.echo(f"{dataset.title}")
-    click.echo(f"view: {view_summary(G, H)}" + (f" ({spec.describe()})" if spec.describe() else ""))
-    tables = {
-        "actors by kind": Counter(d["kind"] for _, d in H.nodes(data=True)),
-        "relations by type": Counter(d["type"] for *_, d in H.edges(data=True)),
-        "relations by sign": Counter(Sign(d["sign"]).word for *_, d in H.edges(data=True)),
-        "relations by status": Counter(d["status"] for *_, d in H.edges(data=True)),
-    }
-    for title, counts in tables.items():
+    G = build_graph(load_or_exit(file))
+    stats = view_stats(G, filter_graph(G, spec), spec)
+    click.echo(stats.title)
+    click.echo(f"view: {stats.summary}" + (f" ({stats.filters})" if stats.filters else ""))
+    click.echo(stats.note)
+    for title, counts in stats.tables:
         click.echo(f"\n{title}:")
-        for name, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        for name, count in counts:
             click.echo(f"  {name:<24} {count:>5}")
-    components = nx.number_weakly_connected_components(H) if len(H) else 0
-    density = nx.density(nx.Graph(H)) if len(H) > 1 else 0.0
-    click.echo(f"\nconnected components: {components}")
-    click.echo(f"density: {density:.3f}")
+    click.echo(f"\nconnected components: {stats.components}")
+    click.echo(f"density: {stats.density:.3f}")
 
 
 # --- app: the dashboard ------------------------------------------------------------------------

@@ -88,5 +88,17 @@ class DataErrors(ExplorerError):
         return [DataError(p.path, p.line, p.col, p.where, p.message) for p in self.problems]
 
 
+class ViewError(ExplorerError, ValueError):
+    """A view asks for what the map does not have (an unknown scenario, say).
+
+    ``field`` names the ``FilterSpec`` field at fault, so that a shell can name its own
+    control (``--scenario``, the scenario picker).
+    """
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 class ExportError(ExplorerError):
     """An export or import that could not be done; nothing was written."""

@@ -4,38 +4,44 @@
 relation id. An undirected relation is one edge from ``source`` to ``target`` with
 ``directed=False``; code that walks the graph treats it as going both ways.
 
-``FilterSpec`` is the single description of a view. Its field names are also the CLI options
-(``--min-confidence``) and the dashboard's URL query parameters (``min_confidence``).
+``FilterSpec`` (defined in ``explorer.filters``) is the single description of a view;
+``filter_graph`` applies it and records on the view what the view's date and scenario hide,
+which ``view_note`` says in words.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
 
+from explorer.errors import ViewError
+from explorer.filters import ALL_PERIODS, FilterSpec
 from explorer.memory import collector_paused_during
-from explorer.model import CONFIDENCES, SIGNS, STATUSES, Dataset, PartialDate, Status
+from explorer.model import CONFIDENCES, SIGNS, Dataset, PartialDate, Sign, Status, did_you_mean
 
 __all__ = [
     "ALL_PERIODS",
     "STATUS_WEIGHT",
     "FilterSpec",
+    "Hidden",
     "build_graph",
     "default_as_of",
     "ego_network",
     "filter_graph",
+    "hidden_in",
     "relation_weight",
     "signed_graph",
+    "ViewStats",
+    "view_note",
+    "view_stats",
     "view_summary",
 ]
-
-#: ``FilterSpec.as_of`` value that shows relations of every period.
-ALL_PERIODS = "all"
 
 
 @collector_paused_during
@@ -45,8 +51,11 @@ def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
     Node attributes: every actor field, plus ``label`` (the name). Edge attributes: every
     relation field, with ``sign`` as +1 / 0 / -1, ``start`` and ``end`` (first and last day
     of ``since`` and ``until``, or None), ``directed`` and ``structural`` from the type,
-    ``sources`` (the source ids cited) and ``n_sources``. Graph attributes: ``title``,
-    ``description``, the ``dataset`` itself and ``latest`` (see ``default_as_of``).
+    ``sources`` (the source ids cited) and ``n_sources``. A projected relation with no
+    ``since`` starts when the earliest source it cites was published: a prediction is made
+    when it is published. Graph attributes: ``title``, ``description``, the ``dataset``
+    itself, ``latest`` and ``latest_text`` (see ``default_as_of``) and ``scenarios`` (by id:
+    ``title``, ``description`` and ``replaces_main``, as plain data).
 
     >>> from explorer.model import Dataset
     >>> ds = Dataset.model_validate({"format": "stakeholder-explorer/1", "title": "t",
@@ -74,15 +83,23 @@ def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
             until=actor.until.text if actor.until else None,
             note=actor.note or "",
         )
-    latest: dt.date | None = None
+    latest: PartialDate | None = None
+
+    def later(date: PartialDate | None) -> None:
+        nonlocal latest
+        if date is not None and (latest is None or date.last > latest.last):
+            latest = date
+
+    published = {s.id: s.published for s in dataset.sources if s.published is not None}
     for rel, rel_id in zip(dataset.relations, dataset.relation_ids, strict=True):
         rtype = vocab.relation_types[rel.type]
-        start = rel.since.first if rel.since else None
-        end = rel.until.last if rel.until else None
-        for day in (rel.since.last if rel.since else None, end):
-            if day is not None and (latest is None or day > latest):
-                latest = day
         cited = sorted({ev.source for ev in rel.evidence})
+        start = rel.since.first if rel.since else None
+        if start is None and rel.status == "projected":
+            start = min((published[s].first for s in cited if s in published), default=None)
+        end = rel.until.last if rel.until else None
+        later(rel.since)
+        later(rel.until)
         G.add_edge(
             rel.source,
             rel.target,
@@ -105,14 +122,23 @@ def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
             n_sources=len(cited),
             note=rel.note or "",
             tags=list(rel.tags),
+            scenario=rel.scenario,
         )
-    others = [s.published for s in dataset.sources] + [
-        d for a in dataset.actors for d in (a.since, a.until)
-    ]
-    for date in others:
-        if date is not None and (latest is None or date.last > latest):
-            latest = date.last
-    G.graph["latest"] = latest
+    for date in [s.published for s in dataset.sources]:
+        later(date)
+    for actor in dataset.actors:
+        later(actor.since)
+        later(actor.until)
+    G.graph["latest"] = latest.last if latest else None
+    G.graph["latest_text"] = latest.text if latest else None
+    G.graph["scenarios"] = {
+        s.id: {
+            "title": s.title,
+            "description": s.description or "",
+            "replaces_main": s.replaces_main,
+        }
+        for s in dataset.scenarios
+    }
     # The whole map's size, so a view's summary need not recount it on every rerun.
     G.graph["map_size"] = (G.number_of_nodes(), G.number_of_edges())
     return G
@@ -130,132 +156,81 @@ def default_as_of(G: nx.MultiDiGraph) -> dt.date | None:
     return latest
 
 
-# --- the filter specification --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FilterSpec:
-    """One view of a map. Empty tuples mean "no restriction".
-
-    ``as_of`` is None for the default view (relations in force at ``default_as_of``),
-    ``"all"`` for every period, or a date as ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``: the
-    relations in force at some time within it. ``search`` keeps the actors whose id, name or
-    alias contains the text (any case) and their neighbours up to ``radius``; ``focus`` keeps
-    one actor and its neighbours up to ``radius``.
-    """
-
-    kinds: tuple[str, ...] = ()
-    types: tuple[str, ...] = ()
-    signs: tuple[str, ...] = ()
-    statuses: tuple[str, ...] = ()
-    min_confidence: str = "low"
-    min_strength: int = 1
-    as_of: str | None = None
-    sources: tuple[str, ...] = ()
-    min_sources: int = 0
-    focus: str | None = None
-    radius: int = 1
-    search: str = ""
-    hide_isolates: bool = False
-
-    def __post_init__(self) -> None:
-        for name in ("kinds", "types", "signs", "statuses", "sources"):
-            value = getattr(self, name)
-            if isinstance(value, str):
-                value = (value,) if value else ()
-            object.__setattr__(self, name, tuple(sorted(set(value))))
-        if self.min_confidence not in CONFIDENCES:
-            raise ValueError(f"min_confidence must be one of {', '.join(CONFIDENCES)}")
-        if self.as_of not in (None, ALL_PERIODS):
-            PartialDate.parse(self.as_of)
-        bad = set(self.signs) - set(SIGNS)
-        if bad:
-            raise ValueError(f"unknown sign {sorted(bad)[0]!r}")
-        bad = set(self.statuses) - set(STATUSES)
-        if bad:
-            raise ValueError(f"unknown status {sorted(bad)[0]!r}")
-        if not 1 <= self.min_strength <= 3:
-            raise ValueError("min_strength must be from 1 to 3")
-        if not 1 <= self.radius <= 3:
-            raise ValueError("radius must be from 1 to 3")
-
-    def to_query(self) -> dict[str, str]:
-        """The fields that differ from the defaults, as URL query parameters."""
-        out: dict[str, str] = {}
-        for f in dataclasses.fields(self):
-            value = getattr(self, f.name)
-            if value == f.default or (isinstance(value, tuple) and not value):
-                continue
-            if isinstance(value, tuple):
-                out[f.name] = ",".join(value)
-            elif isinstance(value, bool):
-                out[f.name] = "1" if value else "0"
-            else:
-                out[f.name] = str(value)
-        return out
-
-    @classmethod
-    def from_query(cls, params: Mapping[str, str | list[str]]) -> FilterSpec:
-        """Read a spec from URL query parameters; unknown or malformed ones are ignored."""
-        values: dict[str, Any] = {}
-        for f in dataclasses.fields(cls):
-            if f.name not in params:
-                continue
-            raw = params[f.name]
-            text = raw[-1] if isinstance(raw, list) else raw
-            try:
-                if f.type in ("tuple[str, ...]",):
-                    values[f.name] = tuple(x for x in text.split(",") if x)
-                elif f.type == "int":
-                    values[f.name] = int(text)
-                elif f.type == "bool":
-                    values[f.name] = text.lower() in ("1", "true", "yes", "on")
-                else:
-                    values[f.name] = text or None if f.name in ("as_of", "focus") else text
-            except ValueError:
-                continue
-        try:
-            return cls(**values)
-        except ValueError:
-            good = {}
-            for name, value in values.items():
-                try:
-                    cls(**{name: value})
-                    good[name] = value
-                except ValueError:
-                    pass
-            return cls(**good)
-
-    def describe(self) -> str:
-        """One line that says what the filters do, for captions; "" for the default view."""
-        parts = []
-        for name, value in self.to_query().items():
-            parts.append(f"{name.replace('_', ' ')}: {value.replace(',', ', ')}")
-        return "; ".join(parts)
-
-
 def _in_period(start: dt.date | None, end: dt.date | None, first: dt.date, last: dt.date) -> bool:
     return (start is None or start <= last) and (end is None or end >= first)
 
 
+@dataclass(frozen=True)
+class Hidden:
+    """What a view's date and scenario leave out, among the relations its other filters keep.
+
+    ``ended`` relations ended before the view's date and ``not_begun`` ones begin after it;
+    ``other_scenarios`` belong to named scenarios other than the view's (every scenario's,
+    in the default view); ``main_forecast`` are the main forecast's projected relations,
+    left out by a scenario that replaces it.
+    """
+
+    ended: int = 0
+    not_begun: int = 0
+    other_scenarios: int = 0
+    main_forecast: int = 0
+    #: The ids of the scenarios whose relations are hidden, in file order.
+    scenarios: tuple[str, ...] = ()
+
+    @property
+    def by_date(self) -> int:
+        """Relations the view's date hides."""
+        return self.ended + self.not_begun
+
+
+def _period(G: nx.MultiDiGraph, spec: FilterSpec) -> tuple[dt.date, dt.date] | None:
+    if spec.as_of == ALL_PERIODS:
+        return None
+    if spec.as_of is None:
+        latest = default_as_of(G)
+        return (latest, latest) if latest else None
+    parsed = PartialDate.parse(spec.as_of)
+    return (parsed.first, parsed.last)
+
+
+def check_scenario(G: nx.MultiDiGraph, scenario: str | None) -> None:
+    """Raise ``ViewError`` when ``scenario`` is not one the map declares."""
+    known = G.graph.get("scenarios") or {}
+    if scenario is None or scenario in known:
+        return
+    if not known:
+        raise ViewError("scenario", f"unknown scenario {scenario!r}: this map declares none")
+    hint = did_you_mean(scenario, sorted(known))
+    raise ViewError(
+        "scenario", f"unknown scenario {scenario!r}{hint}; this map's scenarios: {', '.join(known)}"
+    )
+
+
+#: The default view: relations in force at the latest date, main forecast, no other filter.
+_DEFAULT_VIEW = FilterSpec()
+
+
 @collector_paused_during
-def filter_graph(G: nx.MultiDiGraph, spec: FilterSpec = FilterSpec()) -> nx.MultiDiGraph:
+def filter_graph(G: nx.MultiDiGraph, spec: FilterSpec = _DEFAULT_VIEW) -> nx.MultiDiGraph:
     """Return a new graph with only the actors and relations ``spec`` keeps.
 
-    Relations are kept by type, sign, status, confidence, strength, period and sources;
-    actors by kind. Then ``focus`` and ``search`` keep neighbourhoods, and ``hide_isolates``
-    drops actors left with no relation.
+    Relations are kept by type, sign, status, confidence, strength, sources, scenario and
+    period; actors by kind. Then ``focus`` and ``search`` keep neighbourhoods, and
+    ``hide_isolates`` drops actors left with no relation.
+
+    Scenarios: a view without one holds the observed relations and the main forecast (the
+    projected relations of no scenario); a scenario's view adds its own relations, and
+    leaves out the main forecast when the scenario ``replaces_main``. The view's graph
+    attributes ``hidden`` (plain data: read it with ``hidden_in``), ``as_of`` and
+    ``scenario`` record what its date and scenario leave out, for ``view_note``. Raises
+    ``ViewError`` for an unknown scenario.
     """
+    check_scenario(G, spec.scenario)
     want_signs = {SIGNS[s] for s in spec.signs}  # type: ignore[index]
-    min_conf = CONFIDENCES[spec.min_confidence]
-    if spec.as_of == ALL_PERIODS:
-        period = None
-    elif spec.as_of is None:
-        latest = default_as_of(G)
-        period = (latest, latest) if latest else None
-    else:
-        parsed = PartialDate.parse(spec.as_of)
-        period = (parsed.first, parsed.last)
+    min_conf = CONFIDENCES[spec.min_confidence]  # type: ignore[index]
+    period = _period(G, spec)
+    scenario = spec.scenario
+    replaces = bool(scenario and G.graph["scenarios"][scenario]["replaces_main"])
     kinds, types, statuses, cited = (
         set(spec.kinds),
         set(spec.types),
@@ -275,16 +250,32 @@ def filter_graph(G: nx.MultiDiGraph, spec: FilterSpec = FilterSpec()) -> nx.Mult
             or d["strength"] < spec.min_strength
             or d["n_sources"] < spec.min_sources
             or (cited and not cited.intersection(d["sources"]))
-            or (period is not None and not _in_period(d["start"], d["end"], *period))
         )
 
     # Build the view from what it keeps rather than copying the map and deleting: a view
     # is usually much smaller than the map, and copying is most of the cost.
-    edges = [
-        (u, v, k, d)
-        for u, v, k, d in G.edges(keys=True, data=True)
-        if (not kinds or (u in kept and v in kept)) and wanted(d)
-    ]
+    edges = []
+    ended = not_begun = other_scenarios = main_forecast = 0
+    hidden_scenarios: set[str] = set()
+    for u, v, k, d in G.edges(keys=True, data=True):
+        if (kinds and (u not in kept or v not in kept)) or not wanted(d):
+            continue
+        named = d.get("scenario")
+        if named != scenario:
+            if named is not None:
+                other_scenarios += 1
+                hidden_scenarios.add(named)
+                continue
+            if replaces and d["status"] == "projected":
+                main_forecast += 1
+                continue
+        if period is not None and not _in_period(d["start"], d["end"], *period):
+            if d["end"] is not None and d["end"] < period[0]:
+                ended += 1
+            else:
+                not_begun += 1
+            continue
+        edges.append((u, v, k, d))
     # Neighbourhoods are walked on a light adjacency of the kept relations, so that only
     # the final view is ever built.
     if spec.focus is not None:
@@ -300,6 +291,11 @@ def filter_graph(G: nx.MultiDiGraph, spec: FilterSpec = FilterSpec()) -> nx.Mult
     H = _new_like(G)
     H.add_nodes_from((n, G.nodes[n]) for n in nodes)
     H.add_edges_from(edges)
+    order = [s for s in G.graph.get("scenarios") or {} if s in hidden_scenarios]
+    hidden = Hidden(ended, not_begun, other_scenarios, main_forecast, tuple(order))
+    H.graph["hidden"] = dataclasses.asdict(hidden)  # plain data: exports write it as it is
+    H.graph["as_of"] = spec.as_of
+    H.graph["scenario"] = scenario
     return H
 
 
@@ -462,4 +458,113 @@ def view_summary(G: nx.MultiDiGraph, H: nx.MultiDiGraph) -> str:
     actors, relations = G.graph.get("map_size") or (G.number_of_nodes(), G.number_of_edges())
     return (
         f"{H.number_of_nodes()} of {actors} actors, {H.number_of_edges()} of {relations} relations"
+    )
+
+
+def hidden_in(H: nx.MultiDiGraph) -> Hidden:
+    """What the view ``H`` (made by ``filter_graph``) hides by its date and scenario."""
+    recorded = H.graph.get("hidden") or {}
+    return Hidden(**{**recorded, "scenarios": tuple(recorded.get("scenarios", ()))})
+
+
+def _count(n: int, what: str, plural: str | None = None) -> str:
+    return f"{n} {what if n == 1 else plural or what + 's'}"
+
+
+def view_note(H: nx.MultiDiGraph) -> str:
+    """Say a view's date and scenario, and how many relations they hide, in plain words.
+
+    The date of the default view is named even though no filter set it, since it hides the
+    relations that ended before it: "as of 2021-09, the latest date in the file: 13 ended
+    relations hidden". ``H`` is a view made by ``filter_graph``.
+    """
+    hidden = hidden_in(H)
+    as_of = H.graph.get("as_of")
+    if as_of == ALL_PERIODS:
+        date = "all periods"
+    elif as_of is None:
+        latest = H.graph.get("latest_text")
+        date = f"as of {latest}, the latest date in the file" if latest else "no dates in the file"
+    else:
+        date = f"as of {as_of}"
+    gone = []
+    if hidden.ended:
+        gone.append(_count(hidden.ended, "ended relation"))
+    if hidden.not_begun:
+        gone.append(_count(hidden.not_begun, "relation") + " not yet begun")
+    parts = [date + (": " + " and ".join(gone) + " hidden" if gone else "")]
+    scenarios = H.graph.get("scenarios") or {}
+    scenario = H.graph.get("scenario")
+    if scenario is not None and scenario in scenarios:
+        about = scenarios[scenario]
+        line = f"scenario: {about['title']}"
+        if about["replaces_main"]:
+            line += (
+                " (it replaces the main forecast: "
+                + _count(hidden.main_forecast, "projected relation")
+                + " of the main forecast left out)"
+            )
+        parts.append(line)
+    if hidden.other_scenarios:
+        named = len(hidden.scenarios)
+        other = "other " if scenario is not None else ""
+        parts.append(
+            _count(hidden.other_scenarios, "relation")
+            + f" of {_count(named, other + 'named scenario')} hidden"
+        )
+    return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class ViewStats:
+    """The counts of one view: what ``stats`` prints.
+
+    ``tables`` holds, in order, the actors by kind and the relations by type, sign and
+    status, each as ``(name, count)`` pairs, most first (ties by name). Signs and statuses
+    are counted in their order from the model, including those with no relation.
+    """
+
+    title: str
+    summary: str
+    note: str
+    filters: str
+    tables: tuple[tuple[str, tuple[tuple[str, int], ...]], ...]
+    components: int
+    density: float
+
+
+def _most_first(counts: Counter[str]) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def view_stats(G: nx.MultiDiGraph, H: nx.MultiDiGraph, spec: FilterSpec) -> ViewStats:
+    """Count the view ``H`` of the map ``G`` (made with ``spec``) by kind, type, sign, status.
+
+    >>> from explorer.model import Dataset
+    >>> ds = Dataset.model_validate({"format": "stakeholder-explorer/1", "title": "t",
+    ...     "actors": [{"id": "a", "name": "A", "kind": "state"},
+    ...                {"id": "b", "name": "B", "kind": "state"}],
+    ...     "relations": [{"source": "a", "target": "b", "type": "rival_of"}]})
+    >>> G = build_graph(ds)
+    >>> stats = view_stats(G, filter_graph(G), FilterSpec())
+    >>> stats.summary, stats.note, dict(stats.tables)["relations by sign"]
+    ('2 of 2 actors, 1 of 1 relations', 'no dates in the file', (('negative', 1),))
+    """
+    edges = [d for *_, d in H.edges(data=True)]
+    signs = Counter(Sign(d["sign"]).word for d in edges)
+    statuses = Counter(str(d["status"]) for d in edges)
+    tables = (
+        ("actors by kind", _most_first(Counter(d["kind"] for _, d in H.nodes(data=True)))),
+        ("relations by type", _most_first(Counter(d["type"] for d in edges))),
+        ("relations by sign", _most_first(signs)),
+        ("relations by status", _most_first(statuses)),
+    )
+    return ViewStats(
+        title=str(G.graph.get("title", "")),
+        summary=view_summary(G, H),
+        note=view_note(H),
+        filters=spec.describe(),
+        tables=tables,
+        components=nx.number_weakly_connected_components(H) if len(H) else 0,
+        density=nx.density(nx.Graph(H)) if len(H) > 1 else 0.0,
     )

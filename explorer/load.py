@@ -42,6 +42,7 @@ from explorer.model import (
     Loc,
     Relation,
     RelationType,
+    Scenario,
     Source,
     Vocabulary,
     format_loc,
@@ -299,6 +300,7 @@ def _short_tag(tag: str) -> str:
 
 _MODELS: dict[str, type[BaseModel]] = {
     "sources": Source,
+    "scenarios": Scenario,
     "actors": Actor,
     "relations": Relation,
 }
@@ -309,7 +311,7 @@ def _model_at(loc: Loc) -> type[BaseModel]:
     if not loc:
         return Dataset
     if loc[0] in _MODELS:
-        if len(loc) >= 4 and loc[0] == "relations" and loc[2] == "evidence":
+        if len(loc) >= 4 and loc[0] in ("relations", "scenarios") and loc[2] == "evidence":
             return Evidence
         return _MODELS[str(loc[0])]
     if loc[0] == "vocabulary":
@@ -501,6 +503,14 @@ def _warnings(dataset: Dataset, root: yaml.Node, path: str) -> list[Problem]:
             out.append(
                 _problem(root, path, ("actors", index), f"actor {actor.id!r} has no relations")
             )
+    used = {rel.scenario for rel in dataset.relations}
+    for index, scenario in enumerate(dataset.scenarios):
+        if scenario.id not in used:
+            out.append(
+                _problem(
+                    root, path, ("scenarios", index), f"scenario {scenario.id!r} has no relations"
+                )
+            )
     out.sort(key=lambda p: (p.line, p.col))
     return [Problem(p.path, p.line, p.col, p.where, p.message, "warning") for p in out]
 
@@ -578,8 +588,10 @@ def _quote_problems(
                     f"not valid UTF-8 at byte {exc.start:,}",
                 )
             )
-    for r_index, rel in enumerate(dataset.relations):
-        for e_index, ev in enumerate(rel.evidence):
+    cited = [("relations", i, r.evidence) for i, r in enumerate(dataset.relations)]
+    cited += [("scenarios", i, s.evidence) for i, s in enumerate(dataset.scenarios)]
+    for section, r_index, evidence in cited:
+        for e_index, ev in enumerate(evidence):
             text = texts.get(ev.source)
             if text is None:
                 continue
@@ -589,7 +601,7 @@ def _quote_problems(
                     _problem(
                         root,
                         path,
-                        ("relations", r_index, "evidence", e_index, "quote"),
+                        (section, r_index, "evidence", e_index, "quote"),
                         f"quote not found in the text of source {ev.source!r}: {shown!r}",
                     )
                 )
@@ -626,6 +638,7 @@ _FIELD_ORDER = {
         "evidence",
         "note",
         "tags",
+        "scenario",
     ],
 }
 
@@ -639,4 +652,12 @@ def _ordered(dataset: Dataset) -> dict[str, Any]:
         ]
     if not data.get("vocabulary"):
         data.pop("vocabulary", None)
+    if not data.get("scenarios"):
+        data.pop("scenarios", None)
+    else:
+        for scenario in data["scenarios"]:
+            if not scenario.get("replaces_main"):
+                scenario.pop("replaces_main", None)
+            if not scenario.get("evidence"):
+                scenario.pop("evidence", None)
     return data

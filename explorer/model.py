@@ -46,6 +46,7 @@ __all__ = [
     "PartialDate",
     "Relation",
     "RelationType",
+    "Scenario",
     "Sign",
     "SignWord",
     "Source",
@@ -57,6 +58,8 @@ __all__ = [
 
 FORMAT = "stakeholder-explorer/1"
 MAX_QUOTE_WORDS = 40
+#: The word that names the main forecast where a scenario id is expected.
+MAIN_SCENARIO = "main"
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 _DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -324,6 +327,31 @@ class Evidence(BaseModel):
         return value
 
 
+class Scenario(BaseModel):
+    """A named alternative future: the projected relations that hold only if it comes true.
+
+    A projected relation without a scenario is the author's main forecast. A scenario that
+    ``replaces_main`` is a counterfactual that contradicts the main forecast: its view holds
+    the observed relations and its own, without the main forecast.
+    """
+
+    model_config = _STRICT
+    id: Ident
+    title: NonEmpty
+    description: Text | None = None
+    replaces_main: bool = False
+    evidence: list[Evidence] = Field(default_factory=list)
+    note: Text | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _scenario_id(cls, value: str) -> str:
+        _check_id(value)
+        if value == MAIN_SCENARIO:
+            raise ValueError(f"{value!r} names the main forecast; give the scenario another id")
+        return value
+
+
 class Actor(_Dated):
     """Someone or something that takes part in relations."""
 
@@ -352,6 +380,11 @@ class Relation(_Dated):
     evidence: list[Evidence] = Field(default_factory=list)
     note: Text | None = None
     tags: list[NonEmpty] = Field(default_factory=list)
+    scenario: Ident | None = Field(
+        default=None,
+        description="Id of the scenario under which this projected relation holds; none for "
+        "the main forecast.",
+    )
 
     @field_validator("id")
     @classmethod
@@ -367,6 +400,11 @@ def _suggest(word: object, choices: Sequence[str]) -> str:
         return ""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def did_you_mean(word: object, choices: Sequence[str]) -> str:
+    """A hint such as `` (did you mean 'taliban'?)`` for a misspelt id, or ""."""
+    return _suggest(word, choices)
 
 
 def _records(raw: Mapping[str, Any], key: str) -> Iterator[tuple[int, Mapping[str, Any]]]:
@@ -401,7 +439,8 @@ def reference_problems(raw: Mapping[str, Any]) -> list[tuple[Loc, str, Loc | Non
 
     Works on plain mappings and tolerates malformed records (they are reported elsewhere):
     unknown or redefined vocabulary, duplicate ids, unknown endpoints, unknown kinds and
-    relation types, unknown sources cited, and relations from an actor to itself.
+    relation types, unknown sources cited, relations from an actor to itself, and
+    relations naming an undeclared scenario or a scenario while observed.
     """
     problems: list[tuple[Loc, str, Loc | None]] = []
     base = builtin_vocabulary()
@@ -443,6 +482,7 @@ def reference_problems(raw: Mapping[str, Any]) -> list[tuple[Loc, str, Loc | Non
 
     sources = unique("sources", "source")
     actors = unique("actors", "actor")
+    scenarios = unique("scenarios", "scenario")
     rel_records = list(_records(raw, "relations"))
     derived = derive_relation_ids([item for _, item in rel_records])
     seen_rel: dict[str, tuple[str | int, ...]] = {}
@@ -491,19 +531,51 @@ def reference_problems(raw: Mapping[str, Any]) -> list[tuple[Loc, str, Loc | Non
                     None,
                 )
             )
-        evidence = item.get("evidence")
-        if isinstance(evidence, list):
+        problems += _scenario_problems(index, item, scenarios)
+    for key in ("relations", "scenarios"):
+        for index, item in _records(raw, key):
+            evidence = item.get("evidence")
+            if not isinstance(evidence, list):
+                continue
             for j, ev in enumerate(evidence):
                 cited = ev.get("source") if isinstance(ev, Mapping) else None
                 if isinstance(cited, str) and cited not in sources:
                     problems.append(
                         (
-                            ("relations", index, "evidence", j, "source"),
+                            (key, index, "evidence", j, "source"),
                             f"unknown source {cited!r}{_suggest(cited, sorted(sources))}",
                             None,
                         )
                     )
     return problems
+
+
+def _scenario_problems(
+    index: int, item: Mapping[str, Any], scenarios: Mapping[str, int]
+) -> list[tuple[Loc, str, Loc | None]]:
+    """A relation's scenario must be declared, and only a projected relation may have one."""
+    named = item.get("scenario")
+    if not isinstance(named, str) or not named:
+        return []
+    loc: Loc = ("relations", index, "scenario")
+    if named not in scenarios:
+        if not scenarios:
+            known = "this file declares no scenarios (add them under 'scenarios:')"
+        else:
+            known = f"declared: {', '.join(sorted(scenarios))}"
+        hint = _suggest(named, sorted(scenarios))
+        return [(loc, f"unknown scenario {named!r}{hint}; {known}", None)]
+    status = item.get("status", "observed")
+    if status != "projected":
+        return [
+            (
+                loc,
+                f"only a projected relation can belong to a scenario, and this one is {status}"
+                " (write status: projected, or leave out the scenario)",
+                None,
+            )
+        ]
+    return []
 
 
 # --- the dataset ---------------------------------------------------------------------------
@@ -519,6 +591,7 @@ class Dataset(BaseModel):
     description: Text | None = None
     sources: list[Source] = Field(default_factory=list)
     vocabulary: Vocabulary | None = None
+    scenarios: list[Scenario] = Field(default_factory=list)
     actors: list[Actor] = Field(default_factory=list)
     relations: list[Relation] = Field(default_factory=list)
 
@@ -570,6 +643,11 @@ class Dataset(BaseModel):
     def source_index(self) -> dict[str, Source]:
         """Sources by id."""
         return {s.id: s for s in self.sources}
+
+    @cached_property
+    def scenario_index(self) -> dict[str, Scenario]:
+        """Scenarios by id."""
+        return {s.id: s for s in self.scenarios}
 
     def sign_of(self, relation: Relation) -> int:
         """The relation's sign as +1, 0 or -1: its own, or its type's default."""

@@ -39,6 +39,7 @@ LAYERS: dict[str, int] = {
     "explorer.load": 3,
     "explorer.edit": 3,
     "explorer.merge": 3,  # merges datasets read by load
+    "explorer.filters": 3,  # FilterSpec: model words only, no networkx
     "explorer.graph": 4,
     "explorer.analysis": 5,
     "explorer.render": 6,

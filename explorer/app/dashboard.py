@@ -22,10 +22,18 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
+from explorer.app.sidebar import (
+    init_state_from_url,
+    measures,
+    sidebar,
+    sync_url,
+    view_line,
+    view_query,
+)
 from explorer.errors import ExplorerError, Problem
-from explorer.graph import ALL_PERIODS, FilterSpec, build_graph, filter_graph, view_summary
+from explorer.graph import FilterSpec, build_graph, filter_graph, view_summary
 from explorer.load import Report, check_bytes
-from explorer.model import CONFIDENCES, SIGNS, STATUSES, Dataset, Sign
+from explorer.model import Dataset, Sign
 from explorer.render.html import (
     LIGHT_TIPS_ABOVE,
     PageParts,
@@ -34,7 +42,7 @@ from explorer.render.html import (
     safe_url,
     sizes_from_measure,
 )
-from explorer.render.layout import LAYOUTS, layout_positions
+from explorer.render.layout import layout_positions
 from explorer.render.style import SIGN_STYLES
 
 #: Largest upload accepted, in megabytes: room for the 20,000-actor benchmark file (~60 MB).
@@ -71,10 +79,6 @@ _RELATION_COLUMNS = [
     "quotes",
     "id",
 ]
-_STATUS_CHOICES = ("both", *STATUSES)
-_LATEST = "latest"
-#: Display settings kept in the URL beside the filters, with their defaults.
-_DISPLAY_DEFAULTS = {"size": "degree", "layout": "spring", "physics": False}
 
 
 # --- file text on the page: always as text ----------------------------------------------------
@@ -93,18 +97,6 @@ def markdown_literal(text: str) -> str:
 def _heading(text: str, level: int, key: str) -> None:
     """A heading of file text, escaped HTML rather than markdown."""
     st.html(f'<h{level} class="se-{key}" style="margin:0">{html.escape(text)}</h{level}>')
-
-
-# --- measures: the analysis registry where it exists, degree otherwise ----------------------
-
-
-def _measures() -> dict[str, tuple[str, Callable[[nx.MultiDiGraph], dict[str, float]]]]:
-    """Node-size measures by name, as ``(label, function)``."""
-    try:
-        from explorer.analysis.centrality import MEASURES
-    except ImportError:  # the analysis package is optional for drawing
-        return {"degree": ("Degree", lambda G: {n: float(d) for n, d in G.degree()})}
-    return {name: (m.label, m) for name, m in MEASURES.items()}
 
 
 # --- cached work, keyed by the file's content hash ------------------------------------------
@@ -131,7 +123,7 @@ def _positions(digest: str, layout: str, _G: nx.MultiDiGraph) -> dict[str, tuple
 @st.cache_resource(max_entries=32, show_spinner="Measuring…")
 def _measure_values(digest: str, measure: str, _G: nx.MultiDiGraph) -> dict[str, float]:
     """A measure over the full map, so node sizes do not change with filters."""
-    return _measures()[measure][1](_G)
+    return measures()[measure][1](_G)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -318,208 +310,6 @@ def _load(argv: list[str]) -> tuple[MapFile, Dataset] | None:
     report = _checked(last.digest, last.name, last.base_dir, last.data)
     assert report.dataset is not None
     return last, report.dataset
-
-
-# --- filters <-> widgets <-> URL --------------------------------------------------------------
-
-
-def _widget_values(spec: FilterSpec, display: dict[str, Any]) -> dict[str, Any]:
-    """What each sidebar widget shows for a spec and display settings."""
-    if len(spec.statuses) == 1:
-        status = spec.statuses[0]
-    else:
-        status = "both"
-    return {
-        "f_kinds": list(spec.kinds),
-        "f_types": list(spec.types),
-        "f_signs": list(spec.signs),
-        "f_status": status,
-        "f_min_confidence": spec.min_confidence,
-        "f_min_strength": spec.min_strength,
-        "f_as_of": _LATEST if spec.as_of is None else spec.as_of,
-        "f_sources": list(spec.sources),
-        "f_min_sources": spec.min_sources,
-        "f_search": spec.search,
-        "f_focus": spec.focus,
-        "f_radius": spec.radius,
-        "f_hide_isolates": spec.hide_isolates,
-        "d_size": display["size"],
-        "d_layout": display["layout"],
-        "d_physics": display["physics"],
-    }
-
-
-def _display_from_query(params: dict[str, str]) -> dict[str, Any]:
-    display = dict(_DISPLAY_DEFAULTS)
-    if params.get("size") in _measures():
-        display["size"] = params["size"]
-    if params.get("layout") in LAYOUTS:
-        display["layout"] = params["layout"]
-    if "physics" in params:
-        display["physics"] = params["physics"] in ("1", "true")
-    return display
-
-
-def _init_state_from_url() -> None:
-    """On a session's first run, set every widget from the URL's query parameters."""
-    if st.session_state.get("_from_url"):
-        return
-    params = st.query_params.to_dict()
-    values = _widget_values(FilterSpec.from_query(params), _display_from_query(params))
-    for key, value in values.items():
-        st.session_state[key] = value
-    st.session_state["_from_url"] = True
-
-
-def _reset_filters() -> None:
-    for key, value in _widget_values(FilterSpec(), _DISPLAY_DEFAULTS).items():
-        st.session_state[key] = value
-    st.session_state["details_actor"] = None
-
-
-def _keep_known(key: str, options: list[Any]) -> None:
-    """Drop widget values a newly opened file does not have (a multiselect would refuse them)."""
-    value = st.session_state.get(key)
-    if isinstance(value, list):
-        st.session_state[key] = [v for v in value if v in options]
-    elif value not in options:
-        st.session_state[key] = options[0]
-
-
-def _sidebar(
-    dataset: Dataset, G: nx.MultiDiGraph, facts: MapFacts
-) -> tuple[FilterSpec, dict[str, Any]]:
-    """Draw the filters and display settings; return the spec and the display settings."""
-    vocab = dataset.vocab
-    names = facts.names
-    sb = st.sidebar
-    sb.header("Filters")
-    sb.button("Reset all filters", on_click=_reset_filters, key="reset")
-
-    kinds = facts.kinds
-    _keep_known("f_kinds", kinds)
-    sb.multiselect(
-        "Actor kinds",
-        kinds,
-        key="f_kinds",
-        format_func=lambda k: vocab.actor_kinds[k].label if k in vocab.actor_kinds else k,
-        placeholder="all kinds",
-    )
-    types = facts.types
-    _keep_known("f_types", types)
-    sb.multiselect(
-        "Relation types",
-        types,
-        key="f_types",
-        format_func=lambda t: vocab.relation_types[t].label if t in vocab.relation_types else t,
-        placeholder="all types",
-    )
-    sb.multiselect(
-        "Sign",
-        list(SIGNS),
-        key="f_signs",
-        format_func=lambda s: f"{SIGN_STYLES[SIGNS[s]].symbol} {s}",
-        placeholder="all signs",
-    )
-    sb.radio("Status", _STATUS_CHOICES, key="f_status", horizontal=True)
-    sb.select_slider("Minimum confidence", list(CONFIDENCES), key="f_min_confidence")
-    sb.slider("Minimum strength", 1, 3, key="f_min_strength")
-    as_of_options = [_LATEST, ALL_PERIODS, *facts.dates]
-    current = st.session_state.get("f_as_of")
-    if isinstance(current, str) and current not in as_of_options:
-        as_of_options.append(current)  # a date from a shared URL that the file does not use
-    latest = G.graph.get("latest")
-    sb.selectbox(
-        "As of",
-        as_of_options,
-        key="f_as_of",
-        # Labels must not depend on the file: the browser sends the label back, and after
-        # another file is opened a label that changed would no longer match its option.
-        format_func=lambda v: (
-            "latest date in the file" if v == _LATEST else "all periods" if v == ALL_PERIODS else v
-        ),
-        help="Relations in force at this date (a year or month covers all of it). "
-        f"The latest date in this file: {latest.isoformat() if latest else 'none'}.",
-    )
-    source_titles = facts.source_titles
-    _keep_known("f_sources", list(source_titles))
-    sb.multiselect(
-        "Sources cited",
-        list(source_titles),
-        key="f_sources",
-        format_func=lambda s: source_titles.get(s, s),
-        placeholder="any source",
-    )
-    most = facts.most_sources
-    if st.session_state.get("f_min_sources", 0) > max(most, 1):
-        st.session_state["f_min_sources"] = max(most, 1)
-    sb.number_input(
-        "Independent sources behind a relation (at least)",
-        min_value=0,
-        max_value=max(most, 1),
-        step=1,
-        key="f_min_sources",
-    )
-    sb.text_input("Search name or alias", key="f_search", placeholder="e.g. Kabul")
-    actors = facts.actors_by_name
-    _keep_known("f_focus", [None, *actors])
-    sb.selectbox(
-        "Focus on actor",
-        [None, *actors],
-        key="f_focus",
-        format_func=lambda n: "(none)" if n is None else names[n],
-    )
-    sb.slider("Radius around focus or search", 1, 3, key="f_radius")
-    sb.checkbox("Hide isolated actors", key="f_hide_isolates")
-
-    sb.header("Display")
-    measures = _measures()
-    _keep_known("d_size", list(measures))
-    sb.selectbox("Node size by", list(measures), key="d_size", format_func=lambda m: measures[m][0])
-    sb.selectbox("Layout", list(LAYOUTS), key="d_layout")
-    sb.checkbox("Let physics settle the layout briefly", key="d_physics")
-
-    s = st.session_state
-    status = s["f_status"]
-    # A widget whose option labels changed with the file (actor names, kind labels) returns
-    # the old label itself; keep only values that are options of this file.
-    as_of = s["f_as_of"] if s["f_as_of"] in as_of_options else _LATEST
-    spec = FilterSpec(
-        kinds=tuple(k for k in s["f_kinds"] if k in kinds),
-        types=tuple(t for t in s["f_types"] if t in types),
-        signs=tuple(x for x in s["f_signs"] if x in SIGNS),
-        statuses=() if status not in STATUSES else (status,),
-        min_confidence=s["f_min_confidence"],
-        min_strength=int(s["f_min_strength"]),
-        as_of=None if as_of == _LATEST else as_of,
-        sources=tuple(x for x in s["f_sources"] if x in source_titles),
-        min_sources=int(s["f_min_sources"]),
-        focus=s["f_focus"] if s["f_focus"] in G else None,
-        radius=int(s["f_radius"]),
-        search=s["f_search"],
-        hide_isolates=bool(s["f_hide_isolates"]),
-    )
-    display = {
-        "size": s["d_size"] if s["d_size"] in measures else _DISPLAY_DEFAULTS["size"],
-        "layout": s["d_layout"] if s["d_layout"] in LAYOUTS else _DISPLAY_DEFAULTS["layout"],
-        "physics": bool(s["d_physics"]),
-    }
-    return spec, display
-
-
-def view_query(spec: FilterSpec, display: dict[str, Any]) -> dict[str, str]:
-    """The URL query parameters of a view: the spec's, then display settings off default."""
-    query = spec.to_query()
-    for key, default in _DISPLAY_DEFAULTS.items():
-        if display[key] != default:
-            value = display[key]
-            query[key] = ("1" if value else "0") if isinstance(value, bool) else str(value)
-    return query
-
-
-def _sync_url(query: dict[str, str]) -> None:
-    if st.query_params.to_dict() != query:
-        st.query_params.from_dict(query)
 
 
 # --- tables and details -----------------------------------------------------------------------
@@ -745,9 +535,9 @@ def run(argv: list[str] | None = None) -> None:
     G = _graph(digest, dataset)
     facts = _facts(digest, dataset, G)
 
-    _init_state_from_url()
-    spec, display = _sidebar(dataset, G, facts)
-    _sync_url(view_query(spec, display))
+    init_state_from_url()
+    spec, display = sidebar(dataset, G, facts)
+    sync_url(view_query(spec, display))
 
     from explorer.app.bridge import selected_actor
 
@@ -759,15 +549,14 @@ def run(argv: list[str] | None = None) -> None:
     positions = _positions(digest, display["layout"], G)
     values = _measure_values(digest, display["size"], G)
     sizes = _sizes(digest, display["size"], values)
-    measures = _measures()
-    size_label = measures[display["size"]][0]
+    size_label = measures()[display["size"]][0]
     summary = view_summary(G, H)  # counted once: each count walks the graph
 
     # Less empty space above the title than Streamlit's default, so the graph fits the screen.
     st.html("<style>.stMainBlockContainer { padding-top: 2.5rem; }</style>")
     _heading(dataset.title, 2, "title")
     described = spec.describe()
-    st.markdown(f"**{summary}**")
+    view_line(H, summary)
     st.caption(
         "File: "
         + markdown_literal(Path(mapfile.name).name)
