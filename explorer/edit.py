@@ -858,24 +858,19 @@ class StakeholderFile:
         record = next((r for r in self.records("source") if r.id == source_id), None)
         if record is None:
             return None
-        roots = [p for p in (self.folder, self.sources) if p is not None]
-        candidates: list[Path] = []
+        from explorer import reading
+
         given = record.data.get("text")
-        if isinstance(given, str) and given and self.folder is not None:
-            candidates.append(self.folder / given)
-        elif self.sources is not None:
-            candidates.append(self.sources / f"{source_id}.txt")
-        for candidate in candidates:
-            try:
-                resolved = candidate.resolve(strict=True)
-                inside = any(resolved.is_relative_to(r.resolve()) for r in roots)
-                if not inside or not resolved.is_file():
-                    continue
-                with open(resolved, "rb") as handle:
-                    raw = handle.read(16 * 1024 * 1024 + 1)
-                return raw.decode("utf-8")
-            except (OSError, UnicodeDecodeError):
-                continue
+        try:
+            if isinstance(given, str) and given:
+                path = reading.source_text_path(given, [self.folder, self.sources])
+            elif self.sources is not None:
+                path = reading.source_text_path(f"{source_id}.txt", [self.sources])
+            else:
+                return None
+            return reading.read_bounded(path).decode("utf-8")
+        except (reading.ReadRefused, UnicodeDecodeError):
+            pass
         return None
 
     def check_quotes(self, evidence: Iterable[Mapping[str, Any]]) -> None:
@@ -1134,19 +1129,9 @@ def _write_log(folder: Path, entries: list[dict[str, Any]]) -> None:
 
 def _read(path: Path) -> bytes:
     """The bytes of a regular file, within the reader's size limit."""
-    from explorer.load import DEFAULT_MAX_BYTES
+    from explorer.reading import read_bounded
 
-    limit = int(os.environ.get("STAKEHOLDER_EXPLORER_MAX_BYTES", DEFAULT_MAX_BYTES))
-    try:
-        if not path.is_file():
-            raise EditError(f"{path}: no such file")
-        with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
-    except OSError as exc:
-        raise EditError(f"{path}: cannot read: {exc.strerror}") from None
-    if len(data) > limit:
-        raise EditError(f"{path}: file is over the limit of {limit:,} bytes")
-    return data
+    return read_bounded(path)
 
 
 def _digest(data: bytes) -> str:
@@ -1279,9 +1264,10 @@ def relative_text_path(
     file: str | os.PathLike[str],
     sources: str | os.PathLike[str] | None = None,
 ) -> str:
-    """A source text's path as written in the file: relative to the file's folder.
+    """A source text's path as written in the file's ``text:``.
 
-    The text must lie inside the file's folder or the ``sources`` folder.
+    The text must lie inside the file's folder or the ``sources`` folder; it is written
+    relative to the first of the two that holds it (the reader looks in both).
     """
     folder = Path(file).resolve().parent
     roots = [folder] + ([Path(sources).resolve()] if sources is not None else [])
@@ -1291,10 +1277,11 @@ def relative_text_path(
         raise EditError(f"{text}: no such file") from None
     if not resolved.is_file():
         raise EditError(f"{text}: not a regular file")
-    if not any(resolved.is_relative_to(r) for r in roots):
-        where = "the map's folder" + (" or the sources folder" if sources is not None else "")
-        raise EditError(f"{text}: a source text must lie inside {where}")
-    return Path(os.path.relpath(resolved, folder)).as_posix()
+    for root in roots:
+        if resolved.is_relative_to(root):
+            return resolved.relative_to(root).as_posix()
+    where = "the map's folder" + (" or the sources folder" if sources is not None else "")
+    raise EditError(f"{text}: a source text must lie inside {where}")
 
 
 def evidence_items(quotes: Sequence[str], cites: Sequence[str]) -> list[dict[str, str]]:
