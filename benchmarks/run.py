@@ -54,6 +54,7 @@ TARGETS = [
     ("7 every dashboard measure N=5,000 warm (s)", "analysis.warm_s.5000", 2.0),
     ("7 exact frustration 150 actors/1,300 pairs (s)", "analysis.frustration_s", 10.0),
     ("- billion laughs refused vs small valid file", "loading.laughs_ratio", None),
+    ("- 4,000 unknown actors reported vs the valid file", "loading.unknown_ratio", 2.0),
 ]
 
 
@@ -270,7 +271,31 @@ def bench_loading(sizes: list[int]) -> dict[str, Any]:
     }
     out["laughs_ratio"] = laughs / small_s
     log(f"loading: billion laughs refused={refused} in {laughs * 1000:.1f} ms")
+    out["unknown"] = _unknown_references(fresh)
+    out["unknown_ratio"] = out["unknown"]["seconds"] / out["unknown"]["valid_file_seconds"]
     return out
+
+
+def _unknown_references(fresh: Callable[[bytes], Any]) -> dict[str, Any]:
+    """Every one of 4,000 relations names an unknown actor one letter off a real id.
+
+    Each "did you mean" hint compares the word with every id, so without a bound the
+    error path grows with errors x actors (two minutes here before it was bounded).
+    """
+    text = generated_map(4000, 1).read_text(encoding="utf-8")
+    start = text.index("\nrelations:")
+    valid = text.encode()
+    broken = (text[:start] + text[start:].replace("    target: a", "    target: x")).encode()
+    report = fresh(broken)
+    seconds = best_of(lambda: fresh(broken), 3)
+    valid_s = best_of(lambda: fresh(valid), 3)
+    log(f"loading: 4,000 unknown actors reported in {seconds:.2f} s (valid file {valid_s:.2f} s)")
+    return {
+        "errors": len(report.errors),
+        "hints": sum("did you mean" in p.message for p in report.errors),
+        "seconds": seconds,
+        "valid_file_seconds": valid_s,
+    }
 
 
 # --- 7. analysis ------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from explorer import __version__
-from explorer.errors import ExplorerError
+from explorer.errors import ExplorerError, escape_controls
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -67,8 +67,8 @@ def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def fail(message: str) -> None:
-    """Print ``message`` to stderr and exit with status 1."""
-    click.echo(message, err=True)
+    """Print ``message`` to stderr (control characters escaped) and exit with status 1."""
+    click.echo(escape_controls(message), err=True)
     sys.exit(1)
 
 
@@ -124,8 +124,9 @@ def validate(files: tuple[str, ...], sources: str | None, strict: bool) -> None:
     from explorer.load import check_file
 
     failed = False
-    for name in files:
-        report = check_file(name, sources=sources)
+    for path in files:
+        report = check_file(path, sources=sources)
+        name = escape_controls(path)  # a downloaded file's name may hold escape sequences
         for problem in report.errors + report.warnings:
             click.echo(str(problem), err=True)
         if report.failed(strict):

@@ -13,10 +13,33 @@ exception is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["DataError", "DataErrors", "ExplorerError", "ExportError", "Problem"]
+__all__ = [
+    "CONTROL_CHARACTERS",
+    "DataError",
+    "DataErrors",
+    "ExplorerError",
+    "ExportError",
+    "Problem",
+    "escape_controls",
+]
+
+#: C0 and C1 control characters (and DEL), except tab and newline: what a terminal may take
+#: as a command (clear the screen, set the title, write the clipboard), what XML cannot
+#: hold, what spreadsheets refuse. The model refuses them in every text of a map.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def escape_controls(text: str) -> str:
+    r"""Write each control character as a visible escape, so printing ``text`` is safe.
+
+    >>> escape_controls("a\x1b[2Jb")
+    'a\\x1b[2Jb'
+    """
+    return CONTROL_CHARACTERS.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
 
 
 class ExplorerError(Exception):
@@ -40,7 +63,10 @@ class Problem:
 
     def __str__(self) -> str:
         prefix = "warning: " if self.severity == "warning" else ""
-        return f"{self.path}:{self.line}:{self.col}: {self.where}: {prefix}{self.message}"
+        # A file name or a quoted value may hold control characters; never print them raw.
+        return escape_controls(
+            f"{self.path}:{self.line}:{self.col}: {self.where}: {prefix}{self.message}"
+        )
 
 
 class DataError(ExplorerError):

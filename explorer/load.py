@@ -191,6 +191,12 @@ def _decode(data: bytes, path: str) -> tuple[str | None, Problem | None]:
         )
 
 
+#: What YAML 1.1 cannot hold in a stream (its printable set, inverted).
+_UNPRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+
+
 def _compose(text: str, path: str) -> tuple[yaml.Node | None, Problem | None]:
     if "\t" in text:
         # libyaml's message for a tab in indentation is obscure; find and name it ourselves.
@@ -210,6 +216,20 @@ def _compose(text: str, path: str) -> tuple[yaml.Node | None, Problem | None]:
         if exc.context and exc.context_mark and mark is not exc.context_mark:
             message = f"{message} ({exc.context} at line {exc.context_mark.line + 1})"
         return None, Problem(path, line, col, "yaml", message)
+    except yaml.reader.ReaderError:
+        # libyaml's reader gives no line or column; find the character ourselves.
+        found = _UNPRINTABLE.search(text)
+        if found is None:
+            return None, Problem(path, 1, 1, "yaml", "a character YAML does not allow")
+        line = text.count("\n", 0, found.start()) + 1
+        col = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+        return None, Problem(
+            path,
+            line,
+            col,
+            "yaml",
+            f"control character U+{ord(found[0]):04X} is not allowed in a YAML file",
+        )
     except yaml.YAMLError as exc:
         return None, Problem(path, 1, 1, "yaml", str(exc).splitlines()[0])
 
@@ -221,6 +241,7 @@ class _Walk:
         self.path = path
         self.budget = budget
         self.problems: list[Problem] = []
+        self.refused: list[Loc] = []
 
     def at(self, node: yaml.Node, where: Loc, message: str) -> None:
         mark = node.start_mark
@@ -239,6 +260,7 @@ class _Walk:
             tag == _MERGE_TAG and isinstance(node, yaml.ScalarNode)
         ):
             self.at(node, where, f"tag {_short_tag(tag)!r} is not allowed in a stakeholder file")
+            self.refused.append(where)  # one error here: the model's "got nothing" is noise
             return None
         if isinstance(node, yaml.ScalarNode):
             if not node.style and tag == _CORE + "null":
@@ -473,6 +495,8 @@ def _check(
             loc = tuple(err["loc"])
             if loc == ("format",) and err["type"] == "missing":
                 continue  # reported above with a hint
+            if any(loc[: len(refused)] == refused for refused in walk.refused):
+                continue  # a refused tag, reported by the walk
             where, message, key = _pydantic_message(err, loc)
             problems.append(_problem(root, path, where, message, key))
     for loc, message, first in reference_problems(raw):
