@@ -38,7 +38,7 @@ from typing import Any, NamedTuple
 import networkx as nx
 
 from explorer.errors import ExportError
-from explorer.graph import FilterSpec
+from explorer.graph import FilterSpec, view_note
 from explorer.model import Sign
 from explorer.render.figure import BASE_DPI, DEFAULT_SIZE
 from explorer.render.style import kind_colour
@@ -112,7 +112,10 @@ def default_caption(view: nx.MultiDiGraph, spec: FilterSpec | None = None) -> st
     else:
         shown = f"Shown: {actors} actors, {relations} relations"
     described = spec.describe() if spec is not None else ""
-    parts.append(shown + (f" (filters: {described})." if described else " (no filters)."))
+    shown += f" (filters: {described})" if described else ""
+    # The view's date and scenario, and what they hide, even when no filter was set.
+    note = view_note(view) if "hidden" in view.graph else ""
+    parts.append(shown + (f"; {note}." if note else "."))
     cited = sorted({s for *_, d in view.edges(data=True) for s in d.get("sources", [])})
     if cited:
         index = dataset.source_index if dataset is not None else {}

@@ -119,10 +119,16 @@ def test_caption_names_the_dataset_the_filters_and_the_sources_cited() -> None:
     view, positions = view_of(EVERY_FIELD, spec)
     caption = default_caption(view, spec)
     assert "Data: Every field of the format." in caption
-    assert "Shown: 3 of 3 actors, 1 of 3 relations (filters: types: rival_of; as of: all)." in (
-        caption
+    assert (
+        "Shown: 3 of 3 actors, 1 of 3 relations (filters: types: rival_of; as of: all); "
+        "all periods." in caption
     )
     assert "Sources: A memo (2020)." in caption
+    default = default_caption(view_of(EVERY_FIELD)[0])
+    assert "no filters" not in default
+    assert "relations; as of 2021-09, the latest date in the file: 1 ended relation hidden." in (
+        default
+    )
     texts = " ".join(svg_texts(export_bytes(view, "svg", positions=positions, spec=spec)))
     assert "types: rival_of" in texts and "A memo (2020)" in texts
     assert "A report" not in texts  # cited only by relations the view hides
