@@ -19,32 +19,28 @@ How the YAML is read, and why:
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import os
 import re
 import unicodedata
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from explorer import reading
 from explorer.errors import DataErrors, Problem
 from explorer.memory import collector_paused
 from explorer.model import (
-    Actor,
-    ActorKind,
+    UNTIL_BEFORE_SINCE,
     Dataset,
-    Evidence,
     Loc,
-    Relation,
-    RelationType,
-    Scenario,
-    Source,
-    Vocabulary,
     format_loc,
     reference_problems,
 )
@@ -55,10 +51,15 @@ __all__ = [
     "Report",
     "check_bytes",
     "check_file",
+    "decode_text",
     "dump_dataset",
     "load_dataset",
     "normalise_quote",
+    "pydantic_problems",
 ]
+
+#: Places one message in the user's file: ``(location, message, point at the key?) -> Problem``.
+Locator = Callable[[Loc, str, bool], Problem]
 
 #: Deepest nesting of mappings and lists; a stakeholder file needs five levels.
 MAX_DEPTH = 64
@@ -174,21 +175,26 @@ def check_bytes(
 # --- bytes -> text -> nodes ----------------------------------------------------------------
 
 
-def _decode(data: bytes, path: str) -> tuple[str | None, Problem | None]:
+def decode_text(data: bytes, path: str) -> str:
+    """The text of a file's bytes as UTF-8 (a byte-order mark is dropped).
+
+    Raises DataErrors naming the line and column of the first byte that is not UTF-8, or
+    saying that the file is UTF-16.
+    """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, Problem(path, 1, 1, "file", "file is encoded as UTF-16; save it as UTF-8")
+        problem = Problem(path, 1, 1, "file", "file is encoded as UTF-16; save it as UTF-8")
+        raise DataErrors([problem])
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        return data.decode("utf-8"), None
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
         col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         byte = data[exc.start]
-        return None, Problem(
-            path, line, col, "file", f"not valid UTF-8: byte 0x{byte:02x} ({exc.reason})"
-        )
+        message = f"not valid UTF-8: byte 0x{byte:02x} ({exc.reason})"
+        raise DataErrors([Problem(path, line, col, "file", message)]) from None
 
 
 #: What YAML 1.1 cannot hold in a stream (its printable set, inverted).
@@ -320,27 +326,33 @@ def _short_tag(tag: str) -> str:
 
 # --- plain data -> Dataset -----------------------------------------------------------------
 
-_MODELS: dict[str, type[BaseModel]] = {
-    "sources": Source,
-    "scenarios": Scenario,
-    "actors": Actor,
-    "relations": Relation,
-}
+
+def _model_at(loc: Loc, root: type[BaseModel] = Dataset) -> type[BaseModel]:
+    """The model whose fields are checked at ``loc`` (the location of a mapping) under ``root``.
+
+    Follows each field's annotation (``list[Relation]``, ``dict[str, ActorKind]``, ...);
+    list indices and mapping keys that are not fields keep the model reached so far.
+    """
+    model = root
+    for part in loc:
+        field_info = model.model_fields.get(part) if isinstance(part, str) else None
+        if field_info is not None:
+            inner = _inner_model(field_info.annotation)
+            if inner is None:
+                return model
+            model = inner
+    return model
 
 
-def _model_at(loc: Loc) -> type[BaseModel]:
-    """The model whose fields are checked at ``loc`` (the location of a mapping)."""
-    if not loc:
-        return Dataset
-    if loc[0] in _MODELS:
-        if len(loc) >= 4 and loc[0] in ("relations", "scenarios") and loc[2] == "evidence":
-            return Evidence
-        return _MODELS[str(loc[0])]
-    if loc[0] == "vocabulary":
-        if len(loc) == 1:
-            return Vocabulary
-        return ActorKind if loc[1] == "actor_kinds" else RelationType
-    return Dataset
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model inside an annotation such as ``list[Evidence] | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        inner = _inner_model(arg)
+        if inner is not None:
+            return inner
+    return None
 
 
 def _node_at(root: yaml.Node, loc: Loc) -> tuple[yaml.Node, yaml.Node | None, int]:
@@ -373,14 +385,35 @@ def _describe(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "...'"
 
 
-def _pydantic_message(err: Any, loc: Loc) -> tuple[Loc, str, bool]:
+def pydantic_problems(
+    errors: Iterable[ErrorDetails], locate: Locator, *, model: type[BaseModel] = Dataset
+) -> list[Problem]:
+    """Each error of a failed ``model.model_validate(...)`` as a Problem, in our words.
+
+    ``errors`` is ``ValidationError.errors()``, or the part of it the caller reports this way.
+    ``locate(loc, message, key)`` places one message: ``loc`` is the location in the data
+    validated (``("relations", 3, "target")``) and ``key`` asks to point at the mapping key
+    rather than its value (an unknown field). The loader locates in the YAML node tree; an
+    importer locates a record's field in its row and column.
+    """
+    out = []
+    for err in errors:
+        where, message, key = _pydantic_message(err, tuple(err["loc"]), model)
+        out.append(locate(where, message, key))
+    return out
+
+
+def _pydantic_message(
+    err: ErrorDetails, loc: Loc, root: type[BaseModel] = Dataset
+) -> tuple[Loc, str, bool]:
     """Our wording for one pydantic error: (location, message, point at the key?)."""
-    kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
+    kind, value = err["type"], err.get("input")
+    ctx: dict[str, Any] = dict(err.get("ctx") or {})
     name = str(loc[-1]) if loc else "document"
     if kind == "missing":
         return loc[:-1], f"missing required field {name!r}", False
     if kind == "extra_forbidden":
-        fields = list(_model_at(loc[:-1]).model_fields)
+        fields = list(_model_at(loc[:-1], root).model_fields)
         close = difflib.get_close_matches(name, fields, n=1, cutoff=0.6)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         return loc, f"unknown field {name!r}{hint}", True
@@ -392,7 +425,7 @@ def _pydantic_message(err: Any, loc: Loc) -> tuple[Loc, str, bool]:
     if kind in {"int_parsing", "int_type", "int_from_float"}:
         return loc, f"expected a whole number, got {_describe(value)}", False
     if kind in {"greater_than_equal", "less_than_equal"}:
-        field = _model_at(loc[:-1]).model_fields.get(name)
+        field = _model_at(loc[:-1], root).model_fields.get(name)
         bounds = {type(m).__name__: m for m in (field.metadata if field else [])}
         low = getattr(bounds.get("Ge"), "ge", None)
         high = getattr(bounds.get("Le"), "le", None)
@@ -412,11 +445,10 @@ def _pydantic_message(err: Any, loc: Loc) -> tuple[Loc, str, bool]:
         return loc, f"expected a list, got {_describe(value)}", False
     if kind in {"dict_type", "model_type", "model_attributes_type", "dataclass_type"}:
         return loc, f"expected a mapping, got {_describe(value)}", False
+    if kind == UNTIL_BEFORE_SINCE:
+        return (*loc, "until"), err["msg"], False
     if kind == "value_error":
-        message = str(ctx.get("error", err["msg"]))
-        if message.startswith("until "):
-            return (*loc, "until"), message, False
-        return loc, message, False
+        return loc, str(ctx.get("error", err["msg"])), False
     return loc, err["msg"], False
 
 
@@ -433,9 +465,10 @@ def _check(
     base_dir: str | os.PathLike[str] | None,
     sources: str | os.PathLike[str] | None,
 ) -> Report:
-    text, problem = _decode(data, path)
-    if problem or text is None:
-        return Report(path, None, [problem] if problem else [])
+    try:
+        text = decode_text(data, path)
+    except DataErrors as exc:
+        return Report(path, None, exc.problems)
     root, problem = _compose(text, path)
     if problem:
         return Report(path, None, [problem])
@@ -491,14 +524,14 @@ def _check(
     try:
         dataset = Dataset.model_validate(raw, context={"references_checked": True})
     except ValidationError as exc:
-        for err in exc.errors(include_url=False):
-            loc = tuple(err["loc"])
-            if loc == ("format",) and err["type"] == "missing":
-                continue  # reported above with a hint
-            if any(loc[: len(refused)] == refused for refused in walk.refused):
-                continue  # a refused tag, reported by the walk
-            where, message, key = _pydantic_message(err, loc)
-            problems.append(_problem(root, path, where, message, key))
+        errors = [
+            err
+            for err in exc.errors(include_url=False)
+            # a missing format is reported above with a hint, a refused tag by the walk
+            if not (tuple(err["loc"]) == ("format",) and err["type"] == "missing")
+            and not any(tuple(err["loc"])[: len(refused)] == refused for refused in walk.refused)
+        ]
+        problems += pydantic_problems(errors, functools.partial(_problem, root, path))
     for loc, message, first in reference_problems(raw):
         if first is not None:
             node, _, _ = _node_at(root, first)

@@ -29,6 +29,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from explorer.errors import CONTROL_CHARACTERS
 from explorer.vocabulary import builtin_vocabulary_data
@@ -41,6 +42,7 @@ __all__ = [
     "SIGN_LABELS",
     "STATUSES",
     "STATUS_LABELS",
+    "UNTIL_BEFORE_SINCE",
     "Actor",
     "ActorKind",
     "Confidence",
@@ -241,6 +243,10 @@ def _check_id(value: str) -> str:
     return value
 
 
+#: Error type of a record whose ``until`` comes before its ``since`` (reported at ``until``).
+UNTIL_BEFORE_SINCE = "until_before_since"
+
+
 class _Dated(BaseModel):
     model_config = _STRICT
 
@@ -250,7 +256,11 @@ class _Dated(BaseModel):
     @model_validator(mode="after")
     def _until_after_since(self) -> _Dated:
         if self.since and self.until and self.until.last < self.since.first:
-            raise ValueError(f"until {self.until.text} is before since {self.since.text}")
+            raise PydanticCustomError(
+                UNTIL_BEFORE_SINCE,
+                "until {until} is before since {since}",
+                {"until": self.until.text, "since": self.since.text},
+            )
         return self
 
 
@@ -480,7 +490,9 @@ def derive_relation_ids(relations: Sequence[Mapping[str, Any]]) -> list[str]:
 
 
 def reference_problems(raw: Mapping[str, Any]) -> list[tuple[Loc, str, Loc | None]]:
-    """Return every cross-record problem of raw dataset data, as ``(location, message)``.
+    """Every cross-record problem of raw dataset data, as ``(location, message, first)``.
+
+    ``first`` is the location of the earlier record a duplicate repeats, or None.
 
     Works on plain mappings and tolerates malformed records (they are reported elsewhere):
     unknown or redefined vocabulary, duplicate ids, unknown endpoints, unknown kinds and
@@ -699,12 +711,6 @@ class Dataset(BaseModel):
         """The relation's sign as +1, 0 or -1: its own, or its type's default."""
         name = relation.sign or self.vocab.relation_types[relation.type].sign
         return SIGNS[name]
-
-    def to_data(self) -> dict[str, Any]:
-        """Return the dataset as plain data (JSON types), leaving out fields that are None."""
-        return self.model_dump(
-            mode="json", exclude_none=True, exclude_defaults=False, by_alias=True
-        )
 
 
 def format_loc(loc: Loc) -> str:

@@ -263,3 +263,57 @@ def test_overlong_text_is_refused_with_its_length(write_yaml) -> None:
     assert messages(path) == [
         f"{path}:4:32: actors[0].name: is 5,000 characters long; at most 300 allowed"
     ]
+
+
+# --- one translation of pydantic's errors, for any locator ---------------------------------
+
+
+def test_pydantic_problems_words_each_error_and_lets_the_caller_place_it() -> None:
+    # An importer validates one record and places each message at a cell of its row.
+    import pydantic
+
+    from explorer.errors import Problem
+    from explorer.load import pydantic_problems
+    from explorer.model import Relation
+
+    record = {
+        "source": "a",
+        "target": "b",
+        "type": "ally_of",
+        "strenght": 2,
+        "strength": 5,
+        "evidence": [{"source": "s", "quote": "q", "nte": "x"}],
+    }
+    with pytest.raises(pydantic.ValidationError) as caught:
+        Relation.model_validate(record)
+    cells = {"strength": "D", "strenght": "E", "until": "F", "evidence": "G"}
+
+    def at_cell(loc: tuple[str | int, ...], message: str, key: bool) -> Problem:
+        column = cells.get(str(loc[0]), "?") if loc else "row"
+        return Problem("edges.csv", 7, 1, f"{column}{'(key)' if key else ''}", message)
+
+    problems = pydantic_problems(caught.value.errors(), at_cell, model=Relation)
+    assert sorted((p.where, p.message) for p in problems) == [
+        ("D", "must be from 1 to 3, got 5"),
+        ("E(key)", "unknown field 'strenght' (did you mean 'strength'?)"),
+        ("G(key)", "unknown field 'nte' (did you mean 'note'?)"),
+    ]
+    # The date-order rule runs once the fields are valid, and is reported at `until`.
+    dated = {"source": "a", "target": "b", "type": "ally_of", "since": "2021", "until": "2019"}
+    with pytest.raises(pydantic.ValidationError) as caught:
+        Relation.model_validate(dated)
+    problems = pydantic_problems(caught.value.errors(), at_cell, model=Relation)
+    assert [(p.where, p.message) for p in problems] == [("F", "until 2019 is before since 2021")]
+
+
+def test_a_utf16_file_and_a_bad_byte_are_named_with_their_place() -> None:
+    from explorer.errors import DataErrors
+    from explorer.load import decode_text
+
+    assert decode_text("\ufeffé".encode(), "m.yaml") == "é"
+    with pytest.raises(DataErrors) as caught:
+        decode_text(b"a: 1\nb: \xff\n", "m.yaml")
+    assert str(caught.value) == "m.yaml:2:4: file: not valid UTF-8: byte 0xff (invalid start byte)"
+    with pytest.raises(DataErrors) as caught:
+        decode_text("a: 1".encode("utf-16"), "m.yaml")
+    assert str(caught.value) == "m.yaml:1:1: file: file is encoded as UTF-16; save it as UTF-8"
