@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from explorer import __version__
+from explorer.cli_edit import app_edit_options, app_environment
 from explorer.errors import ExplorerError, escape_controls
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -224,7 +225,8 @@ def app_argv(file: str | os.PathLike[str], port: int = 8501) -> list[str]:
     show_default=True,
     help="Port to serve on.",
 )
-def app(file: str | None, port: int) -> None:
+@app_edit_options
+def app(file: str | None, port: int, read_only: bool, sources: str | None) -> None:
     """Open the dashboard on FILE (default: the bundled map) at http://127.0.0.1:PORT.
 
     The server listens on this machine only and sends no usage statistics. Stop it with
@@ -243,7 +245,9 @@ def app(file: str | None, port: int) -> None:
         fail(f"{path}: no such file")
     click.echo(f"Stakeholder Explorer: http://127.0.0.1:{port}  (Ctrl+C to stop)")
     try:
-        completed = subprocess.run(app_argv(path.resolve(), port), check=False)
+        completed = subprocess.run(
+            app_argv(path.resolve(), port), check=False, env=app_environment(read_only, sources)
+        )
     except KeyboardInterrupt:
         return
     sys.exit(completed.returncode)
@@ -702,7 +706,7 @@ def import_command(source: str, output: str, title: str | None, force: bool) -> 
 
 # --- editing: commands that change a stakeholder file in place (explorer/cli_edit.py) --------
 
-from explorer.cli_edit import COMMANDS as _EDIT_COMMANDS  # noqa: E402
+from explorer.cli_edit import COMMANDS as _EDIT_COMMANDS  # noqa: E402  (one import above too)
 
 for _command in _EDIT_COMMANDS:
     main.add_command(_command)

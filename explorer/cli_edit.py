@@ -25,6 +25,37 @@ _SOURCES = click.option(
 )
 
 
+def app_edit_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The ``app`` options that concern Edit mode: --read-only and --sources."""
+    command = click.option(
+        "--sources",
+        type=click.Path(file_okay=False),
+        default=None,
+        help="Folder of source texts (<source id>.txt) shown beside the relation form.",
+    )(command)
+    return click.option(
+        "--read-only",
+        is_flag=True,
+        help="Turn Edit mode's writing off (it is off anyway for the bundled map, and when "
+        "the server listens beyond 127.0.0.1).",
+    )(command)
+
+
+def app_environment(read_only: bool, sources: str | None) -> dict[str, str]:
+    """The environment of the dashboard's server: this one, plus the Edit mode settings."""
+    import os
+
+    from explorer.edit import READ_ONLY_ENV, SOURCES_ENV
+
+    env = dict(os.environ)
+    env.pop(READ_ONLY_ENV, None)
+    if read_only:
+        env[READ_ONLY_ENV] = "1"
+    if sources:
+        env[SOURCES_ENV] = os.path.abspath(sources)
+    return env
+
+
 def _run(file: str, sources: str | None, make: Callable[[Any], Any]) -> Any:
     """Open FILE, make the edit, save it and report; exit 1 with nothing written on error."""
     from explorer.edit import StakeholderFile, save

@@ -114,6 +114,9 @@ REFERENCES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
 #: Undo history bounds, per file: entries kept, and bytes of earlier versions kept.
 HISTORY_ENTRIES = 50
 HISTORY_BYTES = 64 * 1024 * 1024
+#: Environment variables by which ``stakeholder-explorer app`` sets up Edit mode.
+READ_ONLY_ENV = "STAKEHOLDER_EXPLORER_READ_ONLY"
+SOURCES_ENV = "STAKEHOLDER_EXPLORER_SOURCES"
 #: The hidden folder beside a map: undo history here, the positions record beside it.
 HIDDEN_FOLDER = ".stakeholder-explorer"
 

@@ -565,9 +565,18 @@ def run(argv: list[str] | None = None) -> None:
 
     # Streamlit runs every tab's code on every rerun unless tabs track which one is open;
     # the analysis of a big view takes seconds, so it runs only while its tab is open.
-    graph_tab, actors_tab, relations_tab, analysis_tab, download_tab = st.tabs(
-        ["Graph", "Actors", "Relations", "Analysis", "Download"], key="main_tab", on_change="rerun"
+    graph_tab, actors_tab, relations_tab, analysis_tab, download_tab, edit_tab = st.tabs(
+        ["Graph", "Actors", "Relations", "Analysis", "Download", "Edit"],
+        key="main_tab",
+        on_change="rerun",
     )
+    with edit_tab:  # Edit mode: explorer/app/edit_view.py
+        if edit_tab.open:
+            from explorer.app.edit_view import render as edit_mode
+
+            edit_mode(mapfile.name, mapfile.data, mapfile.base_dir, dataset)
+        else:
+            st.caption("Edit mode: add and change actors, relations, sources and scenarios.")
     with graph_tab:
         drawn = _level_of_detail(H, _ranking(digest, display["size"], values), size_label)
         n_drawn_edges = drawn.number_of_edges()
