@@ -419,8 +419,13 @@ def test_app_command_prints_the_address_then_runs_streamlit(
     path = write_yaml(MAP, "map.yaml")
     calls: list[list[str]] = []
 
-    def fake_run(argv: list[str], check: bool) -> subprocess.CompletedProcess[bytes]:
+    envs: list[dict[str, str]] = []
+
+    def fake_run(
+        argv: list[str], check: bool, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[bytes]:
         calls.append(argv)
+        envs.append(env or {})
         return subprocess.CompletedProcess(argv, 0)
 
     monkeypatch.setattr(subprocess, "run", fake_run)
@@ -428,6 +433,10 @@ def test_app_command_prints_the_address_then_runs_streamlit(
     assert result.exit_code == 0
     assert result.output.splitlines()[0].startswith("Stakeholder Explorer: http://127.0.0.1:8612")
     assert calls and calls[0][-1] == str(path.resolve()) and "8612" in calls[0]
+    assert "STAKEHOLDER_EXPLORER_READ_ONLY" not in envs[0]
+    # --read-only reaches the dashboard's Edit mode.
+    assert CliRunner().invoke(main, ["app", str(path), "--read-only"]).exit_code == 0
+    assert envs[1]["STAKEHOLDER_EXPLORER_READ_ONLY"] == "1"
 
 
 def test_markdown_in_file_text_is_not_interpreted(app: Callable[..., AppTest]) -> None:
