@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from explorer.errors import ExplorerError
+from explorer.errors import ExplorerError, escape_controls
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -65,7 +65,7 @@ def _run(file: str, sources: str | None, make: Callable[[Any], Any]) -> Any:
         edit = make(doc)
         save(edit)
     except ExplorerError as exc:
-        click.echo(str(exc), err=True)
+        click.echo(escape_controls(str(exc)), err=True)
         click.echo(f"{file}: nothing written", err=True)
         sys.exit(1)
     click.echo(f"{file}: {edit.summary}", err=True)
@@ -299,7 +299,7 @@ def undo(file: str, force: bool) -> None:
     try:
         result = undo_edit(file, force=force)
     except ExplorerError as exc:
-        click.echo(str(exc), err=True)
+        click.echo(escape_controls(str(exc)), err=True)
         if isinstance(exc, FileChanged):
             click.echo("use undo --force to restore the earlier version anyway", err=True)
         click.echo(f"{file}: nothing written", err=True)
@@ -365,11 +365,11 @@ def merge(
         result = merge_datasets(datasets, files, prefer=prefer)
     except MergeConflicts as exc:
         table(exc.rows)
-        click.echo(str(exc), err=True)
+        click.echo(escape_controls(str(exc)), err=True)
         click.echo("merge stopped: nothing written", err=True)
         sys.exit(1)
     except ExplorerError as exc:
-        click.echo(str(exc), err=True)
+        click.echo(escape_controls(str(exc)), err=True)
         sys.exit(1)
     text = result.text()
     if output == "-" and not dry_run:
