@@ -53,6 +53,7 @@ TARGETS = [
     ("6 median pan/zoom redraw N=1,000 vs pyvis", "browser.redraw_ratio", 0.15),
     ("7 every dashboard measure N=5,000 warm (s)", "analysis.warm_s.5000", 2.0),
     ("7 exact frustration 150 actors/1,300 pairs (s)", "analysis.frustration_s", 10.0),
+    ("16.5 `validate` bundled map, whole process, vs yaml+model", "loading.validate_ratio", 1.5),
     ("- billion laughs refused vs small valid file", "loading.laughs_ratio", None),
     ("- 4,000 unknown actors reported vs the valid file", "loading.unknown_ratio", 2.0),
 ]
@@ -174,9 +175,8 @@ def _phases(path: Path) -> dict[str, float]:
     data = path.read_bytes()
     out: dict[str, float] = {}
     with timer() as t:
-        text, _ = L._decode(data, str(path))
+        text = L.decode_text(data, str(path))
     out["decode"] = t[0]
-    assert text is not None
     with timer() as t:
         root, _ = L._compose(text, str(path))
     out["compose (libyaml, gc paused)"] = t[0]
@@ -273,7 +273,55 @@ def bench_loading(sizes: list[int]) -> dict[str, Any]:
     log(f"loading: billion laughs refused={refused} in {laughs * 1000:.1f} ms")
     out["unknown"] = _unknown_references(fresh)
     out["unknown_ratio"] = out["unknown"]["seconds"] / out["unknown"]["valid_file_seconds"]
+    out["validate"] = _validate_startup()
+    out["validate_ratio"] = out["validate"]["ratio"]
     return out
+
+
+#: The irreducible work of `validate`, as a whole process: read the file with the C loader
+#: and validate it with the model. Nothing is cached across processes.
+_BARE_VALIDATE = """
+import sys
+import yaml
+from explorer.model import Dataset
+with open(sys.argv[1], "rb") as f:
+    Dataset.model_validate(yaml.load(f.read(), Loader=yaml.CSafeLoader))
+"""
+
+
+def _validate_startup(repeat: int = 15) -> dict[str, Any]:
+    """Issue 16 target 5: `stakeholder-explorer validate` on the bundled map, start to exit.
+
+    Each round runs the bare process and the command once, back to back, so that load on the
+    machine falls on both alike; the ratio is the median of the rounds' ratios.
+    """
+    from explorer import bundled_map
+
+    path = str(bundled_map())
+    script = Path(sys.executable).with_name("stakeholder-explorer")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "explorer"]
+    runs = {
+        "bare": [sys.executable, "-c", _BARE_VALIDATE, path],
+        "validate": [*command, "validate", path],
+    }
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for argv in runs.values():  # warm the file system cache and .pyc files first
+        subprocess.run(argv, check=True, capture_output=True, cwd=ROOT)
+    for _ in range(repeat):
+        for name, argv in runs.items():
+            with timer() as t:
+                subprocess.run(argv, check=True, capture_output=True, cwd=ROOT)
+            times[name].append(t[0])
+    ratios = [v / b for b, v in zip(times["bare"], times["validate"], strict=True)]
+    bare, ours = statistics.median(times["bare"]), statistics.median(times["validate"])
+    log(f"loading: validate {ours * 1000:.0f} ms vs bare {bare * 1000:.0f} ms")
+    return {
+        "bare_s": bare,
+        "validate_s": ours,
+        "ratio": statistics.median(ratios),
+        "runs": times,
+        "command": " ".join(runs["validate"][-2:]),
+    }
 
 
 def _unknown_references(fresh: Callable[[bytes], Any]) -> dict[str, Any]:

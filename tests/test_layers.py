@@ -229,6 +229,23 @@ def test_import_explorer_reads_no_file_and_stays_light() -> None:
     assert out.stdout.strip() == "[]"
 
 
+def test_validate_imports_no_networkx() -> None:
+    # `stakeholder-explorer validate` starts as fast as reading and checking the file allows
+    # (benchmarks/run.py measures it against yaml.load + Dataset.model_validate).
+    code = (
+        "import sys\n"
+        "from explorer.cli import main\n"
+        "try:\n"
+        f"    main(['validate', {str(ROOT / 'data' / 'us-taliban-2021.yaml')!r}])\n"
+        "except SystemExit as done:\n"
+        "    assert done.code in (0, None), done.code\n"
+        "heavy = ('networkx', 'scipy', 'numpy', 'streamlit', 'pyvis', 'matplotlib', 'pandas')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
 # --- dependencies that tell the truth ------------------------------------------------------
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
