@@ -300,7 +300,7 @@ def write_output(text: str, output: str, force: bool = False) -> None:
 
     Like every export, an existing file is replaced only with ``force``.
     """
-    from explorer.export import write_atomic
+    from explorer.formats.files import write_atomic
 
     if output == "-":
         click.echo(text)
@@ -536,13 +536,13 @@ def parse_size(text: str) -> tuple[int, int]:
     "--output",
     required=True,
     type=click.Path(allow_dash=True),
-    help="File to write; '-' writes a text format to stdout. Kumu CSV goes to a folder "
+    help="File to write; '-' writes a text format to stdout. Kumu CSV and Neo4j go to a folder "
     "unless the name ends in .zip.",
 )
 @click.option(
     "--format",
     "fmt",
-    type=LazyChoice("explorer.export", "FORMATS"),
+    type=LazyChoice("explorer.formats", "FORMATS"),
     default=None,
     help="Format; by default from OUTPUT's extension.",
 )
@@ -591,19 +591,28 @@ def export(
     dpi: int,
     force: bool,
 ) -> None:
-    """Export the filtered view of a map as an image, a standalone page or data.
+    """Export a map as an image, a standalone page or data for other tools.
 
-    Formats: PNG, SVG, PDF (images with legend and caption), HTML (one offline page), GraphML
-    and GEXF (Gephi), node-link JSON (networkx, d3), Cytoscape.js JSON (.cyjs), Kumu CSV (a
-    zip or a folder). Positions come from the full map, as in the dashboard, so the picture
-    matches it for the same filters and seed. OUTPUT is never replaced without --force, and
-    is written whole or not at all. See docs/exports.md.
+    Data formats (GraphML, GEXF, JSON, Cytoscape, Kumu, GML, Pajek, DOT, Cypher, Neo4j) carry
+    the whole map, every period, unless --as-of or other filters narrow it; pictures (PNG,
+    SVG, PDF) and the HTML page show the default view (as of the latest date). Formats by
+    extension: .png .svg .pdf .html .graphml .gexf .json .cyjs .xlsx (Kumu workbook) .zip
+    (Kumu CSV) .gml .net (Pajek) .dot .cypher; --format neo4j or kumu-csv writes a folder
+    unless OUTPUT ends in .zip. Positions come from the full map, as in the dashboard.
+    OUTPUT is never replaced without --force, never the input file even with it, and is
+    written whole or not at all. See docs/exports.md.
 
     Example:
 
-        stakeholder-explorer export data/us-taliban-2021.yaml -o map.png --statuses observed
+        stakeholder-explorer export data/us-taliban-2021.yaml -o map.gexf
     """
-    from explorer.export import FORMATS, export_bytes, export_file, format_for_path
+    from explorer.formats import (
+        FORMATS,
+        export_bytes,
+        export_file,
+        format_for_path,
+        spec_for_format,
+    )
     from explorer.graph import build_graph, filter_graph
     from explorer.render.layout import layout_positions
 
@@ -619,6 +628,8 @@ def export(
             raise click.UsageError("writing to stdout ('-o -') needs --format")
         if FORMATS[name].binary:
             raise click.UsageError(f"{name} is binary; write it to a file, not to stdout")
+    assert name is not None
+    spec = spec_for_format(spec, name)
     dataset = load_or_exit(file)
     G = build_graph(dataset)
     view = filter_graph(G, spec)
@@ -639,7 +650,6 @@ def export(
     }
     try:
         if output == "-":
-            assert name is not None
             sys.stdout.buffer.write(export_bytes(view, name, **options))
             sys.stdout.flush()
             return
@@ -663,26 +673,43 @@ def export(
     help="Stakeholder file to write ('-' for stdout).",
 )
 @click.option("--title", default=None, help="Title of the map (default: 'Imported from ...').")
-@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
-def import_command(source: str, output: str, title: str | None, force: bool) -> None:
-    """Make a stakeholder file from a Kumu export or an edge list CSV.
+@click.option(
+    "--columns",
+    default=None,
+    metavar="HEADER=ROLE,...",
+    help="Name the roles of an edge list's header cells, e.g. 'Actor A=source,Actor B=target'. "
+    "Roles: source, target, type, sign, strength, status, confidence, since, until, note.",
+)
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists (never SOURCE).")
+def import_command(
+    source: str, output: str, title: str | None, columns: str | None, force: bool
+) -> None:
+    """Make a stakeholder file from a map made elsewhere.
 
-    SOURCE is a Kumu-style zip or folder (elements.csv, connections.csv, as `export` writes
-    them), or a .csv edge list with the columns source,target[,type][,sign]. Actors of an edge
-    list become kind 'group', with ids made from their names; types and kinds that are not
-    built in are added to the file's vocabulary. Errors point at file:line:col of the CSV.
-    The file written is valid (it loads with `validate`). See docs/exports.md.
+    SOURCE: a Kumu workbook (.xlsx), Kumu CSV (zip or folder) or Kumu JSON blueprint; an edge
+    list (.csv/.tsv, comma, semicolon or tab; or an .xlsx sheet) with a header such as
+    source,target,type,sign,strength or none; or GraphML, GEXF, GML, node-link JSON or
+    Cytoscape JSON as `export` writes them (edited in Gephi or Cytoscape, say). New kinds and
+    types join the file's vocabulary; notes say what the import decided. Errors point at
+    file:line:col (or file.xlsx:ROW:COL: Sheet!C12). See docs/exports.md.
 
     Example:
 
-        stakeholder-explorer import kumu-export.zip -o imported.yaml
+        stakeholder-explorer import kumu-export.xlsx -o imported.yaml
     """
-    from explorer.export import write_atomic
-    from explorer.importing import import_path
+    from explorer.formats import import_path
+    from explorer.formats.files import write_atomic
     from explorer.load import dump_dataset
 
+    roles: dict[str, str] = {}
+    for pair in (columns or "").split(","):
+        if pair.strip():
+            header, sep, role = pair.rpartition("=")
+            if not sep or not header.strip():
+                raise click.UsageError(f"--columns: {pair.strip()!r} is not HEADER=ROLE")
+            roles[header.strip()] = role.strip()
     try:
-        result = import_path(source, title=title)
+        result = import_path(source, title=title, columns=roles or None)
         text = dump_dataset(result.dataset)
         if output == "-":
             click.echo(text, nl=False)
