@@ -25,7 +25,7 @@ from explorer.formats.records import (
     relation_record,
 )
 from explorer.model import Sign
-from explorer.render.style import KIND_COLOURS, SIGN_STYLES, kind_colour
+from explorer.render.style import SIGN_STYLES, kind_colour
 
 __all__ = ["cytoscape_style", "is_cytoscape", "read_cytoscape", "write_cytoscape"]
 
@@ -33,7 +33,7 @@ __all__ = ["cytoscape_style", "is_cytoscape", "read_cytoscape", "write_cytoscape
 SCALE = 500
 
 
-def cytoscape_style(kinds: list[str]) -> list[dict[str, Any]]:
+def cytoscape_style(kinds: list[str], view: nx.MultiDiGraph | None = None) -> list[dict[str, Any]]:
     """A Cytoscape.js style: kind colours, sign colours, dashes, arrows on directed only."""
     style: list[dict[str, Any]] = [
         {"selector": "node", "style": {"label": "data(name)", "background-color": "#999999"}},
@@ -46,7 +46,10 @@ def cytoscape_style(kinds: list[str]) -> list[dict[str, Any]]:
     ]
     for kind in kinds:
         style.append(
-            {"selector": f"node[kind = '{kind}']", "style": {"background-color": kind_colour(kind)}}
+            {
+                "selector": f"node[kind = '{kind}']",
+                "style": {"background-color": kind_colour(kind, view)},
+            }
         )
     for sign in Sign:
         colour = SIGN_STYLES[sign].colour
@@ -95,7 +98,7 @@ def write_cytoscape(view: nx.MultiDiGraph, options: Any) -> bytes:
             "multigraph": True,
             "layout": {"name": "preset"},
             "elements": {"nodes": nodes, "edges": edges},
-            "style": cytoscape_style([k for k in kinds if k in KIND_COLOURS or k]),
+            "style": cytoscape_style([k for k in kinds if k], view),
         }
     )
 

@@ -39,7 +39,7 @@ def write_dot(view: nx.MultiDiGraph, options: Any) -> bytes:
     lines = [f"digraph {quote(view.graph.get('title') or 'map')} {{"]
     for n in view.nodes:
         record = actor_record(view, n)
-        pairs = {"label": record["name"], "color": kind_colour(str(record.get("kind", "")))}
+        pairs = {"label": record["name"], "color": kind_colour(str(record.get("kind", "")), view)}
         # pydot keeps "name" for the node's own id; the actor's name is the label.
         pairs.update({k: v for k, v in record.items() if k not in ("id", "label", "name")})
         lines.append(f"  {quote(n)} [{_attrs(pairs)}];")

@@ -179,7 +179,9 @@ def write_gexf(view: nx.MultiDiGraph, options: Any) -> bytes:
         )
         _values(node, record, node_ids)
         _spell(node, *days[n])
-        ET.SubElement(node, f"{{{VIZ_NS}}}color", _rgb(kind_colour(str(record.get("kind", "")))))
+        ET.SubElement(
+            node, f"{{{VIZ_NS}}}color", _rgb(kind_colour(str(record.get("kind", "")), view))
+        )
         ET.SubElement(node, f"{{{VIZ_NS}}}size", {"value": repr(float(sizes.get(n, 16.0)))})
         if options.positions is not None and n in options.positions:
             x, y = options.positions[n]
