@@ -610,10 +610,11 @@ def export(
         FORMATS,
         export_bytes,
         export_file,
+        export_view,
         format_for_path,
         spec_for_format,
     )
-    from explorer.graph import build_graph, filter_graph
+    from explorer.graph import build_graph
     from explorer.render.layout import layout_positions
 
     size = parse_size(size_text)
@@ -629,10 +630,13 @@ def export(
         if FORMATS[name].binary:
             raise click.UsageError(f"{name} is binary; write it to a file, not to stdout")
     assert name is not None
-    spec = spec_for_format(spec, name)
     dataset = load_or_exit(file)
     G = build_graph(dataset)
-    view = filter_graph(G, spec)
+    try:
+        view = export_view(G, spec, name)
+    except ExplorerError as exc:
+        raise click.UsageError(str(exc)) from None
+    spec = spec_for_format(spec, name)
     positions = layout_positions(G, layout=layout, seed=seed)
     sizes = None
     if size_by:

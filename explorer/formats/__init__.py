@@ -43,6 +43,7 @@ __all__ = [
     "default_caption",
     "export_bytes",
     "export_file",
+    "export_view",
     "format_for_path",
     "import_path",
     "spec_for_format",
@@ -191,10 +192,30 @@ def format_for_path(path: str | os.PathLike[str]) -> str:
 
 
 def spec_for_format(spec: FilterSpec, fmt: str) -> FilterSpec:
-    """The view a format exports: data formats carry every period unless a date is asked."""
+    """The filters a format exports with: data formats take every period unless asked."""
     if FORMATS[fmt].whole and spec.as_of is None:
         return dataclasses.replace(spec, as_of=ALL_PERIODS)
     return spec
+
+
+def export_view(G: nx.MultiDiGraph, spec: FilterSpec, fmt: str) -> nx.MultiDiGraph:
+    """The view format ``fmt`` exports of the map ``G`` under ``spec``.
+
+    A data format is a full copy by default: every period unless ``spec`` names a date, and
+    every scenario's relations unless it names a scenario (each relation keeps its
+    ``scenario``). Pictures and the page show ``spec``'s view as the dashboard does.
+    """
+    from explorer.graph import filter_graph
+
+    spec = spec_for_format(spec, fmt)
+    if FORMATS[fmt].whole and spec.scenario is None:
+        every = G.copy()
+        for *_, d in every.edges(data=True):
+            d["scenario"] = None  # the filter keeps no scenario's relations apart
+        view = filter_graph(every, spec)
+        view.graph["scenario"] = None
+        return view
+    return filter_graph(G, spec)
 
 
 def export_bytes(

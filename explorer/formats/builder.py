@@ -150,6 +150,7 @@ class Builder:
         self.type_signs: dict[str, Counter[str]] = {}
         self.fixed_signs: dict[str, str] = {}  # signs that vocabulary.csv gives
         self._next: dict[str, int] = {}
+        self.scenarios: list[dict[str, Any]] = []
         vocab = builtin_vocabulary()
         self.builtin_kinds = vocab.actor_kinds
         self.builtin_types = vocab.relation_types
@@ -285,6 +286,8 @@ class Builder:
         }
         if description:
             raw["description"] = description
+        if self.scenarios:
+            raw["scenarios"] = self.scenarios
         if vocabulary:
             raw["vocabulary"] = vocabulary
         try:

@@ -9,14 +9,14 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import stat
 import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from explorer import reading
 from explorer.errors import DataErrors, ExportError, Problem
-from explorer.load import DEFAULT_MAX_BYTES
+from explorer.reading import ReadRefused
 
 __all__ = [
     "read_input",
@@ -29,54 +29,28 @@ __all__ = [
 
 def max_bytes() -> int:
     """The largest input read, in bytes (``STAKEHOLDER_EXPLORER_MAX_BYTES`` changes it)."""
-    text = os.environ.get("STAKEHOLDER_EXPLORER_MAX_BYTES", "")
-    return int(text) if text.strip().isdigit() else DEFAULT_MAX_BYTES
-
-
-def _too_big(shown: str, limit: int) -> DataErrors:
-    return DataErrors(
-        [
-            Problem(
-                shown,
-                1,
-                1,
-                "file",
-                f"more than {limit:,} bytes; over the limit "
-                "(set STAKEHOLDER_EXPLORER_MAX_BYTES to raise it)",
-            )
-        ]
-    )
+    try:
+        return reading.max_bytes()
+    except ReadRefused as exc:
+        raise DataErrors([exc.problem()]) from None
 
 
 def read_input(path: str | os.PathLike[str], *, limit: int | None = None) -> bytes:
     """The bytes of a regular file, counted as read: no device, FIFO or file over ``limit``."""
-    where = Path(path)
-    shown = str(where)
-    limit = max_bytes() if limit is None else limit
     try:
-        # O_NONBLOCK: opening a FIFO must not wait for a writer.
-        fd = os.open(where, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as exc:
-        raise DataErrors([Problem(shown, 1, 1, "file", f"cannot read: {exc.strerror}")]) from None
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise DataErrors([Problem(shown, 1, 1, "file", "not a regular file")])
-        data = handle.read(limit + 1)
-    if len(data) > limit:
-        raise _too_big(shown, limit)
-    return data
+        return reading.read_bounded(path, limit=limit if limit is not None else max_bytes())
+    except ReadRefused as exc:
+        raise DataErrors([exc.problem()]) from None
 
 
 def read_member(
     archive: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str, *, budget: list[int]
 ) -> bytes:
-    """A zip member's bytes, read only while the whole archive stays within ``budget[0]``."""
-    if info.file_size > budget[0]:
-        raise _too_big(shown, max_bytes())
-    with archive.open(info) as member:
-        data = member.read(budget[0] + 1)
-    if len(data) > budget[0]:
-        raise _too_big(shown, max_bytes())
+    """A zip member's bytes, bounded before reading; all members stay within ``budget[0]``."""
+    try:
+        data = reading.read_zip_member(archive, info, limit=budget[0])
+    except ReadRefused as exc:
+        raise DataErrors([Problem(shown, 1, 1, "file", exc.reason)]) from None
     budget[0] -= len(data)
     return data
 

@@ -161,6 +161,7 @@ def _sheets(view: nx.MultiDiGraph) -> dict[str, tuple[list[str], list[list[Any]]
     sources: list[list[Any]] = []
     if dataset is not None:
         cited = {s for *_, d in view.edges(data=True) for s in d.get("sources", [])}
+        cited |= {e.source for item in dataset.scenarios for e in item.evidence}
         for source in dataset.sources:
             if source.id in cited:
                 sources.append(
@@ -212,28 +213,56 @@ def _relation_index(view: nx.MultiDiGraph) -> dict[str, Any]:
     return dict(zip(dataset.relation_ids, dataset.relations, strict=True))
 
 
+#: Columns of the scenarios sheet (not a Kumu sheet): the file's named alternative futures.
+KUMU_SCENARIO_COLUMNS = ("ID", "Title", "Description", "Replaces Main", "Evidence", "Note")
+
+
 def _scenario_rows(view: nx.MultiDiGraph) -> tuple[list[str], list[list[Any]]] | None:
-    """The file's scenarios, one row each, where the model has them."""
+    """The file's scenarios, one row each (evidence as JSON text); None when it has none."""
     dataset = view.graph.get("dataset")
     items = getattr(dataset, "scenarios", None)
     if not items:
         return None
-    records = []
-    for key, item in items.items() if isinstance(items, Mapping) else enumerate(items):
-        data = (
-            item.model_dump(mode="json", exclude_none=True) if hasattr(item, "model_dump") else item
-        )
-        record = {"ID": str(key)} if isinstance(items, Mapping) else {}
-        record.update({str(k).title(): v for k, v in dict(data).items()})
-        records.append(record)
-    header: list[str] = []
-    for record in records:
-        header.extend(k for k in record if k not in header)
     rows = [
-        [v if isinstance(v, (str, int)) else json.dumps(v) for v in (r.get(h) for h in header)]
-        for r in records
+        [
+            item.id,
+            item.title,
+            item.description,
+            "yes" if item.replaces_main else "no",
+            json.dumps(
+                [e.model_dump(mode="json", exclude_none=True) for e in item.evidence],
+                ensure_ascii=False,
+            )
+            if item.evidence
+            else None,
+            item.note,
+        ]
+        for item in items
     ]
-    return header, rows
+    return list(KUMU_SCENARIO_COLUMNS), rows
+
+
+def _read_scenarios(builder: Builder, table: Table) -> list[dict[str, Any]]:
+    from explorer.model import Scenario
+
+    found = []
+    for row in table.rows:
+        data: dict[str, Any] = {"id": row.get("ID"), "title": row.get("Title")}
+        for key, column in (("description", "Description"), ("note", "Note")):
+            if row.get(column):
+                data[key] = row.get(column)
+        if row.get("Replaces Main").casefold() in ("yes", "true"):
+            data["replaces_main"] = True
+        if row.get("Evidence"):
+            try:
+                data["evidence"] = json.loads(row.get("Evidence"))
+            except ValueError:
+                builder.problem(table.path, row, "Evidence", "not a JSON list of quotes")
+                continue
+        columns = {"id": "ID", "title": "Title", "evidence": "Evidence"}
+        if builder.check(Scenario, data, table.path, row, columns):
+            found.append(data)
+    return found
 
 
 def _vocabulary_rows(view: nx.MultiDiGraph) -> list[list[Any]]:
@@ -362,6 +391,7 @@ _NAMES = {
         *KUMU_CONNECTION_COLUMNS,
         *KUMU_SOURCE_COLUMNS,
         *KUMU_VOCABULARY_COLUMNS,
+        *KUMU_SCENARIO_COLUMNS,
         "Quote",
         "Source",
         "Evidence Note",
@@ -379,7 +409,7 @@ def _column(cell: str) -> str:
     return base + (match[2] or "")
 
 
-_WANTED = ("elements", "connections", "sources", "vocabulary", "map")
+_WANTED = ("elements", "connections", "sources", "vocabulary", "map", "scenarios")
 
 
 def _csv_tables(path: Path) -> dict[str, Table]:
@@ -463,6 +493,8 @@ def _from_tables(
         _read_vocabulary(builder, tables["vocabulary"])
     if "sources" in tables:
         _read_sources(builder, tables["sources"])
+    if "scenarios" in tables:
+        builder.scenarios = _read_scenarios(builder, tables["scenarios"])
     if "elements" in tables:
         _read_elements(builder, tables["elements"], ids)
     table = tables["connections"]
