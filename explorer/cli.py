@@ -311,21 +311,26 @@ def write_output(text: str, output: str, force: bool = False) -> None:
         fail(str(exc))
 
 
-def period_label(as_of: str | None) -> str:
-    """How ``compare`` names a view by its date: "as of 2021-09" or "all periods"."""
-    if as_of is None:
-        return "as of the latest date"
-    return "all periods" if as_of == "all" else f"as of {as_of}"
-
-
 def analysis_spec_or_usage(spec: Any, include_projected: bool) -> Any:
     """The analysed view's spec, or a usage error when the options contradict."""
-    from explorer.analysis.report import analysis_spec
+    from explorer.analysis.report import ContradictoryView, analysis_spec
 
     try:
         return analysis_spec(spec, include_projected=include_projected)
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
+    except ContradictoryView:
+        raise click.UsageError(
+            f"--include-projected contradicts --statuses {','.join(spec.statuses)}: "
+            "drop one of them"
+        ) from None
+
+
+def print_result(result: Any, text: Callable[[Any], str], as_json: bool, output: str,
+                 force: bool) -> None:  # fmt: skip
+    """Write a typed result as JSON (its dump) or as readable text."""
+    import json
+
+    body = json.dumps(result.to_json(), indent=2, ensure_ascii=False) if as_json else text(result)
+    write_output(body, output, force)
 
 
 @main.command(context_settings=CONTEXT)
@@ -382,17 +387,16 @@ def analyze(
 
         stakeholder-explorer analyze data/us-taliban-2021.yaml --include-projected --clusters 3
     """
-    import json
-
+    from explorer.analysis.report import UnknownActor
     from explorer.analysis.report import analyze as run_analysis
-    from explorer.analysis.report import report_text
     from explorer.graph import build_graph
+    from explorer.render.report import analysis_text, summarised
 
     wanted = analysis_spec_or_usage(spec, include_projected)
-    dataset = load_or_exit(file)
+    G = build_graph(load_or_exit(file))
     try:
         report = run_analysis(
-            build_graph(dataset),
+            G,
             wanted,
             clusters=clusters,
             ties=ties,  # type: ignore[arg-type]
@@ -401,10 +405,9 @@ def analyze(
             path=path or None,
             cutoff=max_steps,
         )
-    except ValueError as exc:
+    except UnknownActor as exc:
         raise click.UsageError(f"--path: {exc}") from None
-    text = json.dumps(report, indent=2, ensure_ascii=False) if as_json else report_text(report)
-    write_output(text, output, force)
+    print_result(summarised(report), analysis_text, as_json, output, force)
 
 
 @main.command(context_settings=CONTEXT)
@@ -451,41 +454,36 @@ def compare(
 
         stakeholder-explorer compare data/us-taliban-2021.yaml --projected --clusters 3
     """
-    import dataclasses as dc
-    import json
-
-    from explorer.analysis.compare import compare_views, comparison_text
-    from explorer.graph import build_graph, filter_graph
+    from explorer.analysis.compare import compare_views, comparison_views
+    from explorer.analysis.report import ContradictoryView
+    from explorer.graph import build_graph
     from explorer.model import PartialDate
+    from explorer.render.report import comparison_summary, comparison_text
 
-    modes = [other is not None, against is not None, projected]
-    if sum(modes) != 1:
+    if sum([other is not None, against is not None, projected]) != 1:
         raise click.UsageError("give exactly one of OTHER, --against DATE or --projected")
-    if projected and (include_projected or spec.statuses):
-        raise click.UsageError(
-            "--projected sets the statuses itself: drop --statuses and --include-projected"
-        )
     if against is not None and against != "all":
         try:
             PartialDate.parse(against)
         except ValueError as exc:
             raise click.UsageError(f"--against: {exc}") from None
     G = build_graph(load_or_exit(file))
-    if other is not None:
-        wanted = analysis_spec_or_usage(spec, include_projected)
-        A, B = filter_graph(G, wanted), filter_graph(build_graph(load_or_exit(other)), wanted)
-        labels = (file, other)
-    elif against is not None:
-        wanted = analysis_spec_or_usage(spec, include_projected)
-        A, B = filter_graph(G, wanted), filter_graph(G, dc.replace(wanted, as_of=against))
-        labels = (period_label(spec.as_of), period_label(against))
-    else:
-        A = filter_graph(G, analysis_spec_or_usage(spec, False))
-        B = filter_graph(G, analysis_spec_or_usage(spec, True))
-        labels = ("observed", "observed + projected")
-    report = compare_views(A, B, labels=labels, clusters=clusters, seed=seed, time_limit=time_limit)
-    text = json.dumps(report, indent=2, ensure_ascii=False) if as_json else comparison_text(report)
-    write_output(text, output, force)
+    second = None if other is None else build_graph(load_or_exit(other))
+    labels = None if other is None else (file, other)
+    try:
+        A, B, labels, specs = comparison_views(G, spec, other=second, against=against,
+            projected=projected, include_projected=include_projected, labels=labels)  # fmt: skip
+    except ContradictoryView:
+        if projected:
+            raise click.UsageError(
+                "--projected sets the statuses itself: drop --statuses and --include-projected"
+            ) from None
+        analysis_spec_or_usage(spec, include_projected)
+        raise
+    report = compare_views(A, B, labels=labels, specs=specs, clusters=clusters, seed=seed,
+                           time_limit=time_limit)  # fmt: skip
+    report = report.model_copy(update={"summary": comparison_summary(report)})
+    print_result(report, comparison_text, as_json, output, force)
 
 
 # --- export and import ---------------------------------------------------------------------

@@ -32,12 +32,17 @@ __all__ = [
     "Frustration",
     "Realignment",
     "TriangleCensus",
+    "SWING_MAX_ACTORS",
+    "Swing",
     "actor_tension",
+    "align_split",
     "clustering",
+    "is_frustrated",
     "frustration_index",
     "frustration_of_partition",
     "heuristic_restarts",
     "realignments",
+    "swing_actors",
     "triangle_census",
     "unbalanced_triangles",
 ]
@@ -620,12 +625,15 @@ class Swing:
 SWING_MAX_ACTORS = 400
 
 
-def _aligned(
+def align_split(
     side: Mapping[Hashable, int],
     reported: Mapping[Hashable, int],
     parts: list[set[Hashable]],
 ) -> dict[Hashable, int]:
-    """``side`` with each part mirrored where that keeps more actors on the reported side."""
+    """``side`` with each part mirrored where that keeps more actors on its ``reported`` side.
+
+    ``parts`` are the components to align one by one (a tie keeps ``side`` as it is).
+    """
     out: dict[Hashable, int] = {}
     for part in parts:
         kept = sum(side[a] == reported[a] for a in part)
@@ -679,7 +687,7 @@ def swing_actors(
     witness: dict[Hashable, dict[Hashable, int]] = {}
 
     def record(side: Mapping[Hashable, int]) -> None:
-        aligned = _aligned(side, reported, parts)
+        aligned = align_split(side, reported, parts)
         for a in aligned:
             if aligned[a] != reported[a] and a not in witness:
                 witness[a] = aligned
