@@ -189,7 +189,17 @@ def balance_of(
     """
     budget = budget or _Budget(time_limit)
     result = frustration_index(S, seed=seed, time_limit=budget.left(0.1))
-    weighted = frustration_index(S, weight="weight", seed=seed, time_limit=budget.left(0.1))
+    # Beyond the exact solver, the weighted search starts from the count split and spends
+    # one descent, not a full budget: a labelled heuristic either way, at a fraction of the time.
+    beyond = not result.exact
+    weighted = frustration_index(
+        S,
+        weight="weight",
+        seed=seed,
+        time_limit=budget.left(0.1),
+        restarts=1 if beyond else None,
+        start_from=result.side if beyond else None,
+    )
     swing = swing_actors(S, result, time_limit=budget.left())
     weighted_swing = swing_actors(S, weighted, time_limit=budget.left())
     census = triangle_census(S)
@@ -381,14 +391,19 @@ def paths_summary(S: nx.Graph, source: str, target: str, *, cutoff: int = 3) -> 
     )
 
 
-def evidence_of(view: nx.MultiDiGraph, ids: Iterable[str]) -> dict[str, RelationInfo]:
-    """The relations ``ids`` of ``view`` as text names them, by id."""
-    wanted = set(ids)
-    return {
-        str(k): relation_info(u, v, d)
-        for u, v, k, d in view.edges(keys=True, data=True)
-        if k in wanted
-    }
+def evidence_of(
+    view: nx.MultiDiGraph, S: nx.Graph, pairs: Iterable[list[str]]
+) -> dict[str, RelationInfo]:
+    """The relations behind the signed ``pairs`` of ``view`` as text names them, by id."""
+    out: dict[str, RelationInfo] = {}
+    for a, b in pairs:
+        for rid in S.edges[a, b]["relations"]:
+            for u, v in ((a, b), (b, a)):
+                d = view.get_edge_data(u, v, key=rid)
+                if d is not None:
+                    out[str(rid)] = relation_info(u, v, d)
+                    break
+    return out
 
 
 def view_info(
@@ -443,8 +458,8 @@ def analyze_view(
             rows = robustness(whole, spec, seed=seed, time_limit=budget.left())
             balance = balance.model_copy(update={"robustness": rows[0], "holds_in_all": rows[1]})
         cent = centrality(view, measures, ties=ties, seed=seed)
-        cited = [r for basis in balance.rests_on for r in basis.relations] + [
-            r for basis in balance.swing_rests_on for r in basis.relations
+        cited = [basis.pair for basis in balance.rests_on] + [
+            sorted((s.actor, b)) for s in balance.swing_rests_on for b in S[s.actor]
         ]
         return Analysis(
             title=str(view.graph.get("title", "")),
@@ -464,7 +479,7 @@ def analyze_view(
             else clustering_summary(clustering(S, clusters, seed=seed, time_limit=time_limit)),
             paths=paths,
             names={str(a): str(d.get("name", a)) for a, d in view.nodes(data=True)},
-            evidence=evidence_of(view, cited),
+            evidence=evidence_of(view, S, cited),
             summary=[],
         )
 

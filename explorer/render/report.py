@@ -25,6 +25,7 @@ __all__ = [
     "comparison_text",
     "exactness",
     "join_names",
+    "quoted",
     "relation_words",
     "summarised",
     "summary_sentences",
@@ -127,6 +128,11 @@ def _short(quote: str, limit: int = QUOTE_MAX) -> str:
     return quote if len(quote) <= limit else quote[: limit - 1].rstrip() + "…"
 
 
+def quoted(quote: str) -> str:
+    """A quote as text shows it: shortened and in single quotes."""
+    return f"'{_short(quote)}'"
+
+
 def relation_words(rel: RelationInfo, names: Mapping[str, str], *, quote: bool = True) -> str:
     """One relation: "United States -> Taliban: cooperates with (+), projected, low: '…'"."""
     arrow = "->" if rel.directed else "--"
@@ -135,7 +141,7 @@ def relation_words(rel: RelationInfo, names: Mapping[str, str], *, quote: bool =
         f"({_sign_symbol(rel.sign)}), {rel.status}, {rel.confidence} confidence"
     )
     if quote and rel.quote:
-        text += f": '{_short(rel.quote)}'"
+        text += f": {quoted(rel.quote)}"
     return text
 
 
@@ -147,8 +153,8 @@ def _basis_words(relations: Sequence[RelationInfo]) -> str:
     number = {1: "one", 2: "two", 3: "three", 4: "four"}.get(count, str(count))
     what = f"{number} {' and '.join(statuses)}, {' and '.join(confidences)}-confidence relation"
     what += "s" if count != 1 else ""
-    quoted = next((r.quote for r in relations if r.quote), None)
-    return what + (f" ('{_short(quoted)}')" if quoted else "")
+    first = next((r.quote for r in relations if r.quote), None)
+    return what + (f" ({quoted(first)})" if first else "")
 
 
 # --- the summary ---------------------------------------------------------------------------
