@@ -372,10 +372,10 @@ def _analysis_parts(view: Any, S: Any) -> dict[str, float]:
         report.blocs(S, seed=0)
     parts["blocs"] = t[0]
     with timer() as t:
-        report.balance_summary(S, result)
-    parts["triangles and balance summary"] = t[0]
+        report.balance_of(S)
+    parts["balance (split, weighted split, swing actors, triangles)"] = t[0]
     with timer() as t:
-        report._tension(S)
+        report.tension_of(S)
     parts["tension"] = t[0]
     return parts
 
@@ -398,7 +398,7 @@ def bench_analysis(sizes: list[int]) -> dict[str, Any]:
             report.analyze_view(view)
         out["cold_s"][str(n)] = cold[0]
         out["warm_s"][str(n)] = warm[0]
-        out["approximate"][str(n)] = result["centrality_approximate"]
+        out["approximate"][str(n)] = result.centrality_approximate
         S = signed_graph(view)
         parts = _analysis_parts(view, S)
         out["parts"][str(n)] = parts

@@ -300,7 +300,7 @@ def write_output(text: str, output: str, force: bool = False) -> None:
 
     Like every export, an existing file is replaced only with ``force``.
     """
-    from explorer.export import write_atomic
+    from explorer.formats.files import write_atomic
 
     if output == "-":
         click.echo(text)
@@ -311,21 +311,26 @@ def write_output(text: str, output: str, force: bool = False) -> None:
         fail(str(exc))
 
 
-def period_label(as_of: str | None) -> str:
-    """How ``compare`` names a view by its date: "as of 2021-09" or "all periods"."""
-    if as_of is None:
-        return "as of the latest date"
-    return "all periods" if as_of == "all" else f"as of {as_of}"
-
-
 def analysis_spec_or_usage(spec: Any, include_projected: bool) -> Any:
     """The analysed view's spec, or a usage error when the options contradict."""
-    from explorer.analysis.report import analysis_spec
+    from explorer.analysis.report import ContradictoryView, analysis_spec
 
     try:
         return analysis_spec(spec, include_projected=include_projected)
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
+    except ContradictoryView:
+        raise click.UsageError(
+            f"--include-projected contradicts --statuses {','.join(spec.statuses)}: "
+            "drop one of them"
+        ) from None
+
+
+def print_result(result: Any, text: Callable[[Any], str], as_json: bool, output: str,
+                 force: bool) -> None:  # fmt: skip
+    """Write a typed result as JSON (its dump) or as readable text."""
+    import json
+
+    body = json.dumps(result.to_json(), indent=2, ensure_ascii=False) if as_json else text(result)
+    write_output(body, output, force)
 
 
 @main.command(context_settings=CONTEXT)
@@ -382,17 +387,16 @@ def analyze(
 
         stakeholder-explorer analyze data/us-taliban-2021.yaml --include-projected --clusters 3
     """
-    import json
-
+    from explorer.analysis.report import UnknownActor
     from explorer.analysis.report import analyze as run_analysis
-    from explorer.analysis.report import report_text
     from explorer.graph import build_graph
+    from explorer.render.report import analysis_text, summarised
 
     wanted = analysis_spec_or_usage(spec, include_projected)
-    dataset = load_or_exit(file)
+    G = build_graph(load_or_exit(file))
     try:
         report = run_analysis(
-            build_graph(dataset),
+            G,
             wanted,
             clusters=clusters,
             ties=ties,  # type: ignore[arg-type]
@@ -401,10 +405,9 @@ def analyze(
             path=path or None,
             cutoff=max_steps,
         )
-    except ValueError as exc:
+    except UnknownActor as exc:
         raise click.UsageError(f"--path: {exc}") from None
-    text = json.dumps(report, indent=2, ensure_ascii=False) if as_json else report_text(report)
-    write_output(text, output, force)
+    print_result(summarised(report), analysis_text, as_json, output, force)
 
 
 @main.command(context_settings=CONTEXT)
@@ -451,41 +454,36 @@ def compare(
 
         stakeholder-explorer compare data/us-taliban-2021.yaml --projected --clusters 3
     """
-    import dataclasses as dc
-    import json
-
-    from explorer.analysis.compare import compare_views, comparison_text
-    from explorer.graph import build_graph, filter_graph
+    from explorer.analysis.compare import compare_views, comparison_views
+    from explorer.analysis.report import ContradictoryView
+    from explorer.graph import build_graph
     from explorer.model import PartialDate
+    from explorer.render.report import comparison_summary, comparison_text
 
-    modes = [other is not None, against is not None, projected]
-    if sum(modes) != 1:
+    if sum([other is not None, against is not None, projected]) != 1:
         raise click.UsageError("give exactly one of OTHER, --against DATE or --projected")
-    if projected and (include_projected or spec.statuses):
-        raise click.UsageError(
-            "--projected sets the statuses itself: drop --statuses and --include-projected"
-        )
     if against is not None and against != "all":
         try:
             PartialDate.parse(against)
         except ValueError as exc:
             raise click.UsageError(f"--against: {exc}") from None
     G = build_graph(load_or_exit(file))
-    if other is not None:
-        wanted = analysis_spec_or_usage(spec, include_projected)
-        A, B = filter_graph(G, wanted), filter_graph(build_graph(load_or_exit(other)), wanted)
-        labels = (file, other)
-    elif against is not None:
-        wanted = analysis_spec_or_usage(spec, include_projected)
-        A, B = filter_graph(G, wanted), filter_graph(G, dc.replace(wanted, as_of=against))
-        labels = (period_label(spec.as_of), period_label(against))
-    else:
-        A = filter_graph(G, analysis_spec_or_usage(spec, False))
-        B = filter_graph(G, analysis_spec_or_usage(spec, True))
-        labels = ("observed", "observed + projected")
-    report = compare_views(A, B, labels=labels, clusters=clusters, seed=seed, time_limit=time_limit)
-    text = json.dumps(report, indent=2, ensure_ascii=False) if as_json else comparison_text(report)
-    write_output(text, output, force)
+    second = None if other is None else build_graph(load_or_exit(other))
+    labels = None if other is None else (file, other)
+    try:
+        A, B, labels, specs = comparison_views(G, spec, other=second, against=against,
+            projected=projected, include_projected=include_projected, labels=labels)  # fmt: skip
+    except ContradictoryView:
+        if projected:
+            raise click.UsageError(
+                "--projected sets the statuses itself: drop --statuses and --include-projected"
+            ) from None
+        analysis_spec_or_usage(spec, include_projected)
+        raise
+    report = compare_views(A, B, labels=labels, specs=specs, clusters=clusters, seed=seed,
+                           time_limit=time_limit)  # fmt: skip
+    report = report.model_copy(update={"summary": comparison_summary(report)})
+    print_result(report, comparison_text, as_json, output, force)
 
 
 # --- export and import ---------------------------------------------------------------------
@@ -536,13 +534,13 @@ def parse_size(text: str) -> tuple[int, int]:
     "--output",
     required=True,
     type=click.Path(allow_dash=True),
-    help="File to write; '-' writes a text format to stdout. Kumu CSV goes to a folder "
+    help="File to write; '-' writes a text format to stdout. Kumu CSV and Neo4j go to a folder "
     "unless the name ends in .zip.",
 )
 @click.option(
     "--format",
     "fmt",
-    type=LazyChoice("explorer.export", "FORMATS"),
+    type=LazyChoice("explorer.formats", "FORMATS"),
     default=None,
     help="Format; by default from OUTPUT's extension.",
 )
@@ -550,24 +548,11 @@ def parse_size(text: str) -> tuple[int, int]:
 @click.option(
     "--layout",
     type=LazyChoice("explorer.render.layout", "LAYOUTS"),
-    default="camps",
+    default="spring",
     show_default=True,
-    help="Layout of the full map, as in the dashboard: camps (the two camps left and right; "
-    "nothing overlaps), spring (nothing overlaps), kamada-kawai or circular (these two may "
-    "overlap). Positions kept in the map's positions record win.",
+    help="Layout of the full map (as in the dashboard).",
 )
 @click.option("--seed", type=int, default=7, show_default=True, help="Seed of the layout.")
-@click.option(
-    "--fresh-layout",
-    is_flag=True,
-    help="Lay the map out again, ignoring the positions kept beside it "
-    "(.stakeholder-explorer/positions.json).",
-)
-@click.option(
-    "--each-relation",
-    is_flag=True,
-    help="Draw every relation as its own line (default: one line per pair of actors).",
-)
 @click.option(
     "--size-by",
     type=LazyChoice("explorer.analysis.centrality", "MEASURES"),
@@ -578,10 +563,10 @@ def parse_size(text: str) -> tuple[int, int]:
 @click.option(
     "--size",
     "size_text",
-    default=None,
+    default="1600x1200",
+    show_default=True,
     metavar="WxH",
-    help="Picture size in pixels at 1x (default 1000x1000, taller when the map needs room "
-    "for every label).",
+    help="Picture size in pixels at 1x.",
 )
 @click.option(
     "--dpi",
@@ -598,31 +583,39 @@ def export(
     spec: Any,
     layout: str,
     seed: int,
-    fresh_layout: bool,
-    each_relation: bool,
     size_by: str | None,
     title: str,
     size_text: str,
     dpi: int,
     force: bool,
 ) -> None:
-    """Export the filtered view of a map as an image, a standalone page or data.
+    """Export a map as an image, a standalone page or data for other tools.
 
-    Formats: PNG, SVG, PDF (images with legend and caption), HTML (one offline page), GraphML
-    and GEXF (Gephi), node-link JSON (networkx, d3), Cytoscape.js JSON (.cyjs), Kumu CSV (a
-    zip or a folder). Positions come from the full map, as in the dashboard, so the picture
-    matches it for the same filters and seed. OUTPUT is never replaced without --force, and
-    is written whole or not at all. See docs/exports.md.
+    Data formats (GraphML, GEXF, JSON, Cytoscape, Kumu, GML, Pajek, DOT, Cypher, Neo4j) carry
+    the whole map, every period, unless --as-of or other filters narrow it; pictures (PNG,
+    SVG, PDF) and the HTML page show the default view (as of the latest date). Formats by
+    extension: .png .svg .pdf .html .graphml .gexf .json .cyjs .xlsx (Kumu workbook) .zip
+    (Kumu CSV) .gml .net (Pajek) .dot .cypher; --format neo4j or kumu-csv writes a folder
+    unless OUTPUT ends in .zip. Positions come from the full map, as in the dashboard.
+    OUTPUT is never replaced without --force, never the input file even with it, and is
+    written whole or not at all. See docs/exports.md.
 
     Example:
 
-        stakeholder-explorer export data/us-taliban-2021.yaml -o map.png --statuses observed
+        stakeholder-explorer export data/us-taliban-2021.yaml -o map.gexf
     """
-    from explorer.export import FORMATS, export_bytes, export_file, format_for_path
-    from explorer.graph import build_graph, filter_graph
-    from explorer.render.layout import positions_for, record_path
+    from explorer.formats import (
+        FORMATS,
+        export_bytes,
+        export_file,
+        export_view,
+        format_for_path,
+        spec_for_format,
+    )
+    from explorer.graph import build_graph
+    from explorer.render.layout import layout_positions
 
-    size = parse_size(size_text) if size_text else None
+    size = parse_size(size_text)
     name = fmt
     if name is None and output != "-":
         try:
@@ -634,17 +627,15 @@ def export(
             raise click.UsageError("writing to stdout ('-o -') needs --format")
         if FORMATS[name].binary:
             raise click.UsageError(f"{name} is binary; write it to a file, not to stdout")
+    assert name is not None
     dataset = load_or_exit(file)
     G = build_graph(dataset)
-    view = filter_graph(G, spec)
-    positions = positions_for(
-        G,
-        layout=layout,
-        seed=seed,
-        record_path=None if file == "-" else record_path(file),
-        map_name=Path(file).name,
-        fresh=fresh_layout,
-    )
+    try:
+        view = export_view(G, spec, name)
+    except ExplorerError as exc:
+        raise click.UsageError(str(exc)) from None
+    spec = spec_for_format(spec, name)
+    positions = layout_positions(G, layout=layout, seed=seed)
     sizes = None
     if size_by:
         from explorer.analysis.centrality import MEASURES
@@ -658,11 +649,9 @@ def export(
         "dpi": dpi,
         "sizes": sizes,
         "spec": spec,
-        "each_relation": each_relation,
     }
     try:
         if output == "-":
-            assert name is not None
             sys.stdout.buffer.write(export_bytes(view, name, **options))
             sys.stdout.flush()
             return
@@ -686,26 +675,43 @@ def export(
     help="Stakeholder file to write ('-' for stdout).",
 )
 @click.option("--title", default=None, help="Title of the map (default: 'Imported from ...').")
-@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
-def import_command(source: str, output: str, title: str | None, force: bool) -> None:
-    """Make a stakeholder file from a Kumu export or an edge list CSV.
+@click.option(
+    "--columns",
+    default=None,
+    metavar="HEADER=ROLE,...",
+    help="Name the roles of an edge list's header cells, e.g. 'Actor A=source,Actor B=target'. "
+    "Roles: source, target, type, sign, strength, status, confidence, since, until, note.",
+)
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists (never SOURCE).")
+def import_command(
+    source: str, output: str, title: str | None, columns: str | None, force: bool
+) -> None:
+    """Make a stakeholder file from a map made elsewhere.
 
-    SOURCE is a Kumu-style zip or folder (elements.csv, connections.csv, as `export` writes
-    them), or a .csv edge list with the columns source,target[,type][,sign]. Actors of an edge
-    list become kind 'group', with ids made from their names; types and kinds that are not
-    built in are added to the file's vocabulary. Errors point at file:line:col of the CSV.
-    The file written is valid (it loads with `validate`). See docs/exports.md.
+    SOURCE: a Kumu workbook (.xlsx), Kumu CSV (zip or folder) or Kumu JSON blueprint; an edge
+    list (.csv/.tsv, comma, semicolon or tab; or an .xlsx sheet) with a header such as
+    source,target,type,sign,strength or none; or GraphML, GEXF, GML, node-link JSON or
+    Cytoscape JSON as `export` writes them (edited in Gephi or Cytoscape, say). New kinds and
+    types join the file's vocabulary; notes say what the import decided. Errors point at
+    file:line:col (or file.xlsx:ROW:COL: Sheet!C12). See docs/exports.md.
 
     Example:
 
-        stakeholder-explorer import kumu-export.zip -o imported.yaml
+        stakeholder-explorer import kumu-export.xlsx -o imported.yaml
     """
-    from explorer.export import write_atomic
-    from explorer.importing import import_path
+    from explorer.formats import import_path
+    from explorer.formats.files import write_atomic
     from explorer.load import dump_dataset
 
+    roles: dict[str, str] = {}
+    for pair in (columns or "").split(","):
+        if pair.strip():
+            header, sep, role = pair.rpartition("=")
+            if not sep or not header.strip():
+                raise click.UsageError(f"--columns: {pair.strip()!r} is not HEADER=ROLE")
+            roles[header.strip()] = role.strip()
     try:
-        result = import_path(source, title=title)
+        result = import_path(source, title=title, columns=roles or None)
         text = dump_dataset(result.dataset)
         if output == "-":
             click.echo(text, nl=False)

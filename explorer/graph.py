@@ -28,6 +28,7 @@ from explorer.model import CONFIDENCES, SIGNS, Dataset, PartialDate, Sign, Statu
 __all__ = [
     "ALL_PERIODS",
     "STATUS_WEIGHT",
+    "WEIGHT_RULE",
     "FilterSpec",
     "Hidden",
     "build_graph",
@@ -356,6 +357,14 @@ def ego_network(G: nx.MultiDiGraph, actor: str, radius: int = 1) -> nx.MultiDiGr
 
 #: How much a relation's status counts in its weight: an observed relation twice a forecast.
 STATUS_WEIGHT: dict[Status, int] = {"observed": 2, "projected": 1}
+
+
+#: The pair rule's weights in words, for results and captions.
+WEIGHT_RULE = (
+    "each relation weighs strength (1-3) x confidence (low 1, medium 2, high 3) x status "
+    "(observed 2, projected 1); a pair weighs the margin between the weight of its positive "
+    "and its negative relations, so a contested pair weighs the difference"
+)
 
 
 def relation_weight(d: Mapping[str, Any]) -> int:

@@ -57,32 +57,38 @@ def texts(at: AppTest) -> str:
 
 
 def test_balance_figures_for_observed_relations(app: Callable[..., AppTest]) -> None:
-    at = app()
+    at = app("observed")
     assert metric(at, "Frustration index").value == "1"
     assert metric(at, "Unbalanced triangles").value == "1"
     assert "exact (integer program)" in texts(at)
-    assert "Analysing 5 actors and 5 relations (observed)" in texts(at)
+    assert "Analysing 5 actors and 5 relations: observed relations" in texts(at)
 
 
-def test_include_projected_switch(app: Callable[..., AppTest]) -> None:
+def test_the_analysis_reads_the_relations_the_graph_shows(app: Callable[..., AppTest]) -> None:
+    # No Status filter: the graph shows observed and projected relations, and so does the
+    # analysis (there is no separate switch that could make them disagree).
     at = app()
-    at.toggle(key="analysis_projected").set_value(True).run()
     assert not at.exception
+    assert "Analysing 5 actors and 7 relations: observed and projected relations" in texts(at)
     assert metric(at, "Frustration index").value == "2"
     assert metric(at, "Unbalanced triangles").value == "4"
+    assert not at.toggle
 
 
-def test_status_filter_wins_over_the_switch(app: Callable[..., AppTest]) -> None:
-    at = app(statuses="observed")
-    at.toggle(key="analysis_projected").set_value(True).run()
-    assert at.warning and "Status filter" in at.warning[0].value
-    assert metric(at, "Frustration index").value == "1"
+def test_summary_names_the_camps_and_the_strained_pairs(app: Callable[..., AppTest]) -> None:
+    at = app()
+    shown = texts(at)
+    assert "Two camps: " in shown and "United States" in shown
+    assert "pairs strain this split" in shown
+    tables = [df.value for df in at.dataframe if "rests on" in df.value.columns]
+    assert tables and list(tables[0].columns)[-1] == "id"
+    assert all("__" not in cell for cell in tables[0]["rests on"])  # names, not ids
 
 
 def test_what_if_flip_resolves_the_tension_without_touching_the_file(
     app: Callable[..., AppTest], tmp_path: Path
 ) -> None:
-    at = app()
+    at = app("observed")
     before = (tmp_path / "map.yaml").read_bytes()
     at.multiselect(key="whatif_flip").set_value(["taliban__supports__ttp"]).run()
     assert not at.exception
@@ -91,12 +97,12 @@ def test_what_if_flip_resolves_the_tension_without_touching_the_file(
     what_if = metric(at, "Frustration index", 1)
     assert what_if.value == "0" and what_if.delta == "-1"
     assert metric(at, "Unbalanced triangles", 1).value == "0"
-    assert "**Signed pairs changed:** Taliban – TTP: + → −" in texts(at)
+    assert "Signed pairs changed: Taliban – TTP: + → −" in texts(at).replace("\\", "")
     assert (tmp_path / "map.yaml").read_bytes() == before
 
 
 def test_what_if_remove_and_reset(app: Callable[..., AppTest]) -> None:
-    at = app()
+    at = app("observed")
     at.multiselect(key="whatif_remove").set_value(["ttp__attacks__pakistan"]).run()
     assert metric(at, "Frustration index", 1).value == "0"
     assert metric(at, "Triangles", 1).value == "0"
@@ -106,7 +112,7 @@ def test_what_if_remove_and_reset(app: Callable[..., AppTest]) -> None:
 
 
 def test_what_if_shows_bloc_changes(app: Callable[..., AppTest]) -> None:
-    at = app()
+    at = app("observed")
     # Removing the Taliban's backing of the TTP leaves the TTP without a friend.
     at.multiselect(key="whatif_remove").set_value(["taliban__supports__ttp"]).run()
     assert "actors change bloc-mates" in texts(at)
@@ -116,13 +122,13 @@ def test_what_if_shows_bloc_changes(app: Callable[..., AppTest]) -> None:
 
 
 def test_tension_table_names_the_pressure_points(app: Callable[..., AppTest]) -> None:
-    at = app()
+    at = app("observed")
     tables = [df.value for df in at.dataframe if "unbalanced triangles" in df.value.columns]
     assert set(tables[0]["actor"]) == {"Taliban", "TTP", "Pakistan"}
 
 
 def test_clusters_control(app: Callable[..., AppTest]) -> None:
-    at = app()
+    at = app("observed")
     at.number_input(key="analysis_clusters").set_value(1).run()
     # One bloc: both hostile pairs (TTP attacks Pakistan, the US is hostile to the TTP).
     assert "2 inconsistent pairs; exact (integer program)" in texts(at)
@@ -145,7 +151,7 @@ def test_ties_radio_changes_centrality(app: Callable[..., AppTest]) -> None:
 
 
 def test_paths_with_net_sign(app: Callable[..., AppTest]) -> None:
-    at = app()
+    at = app("observed")
     at.selectbox(key="paths_from").set_value("us").run()
     at.selectbox(key="paths_to").set_value("pakistan").run()
     table = next(df.value for df in at.dataframe if "path" in df.value.columns)
@@ -170,7 +176,7 @@ def test_large_maps_offer_what_if_relations_actor_by_actor(
     import explorer.app.analysis_view as view
 
     monkeypatch.setattr(view, "WHAT_IF_MAX_OPTIONS", 3)
-    at = app()
+    at = app("observed")
     assert at.selectbox(key="whatif_actor").label == "5 signed relations: show those of"
     at.selectbox(key="whatif_actor").set_value("china").run()
     assert at.multiselect(key="whatif_flip").options == ["China – Pakistan: ally of (+)"]
@@ -197,7 +203,8 @@ def cached_script() -> None:
         return dataset, build_graph(dataset)
 
     dataset, G = graph(os.environ["ANALYSIS_VIEW_MAP"])
-    spec = FilterSpec()
+    statuses = os.environ.get("ANALYSIS_VIEW_STATUSES", "")
+    spec = FilterSpec(statuses=tuple(s for s in statuses.split(",") if s))
     render(dataset, G, filter_graph(G, spec), spec)
 
 
@@ -222,6 +229,7 @@ def test_a_rerun_with_the_same_view_recomputes_nothing(
     # An actor of its own keeps this map's view apart from other tests' cached ones.
     extra = "  - {id: india, name: India, kind: state}\nrelations:"
     monkeypatch.setenv("ANALYSIS_VIEW_MAP", str(write_yaml(MAP.replace("relations:", extra))))
+    monkeypatch.setenv("ANALYSIS_VIEW_STATUSES", "observed")
     at = AppTest.from_function(cached_script, default_timeout=60)
     at.run()
     assert not at.exception, at.exception
@@ -232,10 +240,12 @@ def test_a_rerun_with_the_same_view_recomputes_nothing(
     at.radio(key="analysis_ties").set_value("positive").run()
     assert calls == first
     # Another view is analysed once, then served from the cache when it comes back.
-    at.toggle(key="analysis_projected").set_value(True).run()
+    monkeypatch.setenv("ANALYSIS_VIEW_STATUSES", "")
+    at.run()
     assert metric(at, "Frustration index").value == "2"
     assert calls["analyze_view"] == 2 and calls["filter_graph"] == first["filter_graph"] + 1
-    at.toggle(key="analysis_projected").set_value(False).run()
+    monkeypatch.setenv("ANALYSIS_VIEW_STATUSES", "observed")
+    at.run()
     assert metric(at, "Frustration index").value == "1"
     assert calls["analyze_view"] == 2
 
@@ -267,6 +277,6 @@ def test_hard_maps_show_a_labelled_heuristic_within_the_tab_time_limit(
     at.run()
     assert not at.exception, at.exception
     shown = texts(at)
-    assert "HEURISTIC: best found, not proved optimal" in shown
+    assert "HEURISTIC, not proved optimal" in shown
     assert "This page gives the exact solver 0.1 s" in shown
     assert any("did not finish within 0.1 s" in w.value for w in at.warning)

@@ -141,7 +141,7 @@ def test_path_option_lists_paths_with_their_net_sign(cli_runner: RunCli, path: s
         {"actors": ["us", "ttp", "pakistan"], "signs": ["-", "-"], "net": "+"}
     ]
     code, out, _ = cli_runner("analyze", path, "--path", "us", "pakistan", "--max-steps", "2")
-    assert "us -(-)- ttp -(-)- pakistan: friendly" in out
+    assert "United States -(-)- TTP -(-)- Pakistan: friendly" in out
     code, _, err = cli_runner("analyze", path, "--path", "us", "pakistn")
     assert code == 2
     assert "--path: unknown actor 'pakistn' in this view (did you mean 'pakistan'?)" in err
@@ -182,4 +182,4 @@ def test_analysis_leaves_the_garbage_collector_as_it_found_it(path: str, enabled
         assert gc.isenabled() is enabled
     finally:
         gc.enable() if was else gc.disable()
-    assert plain["balance"]["frustration_index"] == 1
+    assert plain.balance.frustration_index == 1

@@ -171,3 +171,28 @@ def test_camps_of_a_map_with_no_signed_pair_are_empty() -> None:
 def test_a_pair_of_friends_is_one_camp(actors: int) -> None:
     split = camps(dataset([rel("a", "b", "ally_of")], actors="abc"[:actors]))
     assert split.side == {"a": 0, "b": 0} and split.swing == frozenset()
+
+
+def test_robustness_shows_a_conclusion_that_falls_with_low_confidence_relations() -> None:
+    from explorer.analysis.report import analyze
+
+    G = dataset(
+        [rel("a", "b", "ally_of"), rel("b", "c", "rival_of"), rel("c", "d", "ally_of"),
+         rel("a", "d", "rival_of"),
+         # The only thing straining the split: one low-confidence forecast.
+         rel("a", "c", "ally_of", status="projected", confidence="low")]
+    )  # fmt: skip
+    report = analyze(G, include_projected=True)
+    rows = {r.view: r for r in report.balance.robustness}
+    assert [r.frustration_index for r in report.balance.robustness] == [0, 1, 0]
+    # Of the three pairs that could take the strain, the split picks the one weighing least.
+    assert rows["observed + projected"].frustrated == [["a", "c"]]
+    holds = report.balance.holds_in_all
+    assert holds is not None
+    assert holds.frustration_index is False and holds.frustrated == []
+    assert holds.camps is True  # the camps themselves do not depend on the forecast
+    basis = report.balance.rests_on[0]
+    relations = [report.evidence[r] for r in basis.relations]
+    assert report.balance.frustration_index == 1
+    assert basis.pair == ["a", "c"]
+    assert [(r.status, r.confidence) for r in relations] == [("projected", "low")]

@@ -78,9 +78,14 @@ def test_projected_scenario_and_readable_output(cli_runner: RunCli, write_yaml) 
     assert code == 0
     assert "before: observed (4 actors, 6 relations)" in out
     assert "after:  observed + projected (4 actors, 7 relations)" in out
-    assert "+ taliban__supports__ttp" in out
+    # Relations are named, with their sign, status and confidence; ids stay in --json.
+    assert "+ Taliban -> TTP: supports (+), projected, medium confidence" in out
+    assert "taliban__supports__ttp" not in out
     # The projected Taliban support for the TTP, who attack Pakistan, unbalances a triangle.
     assert "unbalanced triangles  0         1" in out
+    # The summary leads: what changed in balance and camps comes first.
+    summary = out.split("in short:", 1)[1].split("\n\n", 1)[0]
+    assert "Strained pairs: 0 observed, 1 observed + projected" in summary
 
 
 def test_compare_needs_exactly_one_scenario(cli_runner: RunCli, files: tuple[str, str]) -> None:
@@ -96,7 +101,18 @@ def test_ranks_share_ties_and_changes_list_movers_only() -> None:
     assert ranks({"a": 3.0, "b": 3.0, "c": 1.0}) == {"a": 1, "b": 1, "c": 3}
     moves = rank_changes({"pagerank": {"a": 0.5, "b": 0.3, "c": 0.2}},
                          {"pagerank": {"a": 0.2, "b": 0.3, "c": 0.5}})  # fmt: skip
-    assert [(m["actor"], m["change"]) for m in moves["pagerank"]] == [("a", -2), ("c", 2)]
+    assert [(m.actor, m.change) for m in moves["pagerank"]] == [("a", -2), ("c", 2)]
+
+
+def test_a_move_among_tied_values_is_no_move() -> None:
+    # b and c tie before; a joins the tie after: nobody's order against anyone reverses.
+    moves = rank_changes({"degree": {"a": 3.0, "b": 2.0, "c": 2.0}},
+                         {"degree": {"a": 2.0, "b": 2.0, "c": 2.0}})  # fmt: skip
+    assert moves["degree"] == []
+    # A real reversal is reported even when ties surround it.
+    moves = rank_changes({"degree": {"a": 3.0, "b": 1.0, "c": 1.0}},
+                         {"degree": {"a": 1.0, "b": 3.0, "c": 1.0}})  # fmt: skip
+    assert [(m.actor, m.before, m.after) for m in moves["degree"]] == [("a", 1, 2), ("b", 2, 1)]
 
 
 def test_diff_of_identical_views_is_empty(write_yaml) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import explorer
-from explorer.export import export_file
+from explorer.formats import export_file
 from explorer.graph import FilterSpec, build_graph, filter_graph
 from explorer.load import load_dataset
 from explorer.render.layout import layout_positions

@@ -12,9 +12,11 @@ from click.testing import CliRunner
 import explorer
 from explorer.cli import main
 from explorer.errors import DataErrors
-from explorer.export import export_bytes, export_file
+from explorer.formats import export_bytes, export_file, import_path
+from explorer.formats.builder import slugify
+from explorer.formats.edgelist import read_edge_list as import_edge_list
+from explorer.formats.kumu import read_kumu as import_kumu
 from explorer.graph import FilterSpec, build_graph, filter_graph
-from explorer.importing import import_edge_list, import_kumu, import_path, slugify
 from explorer.load import load_dataset
 from explorer.model import Dataset
 
@@ -87,7 +89,7 @@ def kumu_round_trip(ds: Dataset, tmp_path: Path) -> Dataset:
     G = build_graph(ds)
     view = filter_graph(G, FilterSpec(as_of="all"))
     path = tmp_path / "kumu.zip"
-    path.write_bytes(export_bytes(view, "kumu", positions={n: (0.0, 0.0) for n in view}))
+    path.write_bytes(export_bytes(view, "kumu-csv", positions={n: (0.0, 0.0) for n in view}))
     return import_kumu(path, title=ds.title).dataset
 
 
@@ -115,7 +117,7 @@ def test_kumu_folder_imports_like_the_zip(tmp_path: Path) -> None:
     original = load_dataset(FIXTURES / "every-field.yaml")
     G = build_graph(original)
     view = filter_graph(G, FilterSpec(as_of="all"))
-    export_file(view, tmp_path / "kumu", "kumu", positions={n: (0.0, 0.0) for n in view})
+    export_file(view, tmp_path / "kumu", "kumu-csv", positions={n: (0.0, 0.0) for n in view})
     back = import_path(tmp_path / "kumu", title=original.title).dataset
     assert signature(back) == signature(original)
 
@@ -191,10 +193,10 @@ def test_edge_list_errors_point_at_line_and_column() -> None:
     ]
 
 
-def test_edge_list_header_with_an_unknown_column_is_refused() -> None:
-    assert problems(lambda: import_edge_list(b"source,target,weight\nA,B,3\n", "e.csv")) == [
-        "e.csv:1:15: header: unknown column 'weight'; an edge list has source, target, type, sign"
-    ]
+def test_edge_list_header_with_an_unknown_column_is_noted_and_ignored() -> None:
+    result = import_edge_list(b"source,target,weight,colour\nA,B,3,red\n", "e.csv")
+    assert [r.strength for r in result.dataset.relations] == [3]
+    assert any("ignored column 'colour'" in note for note in result.notes)
 
 
 def test_edge_list_with_no_rows_or_bad_bytes_is_refused() -> None:
@@ -224,11 +226,11 @@ def test_kumu_errors_point_at_the_cell(tmp_path: Path) -> None:
         "North,South,rival_of,2,observed,A quote,\n",
     )
     assert problems(lambda: import_kumu(path)) == [
-        f"{path}/connections.csv:2:22: Strength: must be a whole number from 1 to 3, got 5",
+        f"{path}/connections.csv:2:22: Strength: strength '5' is not 1, 2 or 3 or a word for one (weak, medium, strong: see docs/exports.md)",
         f"{path}/connections.csv:3:24: Status: 'maybe' is not one of 'observed' or 'projected'",
         f"{path}/connections.csv:4:41: Source: a quote with no source",
         f"{path}/elements.csv:4:1: Label: empty Label: every element needs one",
-        f"{path}/elements.csv:5:1: Label: a second element labelled 'North'",
+        f"{path}/elements.csv:5:1: Label: a second element labelled 'North'; give each an ID",
     ]
 
 
@@ -245,7 +247,7 @@ def test_kumu_accepts_labels_case_and_unlisted_elements(tmp_path: Path) -> None:
         ("rebels", "group", []),
     ]
     assert [(r.type, r.strength) for r in ds.relations] == [("rival_of", 3)]
-    assert any("'Rebels' is not in elements.csv" in note for note in result.notes)
+    assert any("'Rebels' is not in the elements sheet" in note for note in result.notes)
 
 
 def test_a_zip_without_connections_is_refused(tmp_path: Path) -> None:

@@ -44,8 +44,6 @@ LAYERS: dict[str, int] = {
     "explorer.analysis": 5,
     "explorer.render": 6,
     "explorer.formats": 7,
-    "explorer.export": 7,  # until the formats package replaces it
-    "explorer.importing": 7,  # likewise
     "explorer.data": 0,  # the bundled map's package: no code
     "explorer.cli": 8,
     "explorer.cli_edit": 8,  # the editing commands, registered by explorer.cli

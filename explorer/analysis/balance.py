@@ -32,12 +32,17 @@ __all__ = [
     "Frustration",
     "Realignment",
     "TriangleCensus",
+    "SWING_MAX_ACTORS",
+    "Swing",
     "actor_tension",
+    "align_split",
     "clustering",
+    "is_frustrated",
     "frustration_index",
     "frustration_of_partition",
     "heuristic_restarts",
     "realignments",
+    "swing_actors",
     "triangle_census",
     "unbalanced_triangles",
 ]
@@ -332,6 +337,7 @@ def _local_search(
     seed: int | None,
     restarts: int,
     deadline: float,
+    start_from: Mapping[Hashable, int] | None = None,
 ) -> dict[Hashable, int]:
     """Best two-bloc assignment found by greedy single-actor moves from several starts.
 
@@ -339,7 +345,7 @@ def _local_search(
     lowers the cost of its frustrated pairs; the gains are kept up to date as actors move,
     so one descent costs about one pass over the pairs. Starts alternate between a random
     spanning forest coloured to satisfy its own pairs and a random assignment, and later
-    starts perturb the best assignment found so far.
+    starts perturb the best assignment found so far. ``start_from`` is the first start.
     """
     rng = random.Random(seed)
     nodes, adj = _adjacency(S, sign, weight)
@@ -394,6 +400,8 @@ def _local_search(
         return side
 
     def start(attempt: int, best: list[int] | None) -> list[int]:
+        if attempt == 0 and start_from is not None:
+            return [start_from.get(a, 0) for a in nodes]
         if attempt % 3 == 0:
             return tree_start()
         if attempt % 3 == 1 or best is None:
@@ -491,11 +499,28 @@ class _TwoBlocs:
 
 
 def _solve_two_blocs(
-    S: nx.Graph, *, sign: str, weight: str | None = None, time_limit: float
+    S: nx.Graph,
+    *,
+    sign: str,
+    weight: str | None = None,
+    time_limit: float,
+    tiebreak: str | None = None,
 ) -> tuple[dict[Hashable, int] | None, bool]:
-    """Solve the frustration integer program; return (assignment or None, proved optimal)."""
+    """Solve the frustration integer program; return (assignment or None, proved optimal).
+
+    With ``tiebreak`` (an edge attribute) and no ``weight``, the count is minimised first
+    and, among the splits with the least count, the total ``tiebreak`` weight.
+    """
     program = _TwoBlocs(S, sign=sign, weight=weight)
-    side, proved, _infeasible = program.solve(time_limit, upper=program.anchored())
+    objective = None
+    if weight is None and tiebreak is not None:
+        extra = np.array([_cost(d, tiebreak) for _u, _v, d in S.edges(data=True)], dtype=float)
+        # Every count step outweighs all the weight together, so the count stays optimal.
+        objective = program.cost.copy()
+        objective[program.n :] += extra / (extra.sum() + 1)
+    side, proved, _infeasible = program.solve(
+        time_limit, upper=program.anchored(), objective=objective
+    )
     return side, proved
 
 
@@ -524,6 +549,8 @@ def frustration_index(
     time_limit: float = 10.0,
     seed: int | None = 0,
     restarts: int | None = None,
+    start_from: Mapping[Hashable, int] | None = None,
+    tiebreak: str | None = "weight",
 ) -> Frustration:
     """Find the least number (or weight) of pairs whose sign must change for balance.
 
@@ -546,6 +573,14 @@ def frustration_index(
         Seed of the local search.
     restarts : int or None
         Starts of the local search; None for ``heuristic_restarts(S)``.
+    start_from : mapping or None
+        A split (actor -> 0 or 1) the local search starts from first, such as the count
+        split when looking for the weighted one.
+    tiebreak : str or None
+        When counting (no ``weight``), the exact solver picks, among the splits with the
+        least count, one with the least total of this edge attribute (``signed_graph``'s
+        ``weight``; edges without it count 1): the count stays the same, the split leans on
+        the weakest evidence it can.
 
     Returns
     -------
@@ -574,9 +609,17 @@ def frustration_index(
 
     if S.number_of_edges() == 0:
         return result(dict.fromkeys(S, 0), True, "trivial")
-    search = {"sign": sign, "weight": weight, "seed": seed, "restarts": restarts}
+    search = {
+        "sign": sign,
+        "weight": weight,
+        "seed": seed,
+        "restarts": restarts,
+        "start_from": start_from,
+    }
     if use_exact:
-        side, proved = _solve_two_blocs(S, sign=sign, weight=weight, time_limit=time_limit)
+        side, proved = _solve_two_blocs(
+            S, sign=sign, weight=weight, time_limit=time_limit, tiebreak=tiebreak
+        )
         if side is not None and proved:
             return result(side, True, METHOD_EXACT)
         notes.append(f"the integer program did not finish within {time_limit:g} s")
@@ -620,12 +663,15 @@ class Swing:
 SWING_MAX_ACTORS = 400
 
 
-def _aligned(
+def align_split(
     side: Mapping[Hashable, int],
     reported: Mapping[Hashable, int],
     parts: list[set[Hashable]],
 ) -> dict[Hashable, int]:
-    """``side`` with each part mirrored where that keeps more actors on the reported side."""
+    """``side`` with each part mirrored where that keeps more actors on its ``reported`` side.
+
+    ``parts`` are the components to align one by one (a tie keeps ``side`` as it is).
+    """
     out: dict[Hashable, int] = {}
     for part in parts:
         kept = sum(side[a] == reported[a] for a in part)
@@ -679,7 +725,7 @@ def swing_actors(
     witness: dict[Hashable, dict[Hashable, int]] = {}
 
     def record(side: Mapping[Hashable, int]) -> None:
-        aligned = _aligned(side, reported, parts)
+        aligned = align_split(side, reported, parts)
         for a in aligned:
             if aligned[a] != reported[a] and a not in witness:
                 witness[a] = aligned

@@ -57,9 +57,8 @@ def camp_sides(
 
     Returns the sides and the signed components, largest first (ties by first name).
     """
-    active = S.subgraph(result.side)
     parts = sorted(
-        (frozenset(p) for p in nx.connected_components(active)),
+        (frozenset(p) for p in nx.connected_components(S) if len(p) > 1),
         key=lambda p: (-len(p), min(map(str, p))),
     )
     side: dict[str, int] = {}

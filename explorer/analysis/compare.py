@@ -1,26 +1,45 @@
-"""Scenarios: two views of a map side by side, and what changed between them.
+"""Two views of a map side by side, and what changed between them.
 
-A scenario is any pair of views: two files, one file at two dates, or observed against
-observed + projected. ``compare_views`` reports relations added, removed and changed (by
-relation id), how each actor's centrality rank moved, and balance and blocs before and after.
+A comparison is any pair of views: two files, one file at two dates, or observed against
+observed + projected (``comparison_views`` builds them). ``compare_views`` reports what
+changed in balance and camps, then every relation added, removed or changed, ranked by how
+much leaving that one relation out of the after view moves its frustration index (the
+count, then the weight; a removed relation is put back instead), ties by name.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from collections.abc import Hashable, Iterable, Mapping
 from typing import Any
 
 import networkx as nx
 
-from explorer.analysis.report import analyze_view, exact_label, text_table
+from explorer.analysis.balance import frustration_index
+from explorer.analysis.report import (
+    ContradictoryView,
+    analysis_spec,
+    analyze_view,
+    relation_info,
+    view_info,
+)
+from explorer.analysis.results import (
+    BlocMove,
+    CentralityMove,
+    Comparison,
+    RelationChange,
+)
+from explorer.graph import FilterSpec, filter_graph, signed_graph
 
 __all__ = [
     "COMPARED_FIELDS",
     "compare_views",
-    "comparison_text",
+    "comparison_views",
     "diff_relations",
     "rank_changes",
     "ranks",
+    "relation_effects",
 ]
 
 #: Relation attributes whose change counts as "changed".
@@ -78,37 +97,60 @@ def ranks(values: Mapping[Hashable, float]) -> dict[Hashable, int]:
     return out
 
 
+def _spans(values: Mapping[Hashable, float]) -> dict[Hashable, tuple[int, int]]:
+    """Each actor's possible positions: best and worst rank however its ties are broken."""
+    import bisect
+
+    ordered = sorted(values.values())
+    n = len(ordered)
+    out = {}
+    for actor, value in values.items():
+        above = n - bisect.bisect_right(ordered, value)
+        below = bisect.bisect_left(ordered, value)
+        out[actor] = (above + 1, n - below)
+    return out
+
+
 def rank_changes(
     before: Mapping[str, Mapping[str, float]], after: Mapping[str, Mapping[str, float]]
-) -> dict[str, list[dict[str, Any]]]:
+) -> dict[str, list[CentralityMove]]:
     """Per measure, the actors whose rank moved, biggest move first.
 
-    An actor missing on one side has rank None there.
+    A move among tied values is no move: an actor is listed only when no way of breaking
+    its ties gives the same position before and after. An actor missing on one side has
+    rank None there.
 
     Examples
     --------
     >>> moves = rank_changes({"degree": {"a": 2, "b": 1}}, {"degree": {"a": 1, "b": 3}})
-    >>> [(m["actor"], m["before"], m["after"], m["change"]) for m in moves["degree"]]
+    >>> [(m.actor, m.before, m.after, m.change) for m in moves["degree"]]
     [('a', 1, 2, -1), ('b', 2, 1, 1)]
+    >>> rank_changes({"degree": {"a": 1, "b": 1, "c": 2}}, {"degree": {"a": 1, "b": 1, "c": 1}})
+    {'degree': []}
     """
-    out: dict[str, list[dict[str, Any]]] = {}
+    out: dict[str, list[CentralityMove]] = {}
     for measure in before:
         if measure not in after:
             continue
         ra, rb = ranks(before[measure]), ranks(after[measure])
+        sa, sb = _spans(before[measure]), _spans(after[measure])
         moves = []
         for actor in sorted(set(ra) | set(rb), key=str):
             a, b = ra.get(actor), rb.get(actor)
-            if a == b:
+            if a is not None and b is not None:
+                (lo_a, hi_a), (lo_b, hi_b) = sa[actor], sb[actor]
+                if lo_a <= hi_b and lo_b <= hi_a:  # some tie-break keeps its place
+                    continue
+            elif a is None and b is None:
                 continue
             change = None if a is None or b is None else a - b
-            moves.append({"actor": str(actor), "before": a, "after": b, "change": change})
-        moves.sort(key=lambda m: (-abs(m["change"] or 0), m["actor"]))
+            moves.append(CentralityMove(actor=str(actor), before=a, after=b, change=change))
+        moves.sort(key=lambda m: (-abs(m.change or 0), m.actor))
         out[measure] = moves
     return out
 
 
-def _bloc_moves(before: Iterable[Iterable[str]], after: Iterable[Iterable[str]]) -> list[Any]:
+def _bloc_moves(before: Iterable[Iterable[str]], after: Iterable[Iterable[str]]) -> list[BlocMove]:
     """Actors whose bloc-mates changed, with their mates before and after."""
     mates_a = {a: set(b) - {a} for b in before for a in b}
     mates_b = {a: set(b) - {a} for b in after for a in b}
@@ -116,14 +158,106 @@ def _bloc_moves(before: Iterable[Iterable[str]], after: Iterable[Iterable[str]])
     for actor in sorted(set(mates_a) | set(mates_b)):
         a, b = mates_a.get(actor, set()), mates_b.get(actor, set())
         if a != b:
-            moves.append(
-                {
-                    "actor": actor,
-                    "joined": sorted(b - a),
-                    "left": sorted(a - b),
-                }
-            )
+            moves.append(BlocMove(actor=actor, joined=sorted(b - a), left=sorted(a - b)))
     return moves
+
+
+def _index(H: nx.MultiDiGraph, time_limit: float) -> tuple[int, float]:
+    S = signed_graph(H)
+    count = frustration_index(S, time_limit=time_limit)
+    weighted = frustration_index(S, weight="weight", time_limit=time_limit)
+    return count.index, weighted.cost
+
+
+def relation_effects(
+    A: nx.MultiDiGraph, B: nx.MultiDiGraph, ids: Iterable[str], *, time_limit: float = 10.0
+) -> dict[str, tuple[int, float]]:
+    """For each relation id, how much it moves ``B``'s frustration index (count, weight).
+
+    A relation in ``B`` is left out of it; a relation only in ``A`` is put back into it.
+    The effect is the index with the relation less the index without it: positive when
+    the relation adds strain. Relations that sign no pair (neutral, structural) have no
+    effect. ``time_limit`` bounds all the solves together.
+    """
+    started = time.perf_counter()
+    base = _index(B, time_limit)
+    in_b = {k: (u, v, d) for u, v, k, d in B.edges(keys=True, data=True)}
+    in_a = {k: (u, v, d) for u, v, k, d in A.edges(keys=True, data=True)}
+    out: dict[str, tuple[int, float]] = {}
+    for rid in ids:
+        u, v, d = in_b[rid] if rid in in_b else in_a[rid]
+        if d.get("structural") or d.get("sign", 0) == 0 or u == v:
+            out[rid] = (0, 0.0)
+            continue
+        left = max(0.1, time_limit - (time.perf_counter() - started))
+        H = B.copy()
+        if rid in in_b:
+            H.remove_edge(u, v, key=rid)
+            without = _index(H, left)
+            out[rid] = (base[0] - without[0], base[1] - without[1])
+        else:
+            for n in (u, v):
+                if n not in H:
+                    H.add_node(n, **A.nodes[n])
+            H.add_edge(u, v, key=rid, **d)
+            with_it = _index(H, left)
+            out[rid] = (with_it[0] - base[0], with_it[1] - base[1])
+    return out
+
+
+def comparison_views(
+    G: nx.MultiDiGraph,
+    spec: FilterSpec,
+    *,
+    other: nx.MultiDiGraph | None = None,
+    against: str | None = None,
+    projected: bool = False,
+    include_projected: bool = False,
+    labels: tuple[str, str] | None = None,
+) -> tuple[nx.MultiDiGraph, nx.MultiDiGraph, tuple[str, str], tuple[FilterSpec, FilterSpec]]:
+    """The two views a comparison sets side by side, their labels and their filters.
+
+    Exactly one of ``other`` (a second map read with the same filters), ``against`` (a
+    date, or ``"all"``: the same map at another time) and ``projected`` (observed against
+    observed + projected). Raises ``ValueError`` when none or several are given and
+    ``ContradictoryView`` when the filters contradict the comparison.
+    """
+    if sum([other is not None, against is not None, projected]) != 1:
+        raise ValueError("a comparison needs exactly one second view")
+    if projected:
+        if include_projected or spec.statuses:
+            raise ContradictoryView(
+                "the observed-against-projected comparison sets the statuses itself"
+            )
+        one, two = analysis_spec(spec), analysis_spec(spec, include_projected=True)
+        return (
+            filter_graph(G, one),
+            filter_graph(G, two),
+            labels or ("observed", "observed + projected"),
+            (one, two),
+        )
+    wanted = analysis_spec(spec, include_projected=include_projected)
+    if other is not None:
+        return (
+            filter_graph(G, wanted),
+            filter_graph(other, wanted),
+            labels or ("before", "after"),
+            (wanted, wanted),
+        )
+    later = dataclasses.replace(wanted, as_of=against)
+    return (
+        filter_graph(G, wanted),
+        filter_graph(G, later),
+        labels or (period_label(spec.as_of), period_label(against)),
+        (wanted, later),
+    )
+
+
+def period_label(as_of: str | None) -> str:
+    """How a comparison names a view by its date: "as of 2021-09" or "all periods"."""
+    if as_of is None:
+        return "as of the latest date"
+    return "all periods" if as_of == "all" else f"as of {as_of}"
 
 
 def compare_views(
@@ -131,109 +265,85 @@ def compare_views(
     B: nx.MultiDiGraph,
     *,
     labels: tuple[str, str] = ("before", "after"),
+    specs: tuple[FilterSpec, FilterSpec] | None = None,
     clusters: int | None = None,
     measures: Iterable[str] | None = None,
     seed: int | None = 0,
     time_limit: float = 10.0,
-) -> dict[str, Any]:
-    """Compare two views (already filtered): relations, ranks, balance and blocs.
+    effects: bool = True,
+) -> Comparison:
+    """Compare two views (already filtered): balance and camps, relations, ranks, blocs.
 
     ``measures`` limits the centrality measures ranked (default: all; ``()`` for none).
+    ``effects=False`` skips ranking the changed relations by their effect on the balance.
 
     Examples
     --------
     >>> A = nx.MultiDiGraph()
     >>> _ = A.add_edge("a", "b", key="r1", sign=1, strength=1, directed=False,
-    ...                structural=False, confidence="high")
+    ...                structural=False, confidence="high", status="observed")
     >>> B = A.copy()
     >>> B.edges["a", "b", "r1"]["sign"] = -1
     >>> report = compare_views(A, B)
-    >>> report["relations"]["changed"][0]["fields"]
+    >>> report.relations["changed"][0]["fields"]
     {'sign': [1, -1]}
     """
+    if labels[0] == labels[1]:
+        labels = (labels[0] + " (1)", labels[1] + " (2)")
     kwargs: dict[str, Any] = {"clusters": clusters, "measures": measures, "seed": seed}
+    started = time.perf_counter()
     one = analyze_view(A, time_limit=time_limit, **kwargs)
     two = analyze_view(B, time_limit=time_limit, **kwargs)
-    balance = {labels[0]: one["balance"], labels[1]: two["balance"]}
-    out: dict[str, Any] = {
-        "labels": list(labels),
-        "views": {
-            labels[0]: {"actors": A.number_of_nodes(), "relations": A.number_of_edges()},
-            labels[1]: {"actors": B.number_of_nodes(), "relations": B.number_of_edges()},
-        },
-        "relations": diff_relations(A, B),
-        "centrality_ranks": rank_changes(one["centrality"], two["centrality"]),
-        "balance": balance,
-        "blocs": {
-            labels[0]: one["blocs"],
-            labels[1]: two["blocs"],
-            "moves": _bloc_moves(one["blocs"], two["blocs"]),
-        },
-        "tension": {labels[0]: one["tension"], labels[1]: two["tension"]},
-    }
-    if clusters is not None:
-        out["clustering"] = {labels[0]: one["clustering"], labels[1]: two["clustering"]}
-    return out
-
-
-def comparison_text(report: dict[str, Any], *, top: int = 10) -> str:
-    """The comparison as readable tables, for ``compare`` without ``--json``."""
-    one, two = report["labels"]
-    views = report["views"]
-    lines = [
-        f"before: {one} ({views[one]['actors']} actors, {views[one]['relations']} relations)",
-        f"after:  {two} ({views[two]['actors']} actors, {views[two]['relations']} relations)",
-        "",
-    ]
-    rel = report["relations"]
-    lines.append(
-        f"relations: {len(rel['added'])} added, {len(rel['removed'])} removed, "
-        f"{len(rel['changed'])} changed"
-    )
-    lines += [f"  + {r}" for r in rel["added"]]
-    lines += [f"  - {r}" for r in rel["removed"]]
-    for c in rel["changed"]:
-        fields = "; ".join(f"{f}: {a} -> {b}" for f, (a, b) in c["fields"].items())
-        lines.append(f"  ~ {c['id']}: {fields}")
-    ba, bb = report["balance"][one], report["balance"][two]
-    lines += ["", "structural balance:"]
-    rows = [
-        ["frustration index", ba["frustration_index"], bb["frustration_index"]],
-        ["exact", exact_label(ba), exact_label(bb)],
-        ["signed pairs", ba["signed_pairs"], bb["signed_pairs"]],
-        ["triangles", ba["triangles"]["total"], bb["triangles"]["total"]],
-        ["unbalanced triangles", ba["triangles"]["unbalanced"], bb["triangles"]["unbalanced"]],
-        ["balanced ratio", ba["triangles"]["ratio"], bb["triangles"]["ratio"]],
-    ]
-    lines += text_table(["", one, two], rows)
-    for label, b in ((one, ba), (two, bb)):
-        frustrated = ", ".join(f"{u}-{v}" for u, v in b["frustrated"]) or "none"
-        lines.append(f"  frustrated pairs ({label}): {frustrated}")
-    if "clustering" in report:
-        ca, cb = report["clustering"][one], report["clustering"][two]
-        lines.append(
-            f"  inconsistencies with at most {ca['k']} blocs: {ca['inconsistencies']} -> "
-            f"{cb['inconsistencies']}"
+    diff = diff_relations(A, B)
+    fields = {c["id"]: c["fields"] for c in diff["changed"]}
+    ids = diff["added"] + diff["removed"] + list(fields)
+    left = max(0.1, time_limit - (time.perf_counter() - started))
+    impact = relation_effects(A, B, ids, time_limit=left) if effects else {}
+    where = {k: (u, v, d) for u, v, k, d in A.edges(keys=True, data=True)}
+    where.update({k: (u, v, d) for u, v, k, d in B.edges(keys=True, data=True)})
+    names = {**one.names, **two.names}
+    changes = []
+    for rid in ids:
+        u, v, d = where[rid]
+        kind = (
+            "added" if rid in diff["added"] else "removed" if rid in diff["removed"] else "changed"
         )
-    moves = report["blocs"]["moves"]
-    lines += ["", f"blocs on positive ties: {len(moves)} actors changed bloc-mates"]
-    for m in moves:
-        parts = []
-        if m["joined"]:
-            parts.append("now with " + ", ".join(m["joined"]))
-        if m["left"]:
-            parts.append("no longer with " + ", ".join(m["left"]))
-        lines.append(f"  {m['actor']}: {'; '.join(parts)}")
-    lines += ["", f"centrality rank changes (largest {top} per measure):"]
-    for measure, changes in report["centrality_ranks"].items():
-        if not changes:
-            continue
-        lines.append(f"  {measure}:")
-        lines += [
-            "  " + line
-            for line in text_table(
-                ["actor", "rank before", "rank after", "change"],
-                [[c["actor"], c["before"], c["after"], c["change"]] for c in changes[:top]],
+        count, weight = impact.get(rid, (0, 0.0))
+        changes.append(
+            RelationChange(
+                id=rid,
+                change=kind,
+                relation=relation_info(u, v, d),
+                fields=fields.get(rid, {}),
+                index_effect=count,
+                weight_effect=weight,
             )
-        ]
-    return "\n".join(lines)
+        )
+
+    def order(c: RelationChange) -> tuple[Any, ...]:
+        r = c.relation
+        return (-abs(c.index_effect), -abs(c.weight_effect), names.get(r.source, r.source),
+                names.get(r.target, r.target), r.label, c.id)  # fmt: skip
+
+    changes.sort(key=order)
+    specs = specs or (FilterSpec(), FilterSpec())
+    return Comparison(
+        labels=list(labels),
+        summary=[],
+        views={labels[0]: view_info(A, specs[0]), labels[1]: view_info(B, specs[1])},
+        changes=changes,
+        relations=diff,
+        centrality_ranks=rank_changes(one.centrality, two.centrality),
+        balance={labels[0]: one.balance, labels[1]: two.balance},
+        blocs={
+            labels[0]: one.blocs,
+            labels[1]: two.blocs,
+            "moves": [m.to_json() for m in _bloc_moves(one.blocs, two.blocs)],
+        },
+        tension={labels[0]: one.tension, labels[1]: two.tension},
+        clustering=None
+        if clusters is None or one.clustering is None or two.clustering is None
+        else {labels[0]: one.clustering, labels[1]: two.clustering},
+        names=names,
+        evidence={**one.evidence, **two.evidence},
+    )

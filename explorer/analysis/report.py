@@ -1,56 +1,95 @@
-"""One analysis of one view, as plain data: what ``analyze --json`` prints and the app shows.
+"""One analysis of one view, as a typed result: what ``analyze --json`` dumps and the app shows.
 
 Which relations are analysed: by default the observed relations of the view (in force at
 the view's date, after every other filter). ``include_projected=True`` adds the projected
 ones. An explicit ``statuses`` filter in the ``FilterSpec`` wins over both: with
 ``statuses=("projected",)`` only projected relations are analysed, and asking to include
-projected relations while ``statuses`` leaves them out is an error (``ValueError``), not a
-silent choice.
+projected relations while ``statuses`` leaves them out is an error (``ContradictoryView``),
+not a silent choice.
 
-The output is described by ``docs/analysis.schema.json``.
+The result is an ``explorer.analysis.results.Analysis``; ``docs/analysis.schema.json`` is
+generated from it. The extra solves (weighted index, swing actors, robustness) share the
+time limit as one total with the split itself.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Hashable, Iterable
+import time
+from collections.abc import Hashable, Iterable, Mapping
 from typing import Any
 
 import networkx as nx
 
 from explorer.analysis.balance import (
-    Clustering,
+    EXACT_MAX_PAIRS,
+    SWING_MAX_ACTORS,
     Frustration,
+    Swing,
     actor_tension,
+    align_split,
     clustering,
     frustration_index,
     realignments,
+    swing_actors,
     triangle_census,
 )
+from explorer.analysis.camps import camp_sides, view_words
 from explorer.analysis.centrality import MEASURES, Ties, centrality
 from explorer.analysis.communities import blocs
 from explorer.analysis.paths import SignedPath, shortest_signed_paths, signed_paths
-from explorer.graph import FilterSpec, filter_graph, signed_graph
+from explorer.analysis.results import (
+    Analysis,
+    Balance,
+    Clustering,
+    HoldsInAll,
+    PairBasis,
+    PathResult,
+    Paths,
+    Pressure,
+    RelationInfo,
+    RobustRow,
+    SwingBasis,
+    Tension,
+    TensionActor,
+    Triangles,
+    ViewInfo,
+    Weighted,
+)
+from explorer.graph import (
+    WEIGHT_RULE,
+    FilterSpec,
+    default_as_of,
+    filter_graph,
+    relation_weight,
+    signed_graph,
+)
 from explorer.memory import collector_paused
 
 __all__ = [
-    "FORMAT",
+    "ContradictoryView",
+    "UnknownActor",
     "analysis_spec",
     "analyze",
     "analyze_view",
-    "balance_summary",
-    "balance_text",
+    "balance_of",
     "clustering_summary",
-    "exact_label",
     "paths_summary",
-    "report_text",
-    "text_table",
+    "relation_info",
+    "robustness",
+    "tension_of",
 ]
 
-#: Format tag of the JSON document, bumped when a field changes meaning.
-FORMAT = "stakeholder-explorer-analysis/1"
 #: Pairs listed under ``tension.pressure_to_realign``.
 TOP_REALIGNMENTS = 10
+
+
+class ContradictoryView(ValueError):
+    """Asked to include projected relations while the status filter leaves them out."""
+
+
+class UnknownActor(ValueError):
+    """A path end that is not an actor of the view."""
 
 
 def analysis_spec(spec: FilterSpec, *, include_projected: bool = False) -> FilterSpec:
@@ -67,85 +106,266 @@ def analysis_spec(spec: FilterSpec, *, include_projected: bool = False) -> Filte
     """
     if spec.statuses:
         if include_projected and "projected" not in spec.statuses:
-            raise ValueError(
-                "--include-projected contradicts --statuses "
-                f"{','.join(spec.statuses)}: drop one of them"
+            raise ContradictoryView(
+                "including projected relations contradicts the status filter "
+                f"{', '.join(spec.statuses)}"
             )
         return spec
     statuses = ("observed", "projected") if include_projected else ("observed",)
     return dataclasses.replace(spec, statuses=statuses)
 
 
+class _Budget:
+    """One time limit shared by several solves: each gets what the earlier ones left."""
+
+    def __init__(self, seconds: float) -> None:
+        self.deadline = time.perf_counter() + seconds
+
+    def left(self, floor: float = 0.0) -> float:
+        return max(floor, self.deadline - time.perf_counter())
+
+
 def _pair(p: tuple[Hashable, Hashable]) -> list[str]:
-    return [str(p[0]), str(p[1])]
+    a, b = str(p[0]), str(p[1])
+    return [a, b] if a <= b else [b, a]
 
 
-def balance_summary(S: nx.Graph, result: Frustration) -> dict[str, Any]:
-    """The ``balance`` section: frustration, partition, frustrated pairs and triangles."""
+def _sides(result: Frustration) -> list[list[str]]:
+    return [[str(a) for a in side] for side in result.partition]
+
+
+def relation_info(u: str, v: str, d: Mapping[str, Any]) -> RelationInfo:
+    """One relation (an edge of the graph) as text names it, with its first quote."""
+    quotes = [ev.get("quote") for ev in d.get("evidence", []) if ev.get("quote")]
+    return RelationInfo(
+        source=str(u),
+        target=str(v),
+        type=str(d.get("type", "")),
+        label=str(d.get("label", d.get("type", ""))),
+        sign=int(d.get("sign", 0)),
+        directed=bool(d.get("directed", True)),
+        strength=int(d.get("strength", 1)),
+        status=d.get("status", "observed"),
+        confidence=d.get("confidence", "medium"),
+        weight=relation_weight(d),
+        quote=quotes[0] if quotes else None,
+    )
+
+
+def _swing_lists(S: nx.Graph, result: Frustration, swing: Swing) -> list[SwingBasis]:
+    out = []
+    for actor in sorted(swing.actors or (), key=str):
+        other = swing.witness[actor]
+        relations: set[str] = set()
+        for b in S[actor]:
+            d = S.edges[actor, b]
+            positive = d["sign"] > 0
+            in_reported = positive != (result.side[actor] == result.side[b])
+            in_other = positive != (other[actor] == other[b])
+            if in_reported or in_other:
+                relations.update(d["relations"])
+        out.append(SwingBasis(actor=str(actor), relations=sorted(relations)))
+    return out
+
+
+def _swing_fields(swing: Swing) -> tuple[list[str] | None, bool]:
+    if swing.actors is None:
+        return None, False
+    return sorted(str(a) for a in swing.actors), swing.exact
+
+
+def balance_of(
+    S: nx.Graph,
+    *,
+    seed: int | None = 0,
+    time_limit: float = 10.0,
+    rows: tuple[list[RobustRow], HoldsInAll | None] = ([], None),
+    budget: _Budget | None = None,
+) -> Balance:
+    """The ``balance`` section: the split, its camps, what strains it and who could swing.
+
+    ``time_limit`` bounds the count split, the weighted split and both searches for swing
+    actors together. ``rows`` passes a robustness table already computed.
+    """
+    budget = budget or _Budget(time_limit)
+    result = frustration_index(S, seed=seed, time_limit=budget.left(0.1))
+    # Beyond the exact solver, the weighted search starts from the count split and spends
+    # one descent, not a full budget: a labelled heuristic either way, at a fraction of the time.
+    beyond = not result.exact
+    weighted = frustration_index(
+        S,
+        weight="weight",
+        seed=seed,
+        time_limit=budget.left(0.1),
+        restarts=1 if beyond else None,
+        start_from=result.side if beyond else None,
+    )
+    swing = swing_actors(S, result, time_limit=budget.left())
+    weighted_swing = swing_actors(S, weighted, time_limit=budget.left())
     census = triangle_census(S)
-    return {
-        "frustration_index": result.index,
-        "exact": result.exact,
-        "method": result.method,
-        "notes": list(result.notes),
-        "signed_pairs": S.number_of_edges(),
-        "partition": [[str(a) for a in side] for side in result.partition],
-        "frustrated": [_pair(p) for p in result.frustrated],
-        "triangles": {
-            "total": census.total,
-            "balanced": census.balanced,
-            "unbalanced": census.unbalanced,
-            "ratio": None if census.ratio is None else round(census.ratio, 4),
-            "by_pattern": dict(census.counts),
-        },
-    }
+    side, parts = camp_sides(S, result)
+    swing_list, swing_exact = _swing_fields(swing)
+    w_list, w_exact = _swing_fields(weighted_swing)
+    return Balance(
+        frustration_index=result.index,
+        exact=result.exact,
+        method=result.method,
+        notes=list(result.notes),
+        signed_pairs=S.number_of_edges(),
+        partition=_sides(result),
+        camps=[[sorted(a for a in part if side[a] == camp) for camp in (0, 1)] for part in parts],
+        frustrated=[_pair(p) for p in result.frustrated],
+        triangles=Triangles(
+            total=census.total,
+            balanced=census.balanced,
+            unbalanced=census.unbalanced,
+            ratio=None if census.ratio is None else round(census.ratio, 4),
+            by_pattern=dict(census.counts),
+        ),
+        weighted=Weighted(
+            frustration_index=weighted.cost,
+            exact=weighted.exact,
+            method=weighted.method,
+            rule=WEIGHT_RULE,
+            partition=_sides(weighted),
+            frustrated=[_pair(p) for p in weighted.frustrated],
+            swing=w_list,
+            swing_exact=w_exact,
+        ),
+        swing=swing_list,
+        swing_exact=swing_exact,
+        rests_on=[
+            PairBasis(
+                pair=_pair(p),
+                relations=list(S.edges[p]["relations"]),
+                sign=S.edges[p]["sign"],
+                weight=S.edges[p]["weight"],
+                contested=S.edges[p]["contested"],
+            )
+            for p in result.frustrated
+        ],
+        swing_rests_on=_swing_lists(S, result, swing),
+        robustness=rows[0],
+        holds_in_all=rows[1],
+    )
 
 
-def clustering_summary(result: Clustering) -> dict[str, Any]:
+#: The variants of a view the robustness table sets side by side: (words, statuses, floor).
+ROBUSTNESS_VARIANTS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("observed only", ("observed",), "low"),
+    ("observed + projected", ("observed", "projected"), "low"),
+    ("observed + projected, medium and high confidence only", ("observed", "projected"), "medium"),
+)
+
+
+def robustness(
+    G: nx.MultiDiGraph,
+    spec: FilterSpec,
+    *,
+    seed: int | None = 0,
+    time_limit: float = 10.0,
+) -> tuple[list[RobustRow], HoldsInAll | None]:
+    """The index, camps and frustrated pairs of the view's variants, and what holds in all.
+
+    The variants keep every filter of ``spec`` but its statuses and confidence floor (a
+    stricter floor in ``spec`` stays). Not computed (``([], None)``) on maps beyond the
+    exact solver's reach, or when ``time_limit`` runs out first.
+    """
+    from explorer.model import CONFIDENCES
+
+    budget = _Budget(time_limit)
+    rows: list[RobustRow] = []
+    results: list[tuple[nx.Graph, Frustration]] = []
+    for words, statuses, floor in ROBUSTNESS_VARIANTS:
+        if CONFIDENCES[spec.min_confidence] > CONFIDENCES[floor]:  # type: ignore[index]
+            floor = spec.min_confidence
+        variant = dataclasses.replace(spec, statuses=statuses, min_confidence=floor)
+        S = signed_graph(filter_graph(G, variant))
+        left = budget.left()
+        if S.number_of_edges() > EXACT_MAX_PAIRS or left <= 0:
+            return [], None
+        result = frustration_index(S, seed=seed, time_limit=left)
+        if not result.exact or len(result.side) > SWING_MAX_ACTORS:
+            return [], None
+        results.append((S, result))
+        rows.append(
+            RobustRow(
+                view=words,
+                statuses=list(statuses),  # type: ignore[arg-type]
+                min_confidence=floor,  # type: ignore[arg-type]
+                signed_pairs=S.number_of_edges(),
+                frustration_index=result.index,
+                exact=result.exact,
+                partition=_sides(result),
+                frustrated=[_pair(p) for p in result.frustrated],
+            )
+        )
+    return rows, _holds_in_all(results)
+
+
+def _holds_in_all(results: list[tuple[nx.Graph, Frustration]]) -> HoldsInAll:
+    """Compare every row with the widest (observed + projected): moved actors, shared pairs."""
+    common = set.intersection(*(set(r.side) for _S, r in results))
+    reference = results[1][1].side
+    moved: set[Hashable] = set()
+    for S, result in results:
+        parts = [set(p) & common for p in nx.connected_components(S.subgraph(result.side))]
+        parts = [p for p in parts if p]
+        aligned = align_split(result.side, reference, parts)
+        moved |= {a for a in aligned if aligned[a] != reference[a]}
+    frustrated = set.intersection(*({tuple(_pair(p)) for p in r.frustrated} for _S, r in results))
+    return HoldsInAll(
+        frustration_index=len({r.index for _S, r in results}) == 1,
+        camps=not moved,
+        moved=sorted(str(a) for a in moved),
+        frustrated=[list(p) for p in sorted(frustrated)],
+    )
+
+
+def clustering_summary(result: Any) -> Clustering:
     """The ``clustering`` section for ``--clusters K``."""
-    return {
-        "k": result.k,
-        "inconsistencies": result.inconsistencies,
-        "exact": result.exact,
-        "method": result.method,
-        "partition": [[str(a) for a in bloc] for bloc in result.partition],
-        "inconsistent": [_pair(p) for p in result.inconsistent],
-    }
+    return Clustering(
+        k=result.k,
+        inconsistencies=result.inconsistencies,
+        exact=result.exact,
+        method=result.method,
+        partition=[[str(a) for a in bloc] for bloc in result.partition],
+        inconsistent=[_pair(p) for p in result.inconsistent],
+    )
 
 
-def _tension(S: nx.Graph) -> dict[str, Any]:
+def tension_of(S: nx.Graph) -> Tension:
+    """The ``tension`` section: unbalanced triangles per actor, pairs under pressure."""
     per_actor = actor_tension(S)
     actors = {
-        str(a): {
-            "unbalanced": t.unbalanced,
-            "triangles": t.triangles,
-            "relief": None if t.relief is None else _pair(t.relief),
-            "eases": t.eases,
-            "with": [_pair(p) for p in t.with_whom],
-        }
+        str(a): TensionActor(
+            unbalanced=t.unbalanced,
+            triangles=t.triangles,
+            relief=None if t.relief is None else _pair(t.relief),
+            eases=t.eases,
+            with_=[_pair(p) for p in t.with_whom],
+        )
         for a, t in sorted(per_actor.items(), key=lambda kv: (-kv[1].unbalanced, str(kv[0])))
         if t.unbalanced
     }
-    pressure = []
-    for r in realignments(S)[:TOP_REALIGNMENTS]:
-        d = S.edges[r.pair]
-        pressure.append(
-            {
-                "pair": _pair(r.pair),
-                "sign": "+" if r.sign > 0 else "-",
-                "resolves": r.resolves,
-                "creates": r.creates,
-                "net": r.net,
-                "relations": list(d.get("relations", [])),
-            }
+    pressure = [
+        Pressure(
+            pair=_pair(r.pair),
+            sign="+" if r.sign > 0 else "-",
+            resolves=r.resolves,
+            creates=r.creates,
+            net=r.net,
+            relations=list(S.edges[r.pair].get("relations", [])),
         )
-    return {"actors": actors, "pressure_to_realign": pressure}
+        for r in realignments(S)[:TOP_REALIGNMENTS]
+    ]
+    return Tension(actors=actors, pressure_to_realign=pressure)
 
 
-def paths_summary(S: nx.Graph, source: str, target: str, *, cutoff: int = 3) -> dict[str, Any]:
+def paths_summary(S: nx.Graph, source: str, target: str, *, cutoff: int = 3) -> Paths:
     """The ``paths`` section: shortest and all simple paths up to ``cutoff``, with net signs.
 
-    Raises ``ValueError`` naming an actor that is not in the view.
+    Raises ``UnknownActor`` naming an actor that is not in the view.
     """
     import difflib
 
@@ -153,22 +373,57 @@ def paths_summary(S: nx.Graph, source: str, target: str, *, cutoff: int = 3) -> 
         if actor not in S:
             close = difflib.get_close_matches(actor, [str(a) for a in S], n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise ValueError(f"unknown actor {actor!r} in this view{hint}")
+            raise UnknownActor(f"unknown actor {actor!r} in this view{hint}")
 
-    def plain(p: SignedPath) -> dict[str, Any]:
-        return {
-            "actors": [str(a) for a in p.actors],
-            "signs": ["+" if x > 0 else "-" for x in p.signs],
-            "net": "+" if p.net > 0 else "-",
-        }
+    def plain(p: SignedPath) -> PathResult:
+        return PathResult(
+            actors=[str(a) for a in p.actors],
+            signs=["+" if x > 0 else "-" for x in p.signs],
+            net="+" if p.net > 0 else "-",
+        )
 
-    return {
-        "from": source,
-        "to": target,
-        "cutoff": cutoff,
-        "shortest": [plain(p) for p in shortest_signed_paths(S, source, target)],
-        "all": [plain(p) for p in signed_paths(S, source, target, cutoff=cutoff)],
-    }
+    return Paths(
+        from_=source,
+        to=target,
+        cutoff=cutoff,
+        shortest=[plain(p) for p in shortest_signed_paths(S, source, target)],
+        all=[plain(p) for p in signed_paths(S, source, target, cutoff=cutoff)],
+    )
+
+
+def evidence_of(
+    view: nx.MultiDiGraph, S: nx.Graph, pairs: Iterable[list[str]]
+) -> dict[str, RelationInfo]:
+    """The relations behind the signed ``pairs`` of ``view`` as text names them, by id."""
+    out: dict[str, RelationInfo] = {}
+    for a, b in pairs:
+        for rid in S.edges[a, b]["relations"]:
+            for u, v in ((a, b), (b, a)):
+                d = view.get_edge_data(u, v, key=rid)
+                if d is not None:
+                    out[str(rid)] = relation_info(u, v, d)
+                    break
+    return out
+
+
+def view_info(
+    view: nx.MultiDiGraph, spec: FilterSpec, whole: nx.MultiDiGraph | None = None
+) -> ViewInfo:
+    """Which relations ``view`` holds, in figures and in words."""
+    G = view if whole is None else whole
+    actors, relations = G.graph.get("map_size") or (G.number_of_nodes(), G.number_of_edges())
+    statuses = list(spec.statuses or ("observed", "projected"))
+    return ViewInfo(
+        filters=spec.to_query(),
+        include_projected="projected" in statuses,
+        statuses=statuses,  # type: ignore[arg-type]
+        scenario=getattr(spec, "scenario", None),
+        words=view_words(spec, default_as_of(G)),
+        actors=view.number_of_nodes(),
+        relations=view.number_of_edges(),
+        of_actors=actors,
+        of_relations=relations,
+    )
 
 
 def analyze_view(
@@ -182,60 +437,51 @@ def analyze_view(
     path: tuple[str, str] | None = None,
     cutoff: int = 3,
     signed: nx.Graph | None = None,
-) -> dict[str, Any]:
-    """Analyse a graph already filtered to the relations wanted; plain data for JSON.
+    spec: FilterSpec | None = None,
+    whole: nx.MultiDiGraph | None = None,
+) -> Analysis:
+    """Analyse a graph already filtered to the relations wanted.
 
     ``signed`` may pass ``signed_graph(view)`` when the caller has already built it.
-    ``time_limit`` bounds each exact solve (frustration, clustering) in seconds; past it
-    the answer is the labelled heuristic (``exact`` is False).
+    ``spec`` is the filter that made the view and ``whole`` the map it was cut from: with
+    both, the robustness table is computed too. ``time_limit`` bounds the balance solves
+    together (split, weighted split, swing actors, robustness) and the clustering on its
+    own; past it the answer is the labelled heuristic (``exact`` is False).
     """
     with collector_paused():
-        return _analyze_view(
-            view,
-            signed=signed,
-            clusters=clusters,
-            measures=measures,
-            ties=ties,
-            seed=seed,
-            time_limit=time_limit,
-            path=path,
-            cutoff=cutoff,
+        S = signed_graph(view) if signed is None else signed
+        paths = None if path is None else paths_summary(S, *path, cutoff=cutoff)
+        budget = _Budget(time_limit)
+        balance = balance_of(S, seed=seed, budget=budget)
+        rows: tuple[list[RobustRow], HoldsInAll | None] = ([], None)
+        if spec is not None and whole is not None and balance.exact:
+            rows = robustness(whole, spec, seed=seed, time_limit=budget.left())
+            balance = balance.model_copy(update={"robustness": rows[0], "holds_in_all": rows[1]})
+        cent = centrality(view, measures, ties=ties, seed=seed)
+        cited = [basis.pair for basis in balance.rests_on] + [
+            sorted((s.actor, b)) for s in balance.swing_rests_on for b in S[s.actor]
+        ]
+        return Analysis(
+            title=str(view.graph.get("title", "")),
+            view=view_info(view, spec or FilterSpec(), whole),
+            measures={name: MEASURES[name].help for name in cent},
+            centrality={
+                name: {str(a): round(v, 6) for a, v in c["values"].items()}
+                for name, c in cent.items()
+            },
+            centrality_approximate={name: c["approximate"] for name, c in cent.items()},
+            centrality_ties=ties,
+            blocs=[sorted(str(a) for a in b) for b in blocs(S, seed=seed)],
+            balance=balance,
+            tension=tension_of(S),
+            clustering=None
+            if clusters is None
+            else clustering_summary(clustering(S, clusters, seed=seed, time_limit=time_limit)),
+            paths=paths,
+            names={str(a): str(d.get("name", a)) for a, d in view.nodes(data=True)},
+            evidence=evidence_of(view, S, cited),
+            summary=[],
         )
-
-
-def _analyze_view(
-    view: nx.MultiDiGraph,
-    *,
-    signed: nx.Graph | None,
-    clusters: int | None,
-    measures: Iterable[str] | None,
-    ties: Ties,
-    seed: int | None,
-    time_limit: float,
-    path: tuple[str, str] | None,
-    cutoff: int,
-) -> dict[str, Any]:
-    S = signed_graph(view) if signed is None else signed
-    paths = None if path is None else paths_summary(S, *path, cutoff=cutoff)
-    result = frustration_index(S, seed=seed, time_limit=time_limit)
-    cent = centrality(view, measures, ties=ties, seed=seed)
-    out: dict[str, Any] = {
-        "centrality": {
-            name: {str(a): round(v, 6) for a, v in c["values"].items()} for name, c in cent.items()
-        },
-        "centrality_approximate": {name: c["approximate"] for name, c in cent.items()},
-        "centrality_ties": ties,
-        "blocs": [sorted(str(a) for a in b) for b in blocs(S, seed=seed)],
-        "balance": balance_summary(S, result),
-        "tension": _tension(S),
-    }
-    if clusters is not None:
-        out["clustering"] = clustering_summary(
-            clustering(S, clusters, seed=seed, time_limit=time_limit)
-        )
-    if paths is not None:
-        out["paths"] = paths
-    return out
 
 
 def analyze(
@@ -250,10 +496,8 @@ def analyze(
     time_limit: float = 10.0,
     path: tuple[str, str] | None = None,
     cutoff: int = 3,
-) -> dict[str, Any]:
+) -> Analysis:
     """Analyse the view of ``G`` that ``spec`` selects, observed relations only by default.
-
-    Returns the document ``analyze --json`` prints (see ``docs/analysis.schema.json``).
 
     Examples
     --------
@@ -265,13 +509,12 @@ def analyze(
     ...                   {"source": "b", "target": "c", "type": "ally_of"},
     ...                   {"source": "a", "target": "c", "type": "rival_of"}]})
     >>> report = analyze(build_graph(ds))
-    >>> report["balance"]["frustration_index"], report["balance"]["exact"]
-    (1, True)
+    >>> report.balance.frustration_index, report.balance.exact, report.balance.swing
+    (1, True, ['a', 'c'])
     """
     wanted = analysis_spec(spec or FilterSpec(), include_projected=include_projected)
-    view = filter_graph(G, wanted)
-    body = analyze_view(
-        view,
+    return analyze_view(
+        filter_graph(G, wanted),
         clusters=clusters,
         measures=measures,
         ties=ties,
@@ -279,160 +522,6 @@ def analyze(
         time_limit=time_limit,
         path=path,
         cutoff=cutoff,
+        spec=wanted,
+        whole=G,
     )
-    return {
-        "format": FORMAT,
-        "title": G.graph.get("title", ""),
-        "view": {
-            "filters": wanted.to_query(),
-            "include_projected": "projected" in wanted.statuses,
-            "statuses": list(wanted.statuses),
-            "actors": view.number_of_nodes(),
-            "relations": view.number_of_edges(),
-            "of_actors": G.number_of_nodes(),
-            "of_relations": G.number_of_edges(),
-        },
-        "measures": {name: MEASURES[name].help for name in body["centrality"]},
-        **body,
-    }
-
-
-# --- readable text -------------------------------------------------------------------------
-
-
-def text_table(headers: list[str], rows: list[list[Any]]) -> list[str]:
-    """Left-aligned text columns; numbers right-aligned."""
-    # A column of whole numbers (degree counts) prints without decimals.
-    whole = [
-        all(
-            isinstance(row[i], int) or (isinstance(row[i], float) and row[i].is_integer())
-            for row in rows
-        )
-        for i in range(len(headers))
-    ]
-    cells = [[str(h) for h in headers]] + [
-        [_cell(int(v) if whole[i] and isinstance(v, float) else v) for i, v in enumerate(row)]
-        for row in rows
-    ]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    numeric = [
-        all(isinstance(row[i], (int, float)) for row in rows) if rows else False
-        for i in range(len(headers))
-    ]
-    out = []
-    for r in cells:
-        parts = [
-            r[i].rjust(widths[i]) if numeric[i] else r[i].ljust(widths[i])
-            for i in range(len(headers))
-        ]
-        out.append("  " + "  ".join(parts).rstrip())
-    return out
-
-
-def _cell(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    if value is None:
-        return "-"
-    return str(value)
-
-
-def exact_label(section: dict[str, Any]) -> str:
-    """ "exact" or a clear warning that the figure is a heuristic upper bound."""
-    if section["exact"]:
-        return "exact"
-    return f"HEURISTIC, not proved optimal ({section['method']})"
-
-
-def balance_text(balance: dict[str, Any]) -> list[str]:
-    """Lines describing a ``balance`` section."""
-    tri = balance["triangles"]
-    ratio = "-" if tri["ratio"] is None else f"{tri['ratio']:.2f}"
-    lines = [
-        f"  frustration index: {balance['frustration_index']} of "
-        f"{balance['signed_pairs']} signed pairs ({exact_label(balance)})",
-        f"  triangles: {tri['total']} ({tri['balanced']} balanced, "
-        f"{tri['unbalanced']} unbalanced, balanced ratio {ratio}); "
-        + ", ".join(f"{p} {n}" for p, n in tri["by_pattern"].items()),
-    ]
-    for i, side in enumerate(balance["partition"], start=1):
-        lines.append(f"  side {i}: {', '.join(side) if side else '-'}")
-    frustrated = ", ".join(f"{u}-{v}" for u, v in balance["frustrated"]) or "none"
-    lines.append(f"  frustrated pairs: {frustrated}")
-    lines.extend(f"  note: {note}" for note in balance.get("notes", []))
-    return lines
-
-
-def report_text(report: dict[str, Any], *, top: int = 10) -> str:
-    """The analysis as readable tables, for ``analyze`` without ``--json``."""
-    view = report["view"]
-    lines = [
-        report["title"],
-        f"view: {view['actors']} of {view['of_actors']} actors, {view['relations']} of "
-        f"{view['of_relations']} relations; statuses: {', '.join(view['statuses'])}",
-        "",
-        f"centrality (top {top} by PageRank; ties counted: {report['centrality_ties']}):",
-    ]
-    cent = report["centrality"]
-    names = list(cent)
-    lead = "pagerank" if "pagerank" in cent else names[0]
-    actors = sorted(cent[lead], key=lambda a: (-cent[lead][a], a))[:top]
-    headers = ["actor"] + [
-        n + (" (approx.)" if report["centrality_approximate"][n] else "") for n in names
-    ]
-    lines += text_table(headers, [[a] + [cent[n][a] for n in names] for a in actors])
-    multi = [b for b in report["blocs"] if len(b) > 1]
-    alone = sum(1 for b in report["blocs"] if len(b) == 1)
-    lines += ["", f"blocs on positive ties (Louvain): {len(multi)}, and {alone} actors alone"]
-    lines += [f"  {i}. {', '.join(b)}" for i, b in enumerate(multi, start=1)]
-    lines += ["", "structural balance (two blocs):"] + balance_text(report["balance"])
-    if "clustering" in report:
-        c = report["clustering"]
-        lines += [
-            "",
-            f"clusterability into at most {c['k']} blocs: {c['inconsistencies']} inconsistent "
-            f"pairs ({exact_label(c)})",
-        ]
-        lines += [f"  bloc {i}: {', '.join(b)}" for i, b in enumerate(c["partition"], start=1)]
-    if "paths" in report:
-        paths = report["paths"]
-        lines += [
-            "",
-            f"paths from {paths['from']} to {paths['to']} (up to {paths['cutoff']} steps):",
-        ]
-        shown = paths["all"] or paths["shortest"]
-        if not shown:
-            lines.append("  none: they are not connected by signed pairs")
-        for p in shown:
-            steps = p["actors"][0] + "".join(
-                f" -({s})- {a}" for s, a in zip(p["signs"], p["actors"][1:], strict=True)
-            )
-            word = "friendly" if p["net"] == "+" else "hostile"
-            lines.append(f"  {steps}: {word}")
-    tension = report["tension"]
-    lines += ["", "tension (unbalanced triangles per actor):"]
-    if tension["actors"]:
-        lines += text_table(
-            ["actor", "unbalanced", "triangles", "eased most by changing", "unbalanced with"],
-            [
-                [
-                    a,
-                    t["unbalanced"],
-                    t["triangles"],
-                    "-".join(t["relief"] or []),
-                    "; ".join(" & ".join(p) for p in t["with"]),
-                ]
-                for a, t in tension["actors"].items()
-            ],
-        )
-        lines += ["", "pressure to realign (changing this pair's sign):"]
-        lines += text_table(
-            ["pair", "sign", "resolves", "creates", "net"],
-            [
-                ["-".join(p["pair"]), p["sign"], p["resolves"], p["creates"], p["net"]]
-                for p in tension["pressure_to_realign"]
-            ],
-        )
-    else:
-        lines.append("  none: no actor sits in an unbalanced triangle")
-    return "\n".join(lines)

@@ -1,10 +1,13 @@
-"""The dashboard's Analysis tab: who matters, blocs, balance, tension, paths and what-if.
+"""The dashboard's Analysis tab: the camps in words, what they rest on, and the other measures.
 
 The dashboard calls ``render(dataset, G, view, spec)`` inside its "Analysis" tab: ``G`` is
 the full graph, ``view`` the filtered one the user sees, ``spec`` the ``FilterSpec`` that
-made it. The analysis reads the same filters, limited to observed relations unless the user
-includes projected ones (``explorer.analysis.report.analysis_spec``). The what-if control
-changes a copy of the graph held for this run only; the file is never touched.
+made it. The analysis reads exactly the relations the graph shows: the sidebar's Status
+filter decides whether projected relations count. The what-if control changes a copy of the
+graph held for this run only; the file is never touched.
+
+Text from the file (names, quotes) reaches the page as plain text: through
+``markdown_literal`` or in tables, never as Markdown.
 """
 
 from __future__ import annotations
@@ -21,10 +24,19 @@ from explorer.analysis.balance import clustering
 from explorer.analysis.centrality import MEASURES, TIES, centrality
 from explorer.analysis.compare import compare_views
 from explorer.analysis.paths import shortest_signed_paths, signed_paths
-from explorer.analysis.report import analysis_spec, analyze_view, clustering_summary
+from explorer.analysis.report import analyze_view, clustering_summary
+from explorer.analysis.results import Analysis, Balance, Clustering, Comparison
 from explorer.graph import FilterSpec, filter_graph, signed_graph
 from explorer.memory import collector_paused
 from explorer.model import Dataset
+from explorer.render.report import (
+    CAMP_WORDS,
+    CLUSTER_WORDS,
+    LOUVAIN_WORDS,
+    exactness,
+    relation_words,
+    summarised,
+)
 from explorer.render.style import SIGN_STYLES
 
 __all__ = ["apply_what_if", "render", "view_key"]
@@ -107,9 +119,15 @@ def _prepare(G: nx.MultiDiGraph, wanted: FilterSpec) -> Prepared:
 # every rerun, which on a 5,000-actor map cost 0.05 s and sometimes a full garbage
 # collection (0.7 s). The tab only reads them.
 @st.cache_resource(max_entries=64, show_spinner="Analysing…")
-def _analysis(key: str, _view: nx.MultiDiGraph, _signed: nx.Graph) -> dict[str, Any]:
-    """The analysis of a view (balance, tension, blocs), cached by the view's hash."""
-    return analyze_view(_view, measures=(), signed=_signed, time_limit=TIME_LIMIT)
+def _analysis(
+    key: str, spec_text: str, _view: nx.MultiDiGraph, _signed: nx.Graph, _G: nx.MultiDiGraph,
+    _spec: FilterSpec,
+) -> Analysis:  # fmt: skip
+    """The analysis of a view (balance, robustness, tension, blocs) with its summary, cached."""
+    report = analyze_view(
+        _view, measures=(), signed=_signed, time_limit=TIME_LIMIT, spec=_spec, whole=_G
+    )
+    return summarised(report)
 
 
 @st.cache_resource(max_entries=64, show_spinner="Measuring…")
@@ -119,19 +137,20 @@ def _centrality_values(key: str, ties: str, _view: nx.MultiDiGraph) -> dict[str,
         return centrality(_view, ties=ties)  # type: ignore[arg-type]
 
 
-@st.cache_data(max_entries=64, show_spinner="Finding the best split…")
-def _clustering(key: str, k: int, _signed: nx.Graph) -> dict[str, Any]:
+@st.cache_resource(max_entries=64, show_spinner="Finding the best split…")
+def _clustering(key: str, k: int, _signed: nx.Graph) -> Clustering:
     """The best split into at most ``k`` blocs, cached by the view's hash and ``k``."""
     with collector_paused():
         return clustering_summary(clustering(_signed, k, time_limit=TIME_LIMIT))
 
 
-@st.cache_data(max_entries=64, show_spinner="Comparing…")
-def _comparison(key_a: str, key_b: str, _a: nx.MultiDiGraph, _b: nx.MultiDiGraph) -> dict[str, Any]:
+@st.cache_resource(max_entries=64, show_spinner="Comparing…")
+def _comparison(key_a: str, key_b: str, _a: nx.MultiDiGraph, _b: nx.MultiDiGraph) -> Comparison:
     """The comparison of a view and its what-if copy, cached by both hashes."""
     return compare_views(
-        _a, _b, labels=("as in the file", "what if"), measures=(), time_limit=TIME_LIMIT
-    )
+        _a, _b, labels=("as in the file", "what if"), measures=(), time_limit=TIME_LIMIT,
+        effects=False,
+    )  # fmt: skip
 
 
 def _name(G: nx.MultiDiGraph, actor: Hashable) -> str:
@@ -142,18 +161,21 @@ def _pair_name(G: nx.MultiDiGraph, pair: list[str]) -> str:
     return f"{_name(G, pair[0])} – {_name(G, pair[1])}"
 
 
-def _exact_text(section: dict[str, Any]) -> str:
-    if section["exact"]:
-        return f"exact ({section['method']})"
-    return f"HEURISTIC: best found, not proved optimal ({section['method']})"
+def _plain(text: str, where: Any = st) -> None:
+    """Show text that holds names or quotes from the file as written, never as Markdown."""
+    from explorer.app.dashboard import markdown_literal
+
+    where.markdown(markdown_literal(text))
 
 
-def _heuristic_hint(section: dict[str, Any]) -> None:
+def _exact_text(exact: bool, method: str) -> str:
+    return exactness(exact, method) + (f" ({method})" if exact else "")
+
+
+def _heuristic_hint(exact: bool, method: str, notes: list[str] = ()) -> None:  # type: ignore[assignment]
     """Say how to get a proved figure when the tab's time limit stopped the exact solve."""
-    stopped = "time limit" in section["method"] or any(
-        "did not finish" in note for note in section.get("notes", [])
-    )
-    if not section["exact"] and stopped:
+    stopped = "time limit" in method or any("did not finish" in note for note in notes)
+    if not exact and stopped:
         st.caption(
             f"This page gives the exact solver {TIME_LIMIT:g} s. For a proved figure, run "
             "`stakeholder-explorer analyze FILE --time-limit 60` (more seconds may help)."
@@ -179,24 +201,31 @@ def _relation_label(G: nx.MultiDiGraph, u: str, v: str, d: dict[str, Any]) -> st
     return f"{_name(G, u)} {arrow} {_name(G, v)}: {d.get('label', d.get('type'))} ({sign}){status}"
 
 
-def _balance_metrics(balance: dict[str, Any], before: dict[str, Any] | None = None) -> None:
-    tri = balance["triangles"]
+def _balance_metrics(balance: Balance, before: Balance | None = None) -> None:
+    tri = balance.triangles
     cols = st.columns(4)
-    delta = None if before is None else balance["frustration_index"] - before["frustration_index"]
+    delta = None if before is None else balance.frustration_index - before.frustration_index
     cols[0].metric(
         "Frustration index",
-        balance["frustration_index"],
+        balance.frustration_index,
         delta=delta,
         delta_color="inverse",
         help="Least number of signed pairs whose sign must change for the map to split into "
-        "two blocs with friends inside and enemies across.",
+        "two camps with friends inside and enemies across.",
     )
-    unb_delta = None if before is None else tri["unbalanced"] - before["triangles"]["unbalanced"]
-    cols[1].metric("Unbalanced triangles", tri["unbalanced"], delta=unb_delta,
+    w = balance.weighted.frustration_index
+    w_delta = None if before is None else w - before.weighted.frustration_index
+    cols[1].metric(
+        "Weighted index",
+        f"{w:g}",
+        delta=None if w_delta is None else f"{w_delta:g}",
+        delta_color="inverse",
+        help="Least total weight of strained pairs: " + balance.weighted.rule + ".",
+    )
+    unb_delta = None if before is None else tri.unbalanced - before.triangles.unbalanced
+    cols[2].metric("Unbalanced triangles", tri.unbalanced, delta=unb_delta,
                    delta_color="inverse")  # fmt: skip
-    cols[2].metric("Triangles", tri["total"])
-    ratio = "–" if tri["ratio"] is None else f"{tri['ratio']:.2f}"
-    cols[3].metric("Balanced ratio", ratio)
+    cols[3].metric("Triangles", tri.total)
 
 
 def _pair_changes(G: nx.MultiDiGraph, before: nx.Graph, after: nx.Graph) -> None:
@@ -215,7 +244,7 @@ def _pair_changes(G: nx.MultiDiGraph, before: nx.Graph, after: nx.Graph) -> None
                 f"{sign(after.edges[u, v]['sign'])}"
             )
     if changes:
-        st.markdown("**Signed pairs changed:** " + "; ".join(changes))
+        _plain("Signed pairs changed: " + "; ".join(changes))
     else:
         st.info(
             "No pair changes its net sign: other relations between the same actors outweigh "
@@ -223,13 +252,8 @@ def _pair_changes(G: nx.MultiDiGraph, before: nx.Graph, after: nx.Graph) -> None
         )
 
 
-def _what_if(G: nx.MultiDiGraph, prepared: Prepared) -> None:
-    base, base_key = prepared.view, prepared.key
-    st.subheader("What if…", anchor=False)
-    st.caption(
-        "Reverse or remove relations and see balance and blocs change at once. Only this "
-        "page changes; the file is untouched."
-    )
+def _what_if_choices(G: nx.MultiDiGraph, base: nx.MultiDiGraph) -> tuple[list[str], list[str]]:
+    """The what-if controls: relations to reverse and to remove."""
     signed = [
         (u, v, k, d)
         for u, v, k, d in base.edges(keys=True, data=True)
@@ -259,25 +283,36 @@ def _what_if(G: nx.MultiDiGraph, prepared: Prepared) -> None:
     removes = right.multiselect(
         "Remove", options, format_func=candidates.__getitem__, key=WHAT_IF_REMOVE
     )
+    return flips, removes
+
+
+def _what_if(G: nx.MultiDiGraph, prepared: Prepared) -> None:
+    base, base_key = prepared.view, prepared.key
+    st.subheader("What if…", anchor=False)
+    st.caption(
+        "Reverse or remove relations and see balance and blocs change at once. Only this "
+        "page changes; the file is untouched."
+    )
+    flips, removes = _what_if_choices(G, base)
     if not flips and not removes:
         st.caption("Pick a relation above to try a change.")
         return
     st.button("Reset what-if", on_click=_reset_what_if)
     changed = apply_what_if(base, flips, removes)
     report = _comparison(base_key, view_key(changed), base, changed)
-    before, after = report["balance"]["as in the file"], report["balance"]["what if"]
+    before, after = report.balance["as in the file"], report.balance["what if"]
     _pair_changes(G, prepared.signed, signed_graph(changed))
     st.markdown("**Balance with these changes** (change against the file)")
     _balance_metrics(after, before)
     cols = st.columns(2)
     for col, label, section in (
-        (cols[0], "Frustrated pairs as in the file", before),
-        (cols[1], "Frustrated pairs what if", after),
+        (cols[0], "Strained pairs as in the file", before),
+        (cols[1], "Strained pairs what if", after),
     ):
-        col.markdown(f"**{label}** · {_exact_text(section)}")
-        col.write(", ".join(_pair_name(G, p) for p in section["frustrated"]) or "none")
-    moves = report["blocs"]["moves"]
-    st.markdown(f"**Blocs on positive ties:** {len(moves)} actors change bloc-mates")
+        col.markdown(f"**{label}** · {_exact_text(section.exact, section.method)}")
+        _plain(", ".join(_pair_name(G, p) for p in section.frustrated) or "none", col)
+    moves = report.blocs["moves"]
+    st.markdown(f"**Louvain blocs on friendly ties:** {len(moves)} actors change bloc-mates")
     if moves:
         st.dataframe(
             [
@@ -285,77 +320,137 @@ def _what_if(G: nx.MultiDiGraph, prepared: Prepared) -> None:
                     "actor": _name(G, m["actor"]),
                     "now with": ", ".join(_name(G, a) for a in m["joined"]),
                     "no longer with": ", ".join(_name(G, a) for a in m["left"]),
+                    "id": m["actor"],
                 }
                 for m in moves
             ],
             hide_index=True,
             width="stretch",
         )
-    sides = after["partition"]
-    cols = st.columns(2)
-    for i, col in enumerate(cols):
-        col.markdown(f"**Side {i + 1} what if**")
-        col.write(", ".join(_name(G, a) for a in sides[i]) or "–")
+    if after.camps:
+        cols = st.columns(2)
+        for i, col in enumerate(cols):
+            col.markdown(f"**Camp {i + 1} what if**")
+            _plain(", ".join(_name(G, a) for a in after.camps[0][i]) or "–", col)
 
 
-def _balance(G: nx.MultiDiGraph, S: nx.Graph, report: dict[str, Any]) -> None:
-    balance = report["balance"]
-    st.subheader("Structural balance", anchor=False)
+def _relations_cell(report: Analysis, ids: list[str]) -> str:
+    return "; ".join(
+        relation_words(report.evidence[r], report.names) for r in ids if r in report.evidence
+    )
+
+
+def _balance(G: nx.MultiDiGraph, report: Analysis) -> None:
+    balance = report.balance
+    st.subheader("Camps", anchor=False)
+    st.caption(CAMP_WORDS)
     _balance_metrics(balance)
     st.caption(
-        f"Frustration index: {_exact_text(balance)}; {balance['signed_pairs']} signed pairs "
-        "(one net sign per pair of actors; neutral and structural relations left out)."
+        f"Frustration index: {_exact_text(balance.exact, balance.method)}; "
+        f"{balance.signed_pairs} signed pairs (one net sign per pair of actors; neutral and "
+        f"structural relations left out). Weighted: "
+        f"{_exact_text(balance.weighted.exact, balance.weighted.method)}."
     )
-    for note in balance["notes"]:
+    for note in balance.notes:
         st.warning(note)
-    _heuristic_hint(balance)
-    cols = st.columns(2)
-    for i, col in enumerate(cols):
-        col.markdown(f"**Side {i + 1}**")
-        col.write(", ".join(_name(G, a) for a in balance["partition"][i]) or "–")
-    if balance["frustrated"]:
-        st.markdown("**Frustrated pairs** (friends across the sides, or enemies within one)")
+    _heuristic_hint(balance.exact, balance.method, balance.notes)
+    for one, two in balance.camps[:1]:
+        cols = st.columns(2)
+        for i, (col, camp) in enumerate(zip(cols, (one, two), strict=True)):
+            col.markdown(f"**Camp {i + 1}**")
+            _plain(", ".join(sorted(_name(G, a) for a in camp)) or "–", col)
+    if len(balance.camps) > 1:
+        rest = sum(len(a) + len(b) for a, b in balance.camps[1:])
+        st.caption(f"{rest} more actors in {len(balance.camps) - 1} groups with no signed tie "
+                   "to these camps.")  # fmt: skip
+    if balance.swing is None:
+        st.caption("Who could sit in either camp: not computed (a large map, or the time limit).")
+    elif balance.swing:
+        _plain(
+            "Could sit in either camp: "
+            + ", ".join(sorted(_name(G, a) for a in balance.swing))
+            + ("" if balance.swing_exact else " (at least; the time limit stopped the search)")
+        )
+    else:
+        st.caption("Nobody could sit in the other camp: the split is unique.")
+    if balance.rests_on:
+        st.markdown("**Pairs that strain the split** and the relations they rest on")
         st.dataframe(
             [
                 {
-                    "pair": _pair_name(G, p),
-                    "net sign": SIGN_STYLES[S.edges[p[0], p[1]]["sign"]].symbol,
-                    "relations": ", ".join(S.edges[p[0], p[1]]["relations"]),
+                    "pair": _pair_name(G, b.pair),
+                    "strain": "friendly across camps" if b.sign > 0 else "hostile within a camp",
+                    "weight": b.weight,
+                    "rests on": _relations_cell(report, b.relations),
+                    "id": ", ".join(b.relations),
                 }
-                for p in balance["frustrated"]
+                for b in balance.rests_on
             ],
             hide_index=True,
             width="stretch",
         )
-    st.markdown("**Triangles by sign pattern** (+++ and +−− are balanced)")
+    if balance.swing_rests_on:
+        st.markdown("**Who could sit in either camp**, and the relations pulling each way")
+        st.dataframe(
+            [
+                {
+                    "actor": _name(G, s.actor),
+                    "pulled by": _relations_cell(report, s.relations),
+                    "id": s.actor,
+                }
+                for s in balance.swing_rests_on
+            ],
+            hide_index=True,
+            width="stretch",
+        )
+    _robustness(G, balance)
+
+
+def _robustness(G: nx.MultiDiGraph, balance: Balance) -> None:
+    if not balance.robustness or balance.holds_in_all is None:
+        st.caption("Robustness: not computed (a large map, or the time limit).")
+        return
+    st.markdown("**Robustness**: the same filters with different relations counted")
     st.dataframe(
         [
-            {"pattern": p.replace("-", "−"), "triangles": n,
-             "balanced": "yes" if p in ("+++", "+--") else "no"}
-            for p, n in balance["triangles"]["by_pattern"].items()
+            {
+                "view": r.view,
+                "signed pairs": r.signed_pairs,
+                "frustration index": r.frustration_index,
+                "strained pairs": "; ".join(_pair_name(G, p) for p in r.frustrated) or "none",
+            }
+            for r in balance.robustness
         ],
         hide_index=True,
+        width="stretch",
+    )
+    holds = balance.holds_in_all
+    camps = "the camps hold in every view" if holds.camps else (
+        "these actors change camp: " + ", ".join(sorted(_name(G, a) for a in holds.moved))
     )  # fmt: skip
+    strained = "; ".join(_pair_name(G, p) for p in holds.frustrated) or "no pair"
+    _plain(f"In all views: {camps}; strained in every view: {strained}.")
 
 
-def _tension(G: nx.MultiDiGraph, report: dict[str, Any]) -> None:
+def _tension(G: nx.MultiDiGraph, report: Analysis) -> None:
     st.subheader("Tension", anchor=False)
-    tension = report["tension"]
-    if not tension["actors"]:
+    tension = report.tension
+    if not tension.actors:
         st.write("No actor sits in an unbalanced triangle.")
         return
     st.dataframe(
         [
             {
                 "actor": _name(G, a),
-                "unbalanced triangles": t["unbalanced"],
-                "of triangles": t["triangles"],
-                "eased most by changing": _pair_name(G, t["relief"]) if t["relief"] else "",
+                "unbalanced triangles": t.unbalanced,
+                "of triangles": t.triangles,
+                "eased most by changing": _pair_name(G, t.relief) if t.relief else "",
                 "unbalanced with": "; ".join(
-                    f"{_name(G, p[0])} & {_name(G, p[1])}" for p in t["with"]
+                    f"{_name(G, p[0])} & {_name(G, p[1])}" for p in t.with_
                 ),
+                "id": a,
             }
-            for a, t in tension["actors"].items()
+            for a, t in tension.actors.items()
         ],
         hide_index=True,
         width="stretch",
@@ -364,27 +459,28 @@ def _tension(G: nx.MultiDiGraph, report: dict[str, Any]) -> None:
     st.dataframe(
         [
             {
-                "pair": _pair_name(G, p["pair"]),
-                "sign now": p["sign"].replace("-", "−"),
-                "resolves": p["resolves"],
-                "creates": p["creates"],
-                "net": p["net"],
+                "pair": _pair_name(G, p.pair),
+                "sign now": p.sign.replace("-", "−"),
+                "resolves": p.resolves,
+                "creates": p.creates,
+                "net": p.net,
+                "id": ", ".join(p.relations),
             }
-            for p in tension["pressure_to_realign"]
+            for p in tension.pressure_to_realign
         ],
         hide_index=True,
         width="stretch",
     )
 
 
-def _blocs(G: nx.MultiDiGraph, report: dict[str, Any], prepared: Prepared) -> None:
+def _blocs(G: nx.MultiDiGraph, report: Analysis, prepared: Prepared) -> None:
     base = prepared.view
-    st.subheader("Blocs", anchor=False)
-    groups = [b for b in report["blocs"] if len(b) > 1]
-    alone = sum(1 for b in report["blocs"] if len(b) == 1)
-    st.caption(f"Louvain communities on positive ties (seeded); {alone} actors stand alone.")
+    st.subheader("Other groupings", anchor=False)
+    groups = [b for b in report.blocs if len(b) > 1]
+    alone = sum(1 for b in report.blocs if len(b) == 1)
+    st.caption(f"{LOUVAIN_WORDS} Louvain communities (seeded); {alone} actors stand alone.")
     for i, bloc in enumerate(groups, start=1):
-        st.write(f"**Bloc {i}:** " + ", ".join(_name(G, a) for a in bloc))
+        _plain(f"Bloc {i}: " + ", ".join(_name(G, a) for a in bloc))
     active = sum(1 for a in base if base.degree(a) > 0)
     on = st.checkbox(
         "Find the best split into at most k blocs (clusterability)",
@@ -397,10 +493,14 @@ def _blocs(G: nx.MultiDiGraph, report: dict[str, Any], prepared: Prepared) -> No
         return
     k = st.number_input("k", min_value=1, max_value=8, value=3, key="analysis_clusters")
     clustered = _clustering(prepared.key, int(k), prepared.signed)
-    st.caption(f"{clustered['inconsistencies']} inconsistent pairs; {_exact_text(clustered)}")
-    _heuristic_hint(clustered)
-    for i, bloc in enumerate(clustered["partition"], start=1):
-        st.write(f"**{i}.** " + ", ".join(_name(G, a) for a in bloc))
+    st.caption(CLUSTER_WORDS.format(k=int(k)))
+    st.caption(
+        f"{clustered.inconsistencies} inconsistent pairs; "
+        f"{_exact_text(clustered.exact, clustered.method)}"
+    )
+    _heuristic_hint(clustered.exact, clustered.method)
+    for i, bloc in enumerate(clustered.partition, start=1):
+        _plain(f"{i}. " + ", ".join(_name(G, a) for a in bloc))
 
 
 def _centrality(G: nx.MultiDiGraph, base: nx.MultiDiGraph, key: str) -> None:
@@ -458,26 +558,19 @@ def _paths(G: nx.MultiDiGraph, S: nx.Graph) -> None:
 
 
 def render(dataset: Dataset, G: nx.MultiDiGraph, view: nx.MultiDiGraph, spec: FilterSpec) -> None:
-    """Draw the Analysis tab for the current view."""
-    include = st.toggle(
-        "Include projected relations",
-        key="analysis_projected",
-        help="By default the analysis reads observed relations only. A Status filter in the "
-        "sidebar wins over this switch.",
-    )
-    try:
-        wanted = analysis_spec(spec, include_projected=include)
-    except ValueError:
-        st.warning("The Status filter leaves projected relations out; it wins over the switch.")
-        wanted = spec
-    prepared = _prepare(G, wanted)
+    """Draw the Analysis tab for the current view: the same relations the graph shows."""
+    prepared = _prepare(G, spec)
     base, key, S = prepared.view, prepared.key, prepared.signed
-    report = _analysis(key, base, S)
+    report = _analysis(key, repr(spec), base, S, G, spec)
     st.caption(
-        f"Analysing {base.number_of_nodes()} actors and {base.number_of_edges()} relations "
-        f"({', '.join(wanted.statuses)})."
+        f"Analysing {base.number_of_nodes()} actors and {base.number_of_edges()} relations: "
+        f"{report.view.words}, as the graph shows them (the sidebar's Status filter decides "
+        "whether projected relations count)."
     )
-    _balance(G, S, report)
+    st.subheader("In short", anchor=False)
+    for sentence in report.summary:
+        _plain(sentence)
+    _balance(G, report)
     _what_if(G, prepared)
     _tension(G, report)
     _blocs(G, report, prepared)

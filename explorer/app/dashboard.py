@@ -450,17 +450,17 @@ def _downloads(
     spec: FilterSpec,
 ) -> None:
     """One download button per export format, each file made only when its button is clicked."""
-    from explorer import export
+    from explorer import formats
 
     def make(fmt: str) -> Callable[[], bytes]:
         # The export writes its own caption from the view and the spec (data, filters,
         # sources), the same one the CLI's exports carry.
-        return lambda: export.export_bytes(
+        return lambda: formats.export_bytes(
             H, fmt, positions=positions, title=title, sizes=sizes, spec=spec
         )
 
     columns = st.columns(3)
-    for index, (fmt, info) in enumerate(export.FORMATS.items()):
+    for index, (fmt, info) in enumerate(formats.FORMATS.items()):
         columns[index % 3].download_button(
             f"Download {fmt.upper()}",
             data=make(fmt),
