@@ -109,8 +109,8 @@ def _declare(
         names.extend(k for k in record if k not in skip and k not in names)
     attributes = ET.SubElement(parent, f"{{{GEXF_NS}}}attributes", {"class": cls, "mode": "static"})
     ids = {}
-    for position, name in enumerate(names):
-        ids[name] = f"{cls[0]}{position}"
+    for name in names:
+        ids[name] = name  # the title as id: graphology keys attributes by id
         ET.SubElement(
             attributes,
             f"{{{GEXF_NS}}}attribute",
