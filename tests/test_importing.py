@@ -17,7 +17,7 @@ from explorer.formats.builder import slugify
 from explorer.formats.edgelist import read_edge_list as import_edge_list
 from explorer.formats.kumu import read_kumu as import_kumu
 from explorer.graph import FilterSpec, build_graph, filter_graph
-from explorer.load import load_dataset
+from explorer.load import dump_dataset, load_dataset
 from explorer.model import Dataset
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -303,3 +303,253 @@ def test_only_cr_and_lf_end_a_csv_line() -> None:
     assert problems(lambda: import_edge_list(data, "e.csv")) == [
         "e.csv:3:5: sign: unknown sign 'what'; use +, -, 0 or positive, negative, neutral"
     ]
+
+
+# --- the spreadsheets users make -------------------------------------------------------------
+
+
+def relations_of(result: object) -> list[tuple[str, str, str]]:
+    ds = result.dataset  # type: ignore[attr-defined]
+    return [(r.source, r.target, r.type) for r in ds.relations]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "source;target;type\nUSA;Taliban;rival of\nUSA;Pakistan;supports\n",
+        "source\ttarget\ttype\nUSA\tTaliban\trival of\nUSA\tPakistan\tsupports\n",
+        "Source Actor,Target Actor,Relationship\nUSA,Taliban,rival of\nUSA,Pakistan,supports\n",
+        "FROM,To,Relation Type,,,\nUSA,Taliban,rival of,,,\n,,,,,\nUSA,Pakistan,supports,,\n\n",
+        "Relationship;Target;Source\nrival of;Taliban;USA\nsupports;Pakistan;USA\n",
+    ],
+    ids=["semicolon", "tab", "excel-header", "trailing-columns-and-rows", "any-order"],
+)
+def test_edge_lists_as_spreadsheets_write_them(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "edges.csv"
+    path.write_text(text, encoding="utf-8")
+    result = import_path(path)
+    assert relations_of(result) == [
+        ("usa", "taliban", "rival_of"),
+        ("usa", "pakistan", "supports"),
+    ]
+    assert [a.name for a in result.dataset.actors] == ["USA", "Taliban", "Pakistan"]
+
+
+def test_a_header_that_names_no_source_is_an_error_never_data(tmp_path: Path) -> None:
+    path = tmp_path / "edges.csv"
+    path.write_text("Weight,Target,Notes\n3,Taliban,x\n", encoding="utf-8")
+    assert problems(lambda: import_path(path)) == [
+        f"{path}:1:1: header: the header row names no source column; name it (source/from, "
+        "target/to) or give --columns 'Header=source,Other=target'"
+    ]
+
+
+def test_columns_name_an_unknown_header(cli_runner, tmp_path: Path) -> None:
+    path = tmp_path / "edges.csv"
+    path.write_text("Actor A,Actor B,Link\nUSA,Taliban,rival of\n", encoding="utf-8")
+    out = tmp_path / "map.yaml"
+    args = [
+        "import",
+        str(path),
+        "-o",
+        str(out),
+        "--columns",
+        "Actor A=source,Actor B=target,Link=type",
+    ]
+    result = cli_runner(*args)
+    assert result.exit_code == 0, result.output
+    ds = load_dataset(out)
+    assert [(r.source, r.target, r.type) for r in ds.relations] == [("usa", "taliban", "rival_of")]
+    result = cli_runner("import", str(path), "-o", str(out), "--force", "--columns", "nonsense")
+    assert result.exit_code == 2 and "'nonsense' is not HEADER=ROLE" in result.output
+
+
+def write_xlsx(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_an_xlsx_edge_list_is_read_from_its_first_sheet(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path / "edges.xlsx",
+        {
+            "Links": [
+                ["Source", "Target", "Weight", None],
+                ["USA", "Taliban", 3],
+                [],
+                ["B", "C", 1],
+            ],
+            "Other": [["ignored"]],
+        },
+    )
+    result = import_path(path)
+    assert relations_of(result) == [("usa", "taliban", "influences"), ("b", "c", "influences")]
+    assert [r.strength for r in result.dataset.relations] == [3, 1]
+
+
+def test_xlsx_errors_name_the_sheet_and_cell(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path / "kumu.xlsx",
+        {
+            "Elements": [["ID", "Label"], ["a", "Alpha"], ["b", "Beta"]],
+            "Connections": [["From", "To", "Strength"], ["a", "b", "huge"], ["a", None, 2]],
+        },
+    )
+    assert problems(lambda: import_path(path)) == [
+        f"{path}:2:3: Connections!C2: Strength: strength 'huge' is not 1, 2 or 3 or a word for one (weak, medium, strong: see docs/exports.md)",
+        f"{path}:3:2: Connections!B3: To: empty To: name an element",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "what"),
+    [
+        ("map.pdf", b"%PDF-1.4", "extension '.pdf'"),
+        ("edges.xlsx", b"source,target\nA,B\n", "not an .xlsx workbook inside"),
+        ("edges.csv", b"PK\x03\x04rest of a zip", "zip content in a .csv file"),
+        ("edges.csv", b'<?xml version="1.0"?><graphml/>', "xml content in a .csv file"),
+        ("map.json", b'{"hello": "world"}', "JSON that is neither"),
+        ("map", b"a,b", "no extension"),
+    ],
+)
+def test_anything_else_gets_one_unsupported_format_error(
+    tmp_path: Path, name: str, data: bytes, what: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    found = problems(lambda: import_path(path))
+    assert len(found) == 1
+    assert found[0].startswith(f"{path}:1:1: file: unsupported format (") and what in found[0]
+    assert "import reads .csv, .cyjs, .gexf, .gml, .graphml, .json" in found[0]
+
+
+# --- what Kumu itself writes -----------------------------------------------------------------
+
+
+def test_kumus_own_values_import(tmp_path: Path) -> None:
+    path = kumu_zip(
+        tmp_path,
+        "ID,Label,Type\nelem-1,Alpha,State\nelem-2,Beta,Person\nElem 3,Gamma,Organization\n",
+        "ID,From,To,Type,Strength,Direction\n"
+        "conn-1,elem-1,elem-2|Elem 3,supports,Strong,directed\n"
+        "conn-2,Beta,Gamma,rival of,weak,mutual\n",
+    )
+    result = import_kumu(path)
+    ds = result.dataset
+    assert [a.id for a in ds.actors] == ["elem_1", "elem_2", "elem_3"]
+    assert [(r.id, r.source, r.target, r.strength) for r in ds.relations] == [
+        ("conn_1", "elem_1", "elem_2", 3),
+        ("conn_1_2", "elem_1", "elem_3", 3),
+        ("conn_2", "elem_2", "elem_3", 1),
+    ]
+    assert any(n.startswith("made 5 ids valid") for n in result.notes), result.notes
+    assert any("To names 2 elements; made one relation to each" in n for n in result.notes)
+
+
+def test_kumus_json_blueprint_imports(tmp_path: Path) -> None:
+    blueprint = {
+        "elements": [
+            {"_id": "elem-a", "attributes": {"label": "Alpha", "element type": "State", "tags": ["x"]}},
+            {"_id": "elem-b", "attributes": {"label": "Beta", "element type": "Person", "score": 4}},
+        ],
+        "connections": [
+            {"_id": "conn-1", "from": "elem-a", "to": "elem-b", "direction": "directed",
+             "attributes": {"connection type": "supports", "strength": "medium"}},
+        ],
+    }  # fmt: skip
+    path = tmp_path / "kumu.json"
+    path.write_text(__import__("json").dumps(blueprint), encoding="utf-8")
+    result = import_path(path)
+    ds = result.dataset
+    assert [(a.id, a.name, a.kind, a.tags) for a in ds.actors] == [
+        ("elem_a", "Alpha", "state", ["x"]),
+        ("elem_b", "Beta", "person", []),
+    ]
+    assert [(r.id, r.source, r.target, r.type, r.strength) for r in ds.relations] == [
+        ("conn_1", "elem_a", "elem_b", "supports", 2)
+    ]
+    assert "ignored Kumu attribute 'score' on 1 records: not a field" in result.notes
+
+
+# --- formula injection -----------------------------------------------------------------------
+
+
+def test_kumu_csv_neutralises_formulas_but_never_numbers_and_import_undoes_it(
+    tmp_path: Path, write_yaml: WriteYaml
+) -> None:
+    original = load_dataset(
+        write_yaml(
+            """
+            format: stakeholder-explorer/1
+            title: "=HYPERLINK(\\"https://evil.example\\", \\"x\\")"
+            actors:
+              - {id: a, name: "=cmd|' /C calc'!A0", kind: state, tags: ["+1", "-x", "@SUM(A1)"]}
+              - {id: b, name: "'=already quoted", kind: state, description: "plain"}
+              - {id: c, name: "-1", kind: state, note: "it's fine = not first"}
+            relations:
+              - {source: a, target: b, type: rival_of, strength: 3, note: "@risk"}
+              - {source: b, target: c, type: supports}
+            """
+        )
+    )
+    view = filter_graph(build_graph(original), FilterSpec(as_of="all"))
+    data = export_bytes(view, "kumu-csv", positions={n: (0.0, 0.0) for n in view})
+    archive = zipfile.ZipFile(__import__("io").BytesIO(data))
+    elements = archive.read("elements.csv").decode()
+    connections = archive.read("connections.csv").decode()
+    assert "'=cmd|' /C calc'!A0" in elements
+    assert "'+1|-x|@SUM(A1)" in elements  # the cell starts with +, so it is neutralised
+    assert "''=already quoted" in elements  # a typed ' before = is kept, prefixed once more
+    assert ",'-1," in elements
+    assert ",3," in connections and ",'3," not in connections  # numbers never
+    assert "'@risk" in connections
+    mapped = archive.read("map.csv").decode()
+    assert "'=HYPERLINK" in mapped
+    path = tmp_path / "k.zip"
+    path.write_bytes(data)
+    back = import_path(path).dataset
+    assert dump_dataset(back) == dump_dataset(original)
+    book = __import__("openpyxl").load_workbook(
+        __import__("io").BytesIO(
+            export_bytes(view, "kumu", positions={n: (0.0, 0.0) for n in view})
+        )
+    )
+    cell = book["Elements"]["B2"]
+    assert cell.value == "=cmd|' /C calc'!A0" and cell.data_type == "s"  # text, not a formula
+
+
+# --- hostile sizes stay quick and positioned ---------------------------------------------------
+
+
+def test_an_unclosed_quote_in_a_big_csv_is_one_positioned_error(tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    rows = "".join(f"A{n},B{n},supports\n" for n in range(60_000))
+    path.write_text("source,target,type\n" + rows + 'X,"never closed,supports\n' + rows[:200_000])
+    assert path.stat().st_size > 1_500_000
+    assert problems(lambda: import_path(path)) == [
+        f"{path}:60002:3: file: a quoted cell starts here and is never closed (a missing '\"')"
+    ]
+
+
+def test_twenty_thousand_names_that_slug_alike_get_numbered_ids() -> None:
+    names = [f"North-Land {chr(0x4E00 + n)}" for n in range(20_000)]  # CJK slugs to nothing
+    data = ("source,target\n" + "".join(f"Hub,{name}\n" for name in names)).encode()
+    ds = import_edge_list(data, "e.csv").dataset
+    ids = [a.id for a in ds.actors]
+    assert len(ids) == len(set(ids)) == 20_001
+    assert ids[:3] == ["hub", "north_land", "north_land_2"]
+
+
+def test_a_five_thousand_digit_strength_is_a_positioned_error() -> None:
+    data = ("source,target,strength\nA,B," + "9" * 5000 + "\n").encode()
+    found = problems(lambda: import_edge_list(data, "e.csv"))
+    assert len(found) == 1 and found[0].startswith("e.csv:2:5: strength: strength '9999")
+    assert len(found[0]) < 300

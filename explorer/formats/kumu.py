@@ -290,16 +290,26 @@ def _vocabulary_rows(view: nx.MultiDiGraph) -> list[list[Any]]:
     return rows
 
 
+def _runs_as_formula(text: str) -> bool:
+    """Whether a spreadsheet would run this cell: it starts with a formula character, or
+    with ``'`` before one (so that a prefix added on export is never confused with text)."""
+    if not text:
+        return False
+    if text[0] in FORMULA_STARTS:
+        return True
+    return text[0] == "'" and _runs_as_formula(text[1:])
+
+
 def neutralise(cell: Any) -> Any:
     """A CSV text cell a spreadsheet would run as a formula gets a leading ``'``; numbers never."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+    if isinstance(cell, str) and _runs_as_formula(cell):
         return "'" + cell
     return cell
 
 
 def unneutralise(text: str) -> str:
     """Undo ``neutralise``: drop a leading ``'`` only where a formula character follows."""
-    if text.startswith("'") and text[1:2] and text[1] in "=+-@\t\r":
+    if text.startswith("'") and _runs_as_formula(text[1:]):
         return text[1:]
     return text
 
@@ -709,14 +719,14 @@ def _read_connection(builder: Builder, shown: str, row: Row, ids: _IdMap) -> Non
     evidence = _evidence(builder, shown, row, columns)
     if evidence:
         base["evidence"] = evidence
+    ident = ids.valid(row.get("ID")) if row.get("ID") else None
     for number, label in enumerate(targets, start=1):
         target = _end(builder, shown, row, "To", label)
         if target == source:
             builder.problem(shown, row, "To", f"a relation from {source_label!r} to itself")
             continue
         relation = {"source": source, "target": target, **base}
-        if row.get("ID"):
-            ident = ids.valid(row.get("ID"))
+        if ident:
             relation["id"] = ident if number == 1 else f"{ident}_{number}"
         if builder.check(Relation, relation, shown, row, columns):
             builder.relations.append(relation)
