@@ -162,7 +162,9 @@ def render(name: str, data: bytes, base_dir: str | None, dataset: Dataset) -> No
     except ExplorerError as exc:
         st.error(_literal(str(exc)))
         return
-    mode = st.segmented_control("Edit", _MODES, default=_MODES[0], key="edit_mode")
+    mode = st.segmented_control(
+        "What to edit", _MODES, default=_MODES[0], key="edit_mode", label_visibility="collapsed"
+    )
     if mode == "Add relation":
         _relation_form(doc, dataset, target)
     elif mode == "Add actor":
@@ -307,15 +309,13 @@ def _relation_form(doc: StakeholderFile, dataset: Dataset, target: EditTarget) -
         if rtype is not None:
             info = vocab.relation_types[rtype]
             st.caption(_literal(f"{info.label} ({info.sign} by default): {info.description}"))
-        c1, c2, c3, c4 = st.columns(4)
-        default_sign = vocab.relation_types[rtype].sign if rtype else None
+        c1, c2 = st.columns(2)
+        c3, c4 = st.columns(2)
         sign = c1.selectbox(
             "Sign",
             [None, *SIGNS],
             key="edit_rel_sign",
-            format_func=lambda s: (
-                f"Type's default ({default_sign or '-'})" if s is None else SIGN_LABELS[s]
-            ),
+            format_func=lambda s: "The type's default" if s is None else SIGN_LABELS[s],
             help="Affect between the two actors themselves; the type gives the default.",
         )
         status = c2.selectbox(
