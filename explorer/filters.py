@@ -19,10 +19,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from explorer.model import CONFIDENCES, SIGNS, STATUSES, PartialDate
+from explorer.model import ALL_SCENARIOS, CONFIDENCES, MAIN_SCENARIO, SIGNS, STATUSES, PartialDate
 
 __all__ = [
     "ALL_PERIODS",
+    "ALL_SCENARIOS",
     "MAIN_FORECAST",
     "Filter",
     "FilterField",
@@ -34,7 +35,7 @@ __all__ = [
 #: ``FilterSpec.as_of`` value that shows relations of every period.
 ALL_PERIODS = "all"
 #: ``FilterSpec.scenario`` value naming the main forecast (the same as no scenario).
-MAIN_FORECAST = "main"
+MAIN_FORECAST = MAIN_SCENARIO
 
 #: How the dashboard shows a filter: a multiselect of options, a radio of one option or all,
 #: a select slider over ordered words, a slider or number input between bounds, a select box
@@ -162,8 +163,9 @@ class FilterSpec:
         Filter(
             "Scenario",
             "Show this named scenario's projected relations with the observed ones and the "
-            "main forecast (or instead of it, for a scenario that replaces it). Default: the "
-            "main forecast, with every scenario's relations hidden.",
+            "main forecast (or instead of it, for a scenario that replaces it); 'all' shows "
+            "every scenario's relations at once. Default: the main forecast, with every "
+            "scenario's relations hidden.",
             "selectbox",
             options="scenarios",
         ),

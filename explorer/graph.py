@@ -21,7 +21,7 @@ from typing import Any
 import networkx as nx
 
 from explorer.errors import ViewError
-from explorer.filters import ALL_PERIODS, FilterSpec
+from explorer.filters import ALL_PERIODS, ALL_SCENARIOS, FilterSpec
 from explorer.memory import collector_paused_during
 from explorer.model import CONFIDENCES, SIGNS, Dataset, PartialDate, Sign, Status, did_you_mean
 
@@ -197,7 +197,7 @@ def _period(G: nx.MultiDiGraph, spec: FilterSpec) -> tuple[dt.date, dt.date] | N
 def check_scenario(G: nx.MultiDiGraph, scenario: str | None) -> None:
     """Raise ``ViewError`` when ``scenario`` is not one the map declares."""
     known = G.graph.get("scenarios") or {}
-    if scenario is None or scenario in known:
+    if scenario is None or scenario == ALL_SCENARIOS or scenario in known:
         return
     if not known:
         raise ViewError("scenario", f"unknown scenario {scenario!r}: this map declares none")
@@ -221,9 +221,10 @@ def filter_graph(G: nx.MultiDiGraph, spec: FilterSpec = _DEFAULT_VIEW) -> nx.Mul
 
     Scenarios: a view without one holds the observed relations and the main forecast (the
     projected relations of no scenario); a scenario's view adds its own relations, and
-    leaves out the main forecast when the scenario ``replaces_main``. The view's graph
-    attributes ``hidden`` (plain data: read it with ``hidden_in``), ``as_of`` and
-    ``scenario`` record what its date and scenario leave out, for ``view_note``. Raises
+    leaves out the main forecast when the scenario ``replaces_main``; ``scenario="all"``
+    keeps every relation whatever its scenario (for whole exports and for curating). The
+    view's graph attributes ``hidden`` (plain data: read it with ``hidden_in``), ``as_of``
+    and ``scenario`` record what its date and scenario leave out, for ``view_note``. Raises
     ``ViewError`` for an unknown scenario.
     """
     check_scenario(G, spec.scenario)
@@ -231,7 +232,8 @@ def filter_graph(G: nx.MultiDiGraph, spec: FilterSpec = _DEFAULT_VIEW) -> nx.Mul
     min_conf = CONFIDENCES[spec.min_confidence]  # type: ignore[index]
     period = _period(G, spec)
     scenario = spec.scenario
-    replaces = bool(scenario and G.graph["scenarios"][scenario]["replaces_main"])
+    every = scenario == ALL_SCENARIOS
+    replaces = bool(scenario and not every and G.graph["scenarios"][scenario]["replaces_main"])
     kinds, types, statuses, cited = (
         set(spec.kinds),
         set(spec.types),
@@ -262,7 +264,7 @@ def filter_graph(G: nx.MultiDiGraph, spec: FilterSpec = _DEFAULT_VIEW) -> nx.Mul
         if (kinds and (u not in kept or v not in kept)) or not wanted(d):
             continue
         named = d.get("scenario")
-        if named != scenario:
+        if named != scenario and not every:
             if named is not None:
                 other_scenarios += 1
                 hidden_scenarios.add(named)
@@ -504,6 +506,8 @@ def view_note(H: nx.MultiDiGraph) -> str:
     parts = [date + (": " + " and ".join(gone) + " hidden" if gone else "")]
     scenarios = H.graph.get("scenarios") or {}
     scenario = H.graph.get("scenario")
+    if scenario == ALL_SCENARIOS and scenarios:
+        parts.append("every scenario shown, with the main forecast")
     if scenario is not None and scenario in scenarios:
         about = scenarios[scenario]
         line = f"scenario: {about['title']}"

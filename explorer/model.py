@@ -65,6 +65,8 @@ FORMAT = "stakeholder-explorer/1"
 MAX_QUOTE_WORDS = 40
 #: The word that names the main forecast where a scenario id is expected.
 MAIN_SCENARIO = "main"
+#: The word that asks for every scenario's relations at once (a whole export, curating).
+ALL_SCENARIOS = "all"
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 _DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -380,8 +382,9 @@ class Scenario(BaseModel):
     @classmethod
     def _scenario_id(cls, value: str) -> str:
         _check_id(value)
-        if value == MAIN_SCENARIO:
-            raise ValueError(f"{value!r} names the main forecast; give the scenario another id")
+        if value in (MAIN_SCENARIO, ALL_SCENARIOS):
+            meaning = "the main forecast" if value == MAIN_SCENARIO else "every scenario at once"
+            raise ValueError(f"{value!r} names {meaning}; give the scenario another id")
         return value
 
 

@@ -87,7 +87,7 @@ def signature(ds: Dataset) -> dict:
 
 def kumu_round_trip(ds: Dataset, tmp_path: Path) -> Dataset:
     G = build_graph(ds)
-    view = filter_graph(G, FilterSpec(as_of="all"))
+    view = filter_graph(G, FilterSpec(as_of="all", scenario="all"))
     path = tmp_path / "kumu.zip"
     path.write_bytes(export_bytes(view, "kumu-csv", positions={n: (0.0, 0.0) for n in view}))
     return import_kumu(path, title=ds.title).dataset

@@ -220,3 +220,15 @@ def test_the_scenario_travels_in_the_url() -> None:
     spec = FilterSpec(scenario="recognition", as_of="all")
     assert spec.to_query() == {"as_of": "all", "scenario": "recognition"}
     assert FilterSpec.from_query(spec.to_query()) == spec
+
+
+def test_all_scenarios_keeps_every_relation_and_all_is_no_scenario_id(
+    path: Path, write_yaml: Callable[[str, str], Path]
+) -> None:
+    G = build_graph(load_dataset(path))
+    H = filter_graph(G, FilterSpec(scenario="all", as_of="all"))
+    assert H.number_of_edges() == 6
+    assert view_note(H) == "all periods; every scenario shown, with the main forecast"
+    taken = MAP.replace("id: alienated", "id: all").replace("scenario: alienated", "scenario: all")
+    errors = [p.message for p in check_file(write_yaml(taken, "taken.yaml")).errors]
+    assert "'all' names every scenario at once; give the scenario another id" in errors

@@ -70,6 +70,7 @@ def test_the_scenario_picker_shows_a_scenario_and_keeps_it_in_the_url(
         "main forecast (no scenario)",
         "China recognises the Taliban",
         "The Taliban lean to China (replaces the main forecast)",
+        "every scenario at once (for curating)",
     ]
     picker.set_value("alienated").run()
     assert at.query_params["scenario"] == "alienated"

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 import streamlit as st
 
-from explorer.filters import ALL_PERIODS, FilterField, FilterSpec, filter_fields
+from explorer.filters import ALL_PERIODS, ALL_SCENARIOS, FilterField, FilterSpec, filter_fields
 from explorer.graph import hidden_in, view_note
 from explorer.model import SIGNS, Dataset
 from explorer.render.layout import LAYOUTS
@@ -158,7 +158,7 @@ def _options(
         return [None, *facts.actors_by_name], lambda n: "(none)" if n is None else names[n]
     if where == "scenarios":
         scenarios = G.graph.get("scenarios") or {}
-        return [None, *scenarios], lambda s: _scenario_label(scenarios, s)
+        return [None, *scenarios, ALL_SCENARIOS], lambda s: _scenario_label(scenarios, s)
     if where == "dates":
         dates = [LATEST, ALL_PERIODS, *facts.dates]
         current = st.session_state.get(_key(f))
@@ -186,6 +186,8 @@ def _options(
 def _scenario_label(scenarios: dict[str, dict[str, Any]], ident: str | None) -> str:
     if ident is None:
         return "main forecast (no scenario)"
+    if ident == ALL_SCENARIOS:
+        return "every scenario at once (for curating)"
     about = scenarios[ident]
     return about["title"] + (" (replaces the main forecast)" if about["replaces_main"] else "")
 
@@ -244,7 +246,7 @@ def sidebar(
             label: Callable[[Any], str] = str
         else:
             options, label = _options(f, dataset, G, facts)
-        if f.filter.options == "scenarios" and len(options) == 1:
+        if f.filter.options == "scenarios" and len(options) == 2:
             st.session_state[_key(f)] = None  # a map without scenarios: nothing to pick
         else:
             _widget(f, options, label, _help(f, G))
