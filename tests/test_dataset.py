@@ -133,3 +133,82 @@ def test_predictions_are_kept_apart_from_reported_facts(data: dict[str, Any]) ->
     # The article's forecasts for Pakistan are all predictions, none reported as fact.
     pakistan = [r for r in between(data, "taliban", "pakistan") if r["type"] == "threatens"]
     assert pakistan and all(r.get("status") == "projected" for r in pakistan)
+
+
+# --- the audit's corrections (issue 12) ----------------------------------------------------------
+
+
+def test_the_concession_and_the_counterfactual_are_named_scenarios(data: dict[str, Any]) -> None:
+    scenarios = {s["id"]: s for s in data["scenarios"]}
+    assert scenarios["taliban_alienated_from_america"]["replaces_main"] is True
+    assert not scenarios["recognition_by_china_or_russia"].get("replaces_main")
+    recognition = [
+        r for r in data["relations"] if r.get("scenario") == "recognition_by_china_or_russia"
+    ]
+    assert {(r["source"], r["target"]) for r in recognition} == {
+        ("china", "taliban"),
+        ("russia", "taliban"),
+    }
+    alienated = [
+        r for r in data["relations"] if r.get("scenario") == "taliban_alienated_from_america"
+    ]
+    assert [(r["source"], r["target"], r["type"]) for r in alienated] == [
+        ("taliban", "china", "seeks_support_from")
+    ]
+
+
+def test_no_relation_rests_on_a_quote_about_someone_else(data: dict[str, Any]) -> None:
+    # The establishment's euphoria is over India's loss; it says nothing of the Taliban.
+    assert not between(data, "pakistani_establishment", "taliban")
+    cia = [r for r in data["relations"] if r["source"] == "cia" and r["type"] == "part_of"]
+    assert "the CIA chief William Burns" in cia[0]["evidence"][0]["quote"]
+
+
+def test_present_tense_seeking_is_observed_and_positive(data: dict[str, Any]) -> None:
+    for target in ("united_states", "us_and_allies"):
+        seeks = [
+            r
+            for r in between(data, "moderate_taliban", target)
+            if r["type"] == "seeks_support_from"
+        ]
+        assert seeks and seeks[0].get("status", "observed") == "observed", target
+        assert sign(data, seeks[0]) == "positive"
+    legitimacy = [
+        r
+        for r in between(data, "taliban", "international_community")
+        if r["type"] == "seeks_support_from"
+    ]
+    assert legitimacy[0].get("status", "observed") == "observed"
+    assert "badly needs" in legitimacy[0]["evidence"][0]["quote"]
+
+
+def test_forecasts_the_audit_found_missing_are_there(data: dict[str, Any]) -> None:
+    lobbying = [r for r in between(data, "us_companies", "taliban") if sign(data, r) == "positive"]
+    assert lobbying and lobbying[0]["status"] == "projected"
+    etim = [r for r in between(data, "taliban", "etim") if sign(data, r) == "positive"]
+    assert etim and (etim[0]["status"], etim[0]["confidence"]) == ("projected", "low")
+    minerals = between(data, "us_companies", "mineral_wealth")
+    assert [r["status"] for r in minerals] == ["projected"]
+
+
+def test_the_insurgency_and_us_control_start_when_the_regime_fell(data: dict[str, Any]) -> None:
+    control = [r for r in between(data, "united_states", "afghanistan") if r["type"] == "controls"]
+    insurgency = [r for r in between(data, "taliban", "us_companies") if r["type"] == "threatens"]
+    assert [str(r["since"]) for r in control + insurgency] == ["2001-12", "2001-12"]
+
+
+def test_a_date_before_the_article_shows_none_of_its_forecasts() -> None:
+    from explorer.graph import FilterSpec, build_graph, filter_graph, view_note
+
+    G = build_graph(load_dataset(MAP))
+    H = filter_graph(G, FilterSpec(as_of="2001-10"))
+    assert [k for *_, k, d in H.edges(keys=True, data=True) if d["status"] == "projected"] == []
+    assert not H.has_edge("united_states", "taliban", "us_taliban_partnership")
+    assert {k for *_, k in H.edges(keys=True)} >= {"united_states__attacks__taliban"}
+    assert view_note(H).startswith("as of 2001-10: ")
+    default = filter_graph(G)
+    assert default.has_edge("united_states", "taliban", "us_taliban_partnership")
+    assert view_note(default) == (
+        "as of 2021-09, the latest date in the file: 13 ended relations hidden; "
+        "3 relations of 2 named scenarios hidden"
+    )
