@@ -548,11 +548,24 @@ def parse_size(text: str) -> tuple[int, int]:
 @click.option(
     "--layout",
     type=LazyChoice("explorer.render.layout", "LAYOUTS"),
-    default="spring",
+    default="camps",
     show_default=True,
-    help="Layout of the full map (as in the dashboard).",
+    help="Layout of the full map, as in the dashboard: camps (the two camps left and right; "
+    "nothing overlaps), spring (nothing overlaps), kamada-kawai or circular (these two may "
+    "overlap). Positions kept in the map's positions record win.",
 )
 @click.option("--seed", type=int, default=7, show_default=True, help="Seed of the layout.")
+@click.option(
+    "--fresh-layout",
+    is_flag=True,
+    help="Lay the map out again, ignoring the positions kept beside it "
+    "(.stakeholder-explorer/positions.json).",
+)
+@click.option(
+    "--each-relation",
+    is_flag=True,
+    help="Draw every relation as its own line (default: one line per pair of actors).",
+)
 @click.option(
     "--size-by",
     type=LazyChoice("explorer.analysis.centrality", "MEASURES"),
@@ -563,10 +576,10 @@ def parse_size(text: str) -> tuple[int, int]:
 @click.option(
     "--size",
     "size_text",
-    default="1600x1200",
-    show_default=True,
+    default=None,
     metavar="WxH",
-    help="Picture size in pixels at 1x.",
+    help="Picture size in pixels at 1x (default 1000x1000, taller when the map needs room "
+    "for every label).",
 )
 @click.option(
     "--dpi",
@@ -583,6 +596,8 @@ def export(
     spec: Any,
     layout: str,
     seed: int,
+    fresh_layout: bool,
+    each_relation: bool,
     size_by: str | None,
     title: str,
     size_text: str,
@@ -613,9 +628,9 @@ def export(
         spec_for_format,
     )
     from explorer.graph import build_graph
-    from explorer.render.layout import layout_positions
+    from explorer.render.layout import positions_for, record_path
 
-    size = parse_size(size_text)
+    size = parse_size(size_text) if size_text else None
     name = fmt
     if name is None and output != "-":
         try:
@@ -635,7 +650,14 @@ def export(
     except ExplorerError as exc:
         raise click.UsageError(str(exc)) from None
     spec = spec_for_format(spec, name)
-    positions = layout_positions(G, layout=layout, seed=seed)
+    positions = positions_for(
+        G,
+        layout=layout,
+        seed=seed,
+        record_path=None if file == "-" else record_path(file),
+        map_name=Path(file).name,
+        fresh=fresh_layout,
+    )
     sizes = None
     if size_by:
         from explorer.analysis.centrality import MEASURES
@@ -649,6 +671,7 @@ def export(
         "dpi": dpi,
         "sizes": sizes,
         "spec": spec,
+        "each_relation": each_relation,
     }
     try:
         if output == "-":

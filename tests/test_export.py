@@ -77,9 +77,12 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 
 def svg_texts(data: bytes) -> list[str]:
-    """Every piece of text in an SVG, as a reader sees it."""
+    """Every piece of text in an SVG, as a reader sees it (a label on several lines is
+    whole in its group's title)."""
     root = ET.fromstring(data)
-    return ["".join(node.itertext()) for node in root.iter(f"{SVG}text")]
+    return [
+        "".join(node.itertext()) for tag in ("text", "title") for node in root.iter(f"{SVG}{tag}")
+    ]
 
 
 # --- images --------------------------------------------------------------------------------
@@ -87,7 +90,10 @@ def svg_texts(data: bytes) -> list[str]:
 
 def test_png_is_written_at_twice_the_pixel_size_by_default(every: tuple) -> None:
     view, positions = every
-    assert png_size(export_bytes(view, "png", positions=positions)) == (3200, 2400)
+    assert png_size(export_bytes(view, "png", positions=positions)) == (
+        2000,
+        2000,
+    )  # 1000 x 1000 at 2x
     small = export_bytes(view, "png", positions=positions, size=(800, 500), dpi=100)
     assert png_size(small) == (800, 500)
 
@@ -290,7 +296,7 @@ def test_export_command_writes_text_formats_to_stdout(cli_runner: RunCli) -> Non
         (["-o", "-"], "Error: writing to stdout ('-o -') needs --format"),
         (["-o", "map.txt"], "Error: map.txt: extension '.txt' names no export format"),
         (["-o", "map.png", "--size", "big"], "Error: Invalid value: 'big' is not WxH in pixels"),
-        (["-o", "map.png", "--layout", "nope"], "'nope' is not one of spring"),
+        (["-o", "map.png", "--layout", "nope"], "'nope' is not one of camps, spring"),
     ],
 )
 def test_export_command_usage_errors(cli_runner: RunCli, args: list[str], message: str) -> None:

@@ -6,6 +6,7 @@ import json
 import math
 import random
 import re
+from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -13,7 +14,21 @@ import pytest
 from explorer import bundled_map
 from explorer.graph import FilterSpec, build_graph, filter_graph
 from explorer.load import load_dataset
-from explorer.render.layout import EXACT_SPRING_MAX_NODES, LAYOUTS, layout_positions
+from explorer.render import layout as layout_module
+from explorer.render.layout import (
+    EM,
+    EXACT_SPRING_MAX_NODES,
+    LAYOUT_HELP,
+    LAYOUTS,
+    actor_boxes,
+    clear_positions,
+    layout_positions,
+    positions_for,
+    read_positions,
+    record_path,
+    record_positions,
+    text_width_em,
+)
 
 
 def community_graph(n: int, seed: int = 1) -> nx.MultiDiGraph:
@@ -49,14 +64,18 @@ def bundled() -> nx.MultiDiGraph:
 
 
 @pytest.mark.parametrize("layout", sorted(LAYOUTS))
-def test_every_actor_is_placed_inside_the_unit_square(
+def test_every_actor_is_placed_and_the_map_is_centred(
     bundled: nx.MultiDiGraph, layout: str
 ) -> None:
     pos = layout_positions(bundled, layout=layout)
     assert set(pos) == set(bundled.nodes)
-    assert all(-1 <= x <= 1 and -1 <= y <= 1 for x, y in pos.values())
-    # Scaled to fill the square: some actor touches its edge.
-    assert max(max(abs(x), abs(y)) for x, y in pos.values()) == pytest.approx(1)
+    assert all(math.isfinite(x) and math.isfinite(y) for x, y in pos.values())
+    xs = [x for x, _ in pos.values()]
+    ys = [y for _, y in pos.values()]
+    assert max(xs) + min(xs) == pytest.approx(0, abs=1e-9)
+    assert max(ys) + min(ys) == pytest.approx(0, abs=1e-9)
+    # One unit is 1 / EM ems of label text: a map this size spans a few dozen ems.
+    assert 20 < (max(xs) - min(xs)) / EM < 120
 
 
 @pytest.mark.parametrize("n", [40, EXACT_SPRING_MAX_NODES + 200])
@@ -100,7 +119,6 @@ def test_large_maps_use_the_scalable_layout_and_keep_neighbours_close() -> None:
     G = community_graph(2000)
     pos = layout_positions(G)
     assert set(pos) == set(G.nodes)
-    assert all(-1 <= x <= 1 and -1 <= y <= 1 for x, y in pos.values())
     assert len({(round(x, 6), round(y, 6)) for x, y in pos.values()}) == len(pos)
     tie = sum(math.dist(pos[u], pos[v]) for u, v in G.edges()) / G.number_of_edges()
     rng = random.Random(0)
@@ -127,5 +145,177 @@ def test_disconnected_large_maps_place_every_part() -> None:
 
 
 def test_an_unknown_layout_is_refused_with_the_choices() -> None:
-    with pytest.raises(ValueError, match="choose from spring"):
+    with pytest.raises(ValueError, match="choose from camps, spring"):
         layout_positions(nx.MultiDiGraph(), layout="force")
+
+
+# --- nothing collides ------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def collisions(G: nx.MultiDiGraph, pos: dict[str, tuple[float, float]]) -> tuple[int, int, int]:
+    """Overlapping boxes, lines through actors and misplaced labels, in the layout's ems."""
+    em = {a: (x / EM, y / EM) for a, (x, y) in pos.items()}
+    return layout_module._collisions(G, em, actor_boxes(G))
+
+
+def generated(n: int = 34, seed: int = 5) -> nx.MultiDiGraph:
+    from test_figure import generated_map
+
+    return generated_map(n, seed)[0]
+
+
+@pytest.mark.parametrize("layout", ["camps", "spring"])
+@pytest.mark.parametrize("which", ["bundled", "example", "generated"])
+def test_refined_layouts_have_no_overlaps_no_lines_through_actors_and_labels_by_their_actor(
+    which: str, layout: str, bundled: nx.MultiDiGraph
+) -> None:
+    G = {
+        "bundled": lambda: bundled,
+        "example": lambda: build_graph(
+            load_dataset(ROOT / "data" / "examples" / "small-example.yaml")
+        ),
+        "generated": generated,
+    }[which]()
+    pos = layout_positions(G, layout=layout)
+    assert collisions(G, pos) == (0, 0, 0)
+    # The raw layouts do collide: the refinement is what removes it.
+    raw = layout_module.LAYOUTS[layout](G, 7)
+    assert sum(layout_module._collisions(G, raw, actor_boxes(G))) > 0
+
+
+def test_the_refinement_fits_the_figures_frame_on_a_map_of_this_size(
+    bundled: nx.MultiDiGraph,
+) -> None:
+    boxes = actor_boxes(bundled)
+    em = {a: (x / EM, y / EM) for a, (x, y) in layout_positions(bundled).items()}
+    width, height = layout_module._extent(bundled, em, boxes)
+    assert width <= layout_module.FRAME_EM[0] * 1.05 and height <= layout_module.FRAME_EM[1] * 1.15
+
+
+def test_camps_sit_left_and_right_with_swing_actors_and_loners_between(
+    bundled: nx.MultiDiGraph,
+) -> None:
+    from explorer.analysis.camps import camps
+
+    split = camps(bundled)
+    pos = layout_positions(bundled, layout="camps")
+    first = split.components[0]
+    swing = split.swing or frozenset()
+    left = [pos[a][0] for a in first if split.side[a] == 0 and a not in swing]
+    right = [pos[a][0] for a in first if split.side[a] == 1 and a not in swing]
+    assert left and right
+    # Most of each camp sits on its own side of the map (refinement may nudge a few).
+    assert sorted(left)[len(left) // 2] < 0 < sorted(right)[len(right) // 2]
+    assert sum(x < min(right) for x in left) >= 0.8 * len(left)
+    loners = [pos[a][0] for a in bundled if a not in split.side]
+    if loners:
+        assert min(left) < sorted(loners)[len(loners) // 2] < max(right)
+
+
+def test_the_most_central_actors_camp_is_on_the_left(bundled: nx.MultiDiGraph) -> None:
+    from explorer.analysis.camps import camps
+
+    split = camps(bundled)
+    pos = layout_positions(bundled, layout="camps")
+    first = split.components[0]
+    side0 = [pos[a][0] for a in first if split.side[a] == 0]
+    side1 = [pos[a][0] for a in first if split.side[a] == 1]
+    assert sum(side0) / len(side0) < sum(side1) / len(side1)
+
+
+def test_layouts_that_may_overlap_say_so_in_their_help() -> None:
+    assert set(LAYOUT_HELP) == set(LAYOUTS)
+    assert "may overlap" in LAYOUT_HELP["circular"]
+    assert "may overlap" in LAYOUT_HELP["kamada-kawai"]
+    assert "nothing overlaps" in LAYOUT_HELP["camps"]
+
+
+def test_label_width_estimates_are_not_narrower_than_the_drawn_text() -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from explorer.render.figure import figure_style
+
+    names = [d["name"] for _, d in build_graph(load_dataset(bundled_map())).nodes(data=True)]
+    with figure_style():
+        fig = Figure(dpi=720)
+        FigureCanvasAgg(fig)
+        renderer = fig.canvas.get_renderer()
+        for name in names:
+            text = fig.text(0, 0, name, fontsize=10)
+            drawn = text.get_window_extent(renderer).width / 100  # ems at 10 pt, 720 dpi
+            assert drawn <= text_width_em(name) <= drawn * 1.2, name
+
+
+# --- the positions record ----------------------------------------------------------------------
+
+
+def small_map(tmp_path: Path, extra: str = "") -> Path:
+    path = tmp_path / "map.yaml"
+    path.write_text(
+        "format: stakeholder-explorer/1\ntitle: t\nactors:\n"
+        "  - {id: a, name: Alpha, kind: state}\n"
+        "  - {id: b, name: Beta, kind: state}\n"
+        "  - {id: c, name: Gamma, kind: state}\n" + extra + "relations:\n"
+        "  - {source: a, target: b, type: ally_of}\n"
+        "  - {source: b, target: c, type: rival_of}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_recorded_positions_are_kept_in_a_hidden_ignored_folder_beside_the_map(
+    tmp_path: Path,
+) -> None:
+    path = small_map(tmp_path)
+    G = build_graph(load_dataset(path))
+    record = record_path(path)
+    assert record == tmp_path / ".stakeholder-explorer" / "positions.json"
+    record_positions(record, {"a": (1.0, 2.0)}, map_name=path.name)
+    assert (tmp_path / ".stakeholder-explorer" / ".gitignore").read_text() == "*\n"
+    assert read_positions(record, path.name) == {"a": (1.0, 2.0)}
+    pos = positions_for(G, record_path=record, map_name=path.name)
+    assert pos["a"] == (1.0, 2.0)
+    assert set(pos) == {"a", "b", "c"}
+    # Another map of the same folder has a record of its own.
+    assert read_positions(record, "other.yaml") == {}
+
+
+def test_an_edit_places_only_the_new_actor_near_its_neighbours(tmp_path: Path) -> None:
+    path = small_map(tmp_path)
+    G = build_graph(load_dataset(path))
+    record = record_path(path)
+    first = positions_for(G, record_path=record, map_name=path.name, record=True)
+    assert read_positions(record, path.name) == first
+    edited = small_map(tmp_path, extra="  - {id: d, name: Delta, kind: person}\n")
+    text = edited.read_text() + "  - {source: d, target: c, type: supports}\n"
+    edited.write_text(text)
+    G2 = build_graph(load_dataset(edited))
+    second = positions_for(G2, record_path=record, map_name=path.name)
+    assert {a: second[a] for a in first} == first  # nobody who was there moved
+    others = [math.dist(second["d"], second[a]) for a in "ab"]
+    assert math.dist(second["d"], second["c"]) <= max(others)  # near its neighbour
+    assert collisions(G2, second) == (0, 0, 0)
+
+
+def test_a_fresh_layout_starts_over_and_clearing_forgets(tmp_path: Path) -> None:
+    path = small_map(tmp_path)
+    G = build_graph(load_dataset(path))
+    record = record_path(path)
+    record_positions(record, {"a": (5.0, 5.0), "b": (5.0, -5.0), "c": (-5.0, 0.0)}, map_name="m")
+    assert positions_for(G, record_path=record, map_name="m")["a"] == (5.0, 5.0)
+    fresh = positions_for(G, record_path=record, map_name="m", fresh=True)
+    assert fresh == layout_positions(G)
+    clear_positions(record, "m")
+    assert read_positions(record, "m") == {}
+
+
+def test_a_broken_record_is_ignored(tmp_path: Path) -> None:
+    path = small_map(tmp_path)
+    record = record_path(path)
+    record.parent.mkdir()
+    record.write_text("{not json", encoding="utf-8")
+    G = build_graph(load_dataset(path))
+    assert positions_for(G, record_path=record, map_name=path.name) == layout_positions(G)

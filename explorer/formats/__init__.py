@@ -30,7 +30,7 @@ from explorer.formats.files import read_input, refuse_inputs, write_atomic, writ
 from explorer.formats.pictures import MAX_PNG_PIXELS, default_caption
 from explorer.formats.records import ImportResult
 from explorer.graph import ALL_PERIODS, FilterSpec
-from explorer.render.figure import BASE_DPI, DEFAULT_SIZE
+from explorer.render.figure import BASE_DPI
 
 __all__ = [
     "DEFAULT_DPI",
@@ -63,10 +63,11 @@ class ExportOptions:
     positions: Positions
     title: str = ""
     caption: str = ""
-    size: tuple[int, int] = DEFAULT_SIZE
+    size: tuple[int, int] | None = None  # None: the figure's default, taller if it needs
     dpi: int = DEFAULT_DPI
     sizes: Mapping[str, float] | None = None
     spec: FilterSpec = field(default_factory=FilterSpec)
+    each_relation: bool = False
 
 
 Writer = Callable[[nx.MultiDiGraph, ExportOptions], bytes]
@@ -225,10 +226,11 @@ def export_bytes(
     positions: Positions,
     title: str = "",
     caption: str = "",
-    size: tuple[int, int] = DEFAULT_SIZE,
+    size: tuple[int, int] | None = None,
     dpi: int = DEFAULT_DPI,
     sizes: Mapping[str, float] | None = None,
     spec: FilterSpec | None = None,
+    each_relation: bool = False,
 ) -> bytes:
     """Return ``view`` in format ``fmt`` (a key of ``FORMATS``) as bytes.
 
@@ -251,6 +253,7 @@ def export_bytes(
         dpi=dpi,
         sizes=sizes,
         spec=spec or FilterSpec(),
+        each_relation=each_relation,
     )
     return FORMATS[fmt].writer(view, options)
 

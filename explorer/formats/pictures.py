@@ -6,14 +6,13 @@ names the dataset, what is shown, the filters and the sources cited.
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import networkx as nx
 
 from explorer.errors import ExportError
 from explorer.graph import FilterSpec, view_note
-from explorer.render.figure import BASE_DPI
+from explorer.render.figure import BASE_DPI, DEFAULT_SIZE
 
 __all__ = ["MAX_PNG_PIXELS", "default_caption", "image_writer", "write_html"]
 
@@ -76,33 +75,27 @@ def image_writer(fmt: str) -> Writer:
     """The writer of a picture format: ``png``, ``svg`` or ``pdf``."""
 
     def write(view: nx.MultiDiGraph, options: Any) -> bytes:
-        from explorer.render.figure import figure_style, network_figure
+        from explorer.render.figure import image_bytes, network_figure
 
         if fmt == "png":
-            width, height = (round(side * options.dpi / BASE_DPI) for side in options.size)
+            size = options.size or (DEFAULT_SIZE[0], round(1.4 * DEFAULT_SIZE[0]))
+            width, height = (round(side * options.dpi / BASE_DPI) for side in size)
             if width * height > MAX_PNG_PIXELS:
                 raise ExportError(
                     f"a {width}x{height} PNG is over the limit of {MAX_PNG_PIXELS:,} pixels; "
                     "lower --size or --dpi, or export SVG or PDF"
                 )
+        title = options.title or str(view.graph.get("title", ""))
         fig = network_figure(
             view,
             options.positions,
             sizes=options.sizes,
-            title=options.title or str(view.graph.get("title", "")),
+            title=title,
             caption=options.caption or default_caption(view, options.spec),
             size=options.size,
+            each_relation=getattr(options, "each_relation", False),
         )
-        # Fixed metadata keeps the bytes the same for the same view and seed.
-        metadata: dict[str, Any] = {
-            "png": {"Software": None},
-            "svg": {"Date": None, "Creator": None},
-            "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None},
-        }[fmt]
-        buffer = io.BytesIO()
-        with figure_style():
-            fig.savefig(buffer, format=fmt, dpi=options.dpi, metadata=metadata)
-        return buffer.getvalue()
+        return image_bytes(fig, fmt, dpi=options.dpi, title=title)
 
     return write
 

@@ -1,12 +1,21 @@
 """A matplotlib ``Figure`` of one view of a map, for PNG, SVG and PDF exports.
 
-The figure draws what the dashboard draws, from the same style table: kind colours, sign
-colours with a round (positive) or bar (negative) marker at each relation's middle, dashes
-for projected relations, arrows for directed types and widths by strength. Positions come
-from ``layout_positions`` on the full map, so a picture matches the dashboard.
+The figure draws what the dashboard draws, from the same style table and the same data:
+actor kinds as shapes (``style.kind_styles``), one line per pair of actors
+(``pairs.pair_lines``) coloured by the pair's net sign with a round (positive) or bar
+(negative) marker at its middle, a "±" badge on contested pairs, dashes when every relation
+of the pair is projected, an arrowhead for each direction, width by total strength and a
+small count on pairs of several relations; the legend comes from ``style.legend_entries``.
+Positions come from the full map (``layout.positions_for``), so a picture matches the
+dashboard.
 
-Labels are pushed apart until none overlaps another label or an actor, and kept inside the
-drawing, so nothing is cut at the edges. Text stays text in SVG (``svg.fonttype: none``).
+Sizes are chosen for print: at the default size (10 x 10 inches) labels are 10 pt, so at
+least 7 pt when the figure is printed 7 inches wide. The map is scaled to fill the drawing;
+each label sits under its actor, or, where that spot is taken, at the nearest free spot that
+is nearer its own actor than any other, with a thin leader line back to it. Text stays text
+in SVG, with a font list that ends in a generic family; Latin, Cyrillic, Arabic script and
+CJK come from DejaVu Sans, Noto and Droid Sans Fallback. Invisible and control characters
+are cleaned before drawing.
 
 matplotlib is imported inside the functions: ``import explorer`` must stay light.
 """
@@ -14,20 +23,32 @@ matplotlib is imported inside the functions: ``import explorer`` must stay light
 from __future__ import annotations
 
 import functools
+import io
 import math
 import textwrap
+import unicodedata
+import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from explorer.render.layout import EM
+from explorer.render.pairs import PairLine, pair_lines
 from explorer.render.style import (
+    ACTOR_BORDER,
+    CONTESTED,
+    LEGEND_GROUPS,
+    NEUTRAL_FILL,
     SIGN_STYLES,
     STATUS_DASHES,
     STRAIGHT_EDGES_ABOVE,
-    edge_width,
-    kind_colour,
+    KindStyle,
+    LegendEntry,
+    kind_styles,
+    label_text,
+    legend_entries,
 )
 
 if TYPE_CHECKING:
@@ -40,18 +61,33 @@ __all__ = [
     "DEFAULT_SIZE",
     "FONT_FAMILIES",
     "LABEL_GID",
+    "LABEL_PT",
     "MAX_LABELS",
+    "actor_boxes",
+    "clean_text",
     "figure_style",
+    "image_bytes",
     "label_boxes",
+    "line_paths",
     "network_figure",
 ]
 
 #: Pixels per inch of the figure at 1x: ``size`` in pixels is ``size / BASE_DPI`` inches.
 BASE_DPI = 100
-#: Default figure size in pixels at 1x (PNG exports are written at 2x this density).
-DEFAULT_SIZE = (1600, 1200)
-#: Fonts tried in order, per glyph: DejaVu Sans for Latin and Cyrillic, Noto for Arabic script.
-FONT_FAMILIES = ("DejaVu Sans", "Noto Sans", "Noto Sans Arabic", "Noto Naskh Arabic")
+#: Default figure size in pixels at 1x: 10 x 10 inches (PNG exports are written at 2x).
+DEFAULT_SIZE = (1000, 1000)
+#: Fonts tried in order, per glyph: Noto Sans (DejaVu Sans where it is missing) for Latin,
+#: Greek and Cyrillic, Noto for Arabic script, Droid Sans Fallback for CJK (a TrueType font
+#: the PDF backend embeds cleanly).
+FONT_FAMILIES = (
+    "Noto Sans",
+    "DejaVu Sans",
+    "Noto Sans Arabic",
+    "Noto Naskh Arabic",
+    "Droid Sans Fallback",
+)
+#: The generic family that ends every font list (SVG readers without the fonts use it).
+GENERIC_FAMILY = "sans-serif"
 #: Most actors labelled in one figure; on bigger views only the best connected are labelled.
 MAX_LABELS = 400
 #: ``gid`` prefix of every actor label, so tests and tools can find the labels.
@@ -60,44 +96,95 @@ LABEL_GID = "actor-label"
 #: Node size (vis-network radius in pixels) of an actor when no ``sizes`` are given.
 DEFAULT_NODE_SIZE = 16.0
 
-_LABEL_PT = 9.5
-_TITLE_PT = 16
-_CAPTION_PT = 8.5
-_LEGEND_PT = 8.5
+#: Label size in points at the default size: 7 pt when 10 inches are printed 7 inches wide.
+LABEL_PT = 10.0
+_PRINT_WIDTH_IN = 7.0
+_MIN_PRINTED_PT = 7.0
+_TITLE_PT = 14
+_CAPTION_PT = 10
+_LEGEND_PT = 10
+_COUNT_PT = 7.5
 _PX_TO_PT = 72 / BASE_DPI
-_EDGE_ALPHA = 0.85
-_PARALLEL_STEP = 0.18  # curvature between parallel relations of one pair
+_EDGE_ALPHA = 0.9
+_PARALLEL_STEP = 0.18  # curvature between parallel relations of one pair (each relation)
+_LABEL_GAP = 2.0  # points between a shape and its label
+_LABEL_PAD = 1.5  # points of white around a label's text
+_NODE_PT_PER_PX = 0.75 * _PX_TO_PT  # the figure draws the dashboard's node sizes at 3/4
 
 
 def _installed_fonts() -> list[str]:
     from matplotlib import font_manager
 
     names = {f.name for f in font_manager.fontManager.ttflist}
-    found = [name for name in FONT_FAMILIES if name in names]
-    return found or ["sans-serif"]
+    return [name for name in FONT_FAMILIES if name in names] + [GENERIC_FAMILY]
 
 
 @contextmanager
 def figure_style() -> Iterator[None]:
-    """Set the matplotlib settings every export uses: fonts, text as text, fixed hashes."""
+    """Set the settings every export uses: fonts, text as text, fixed hashes, no warnings.
+
+    Missing glyphs are not printed as raw warnings: ``clean_text`` removes what no font can
+    draw, and the font list covers Latin, Cyrillic, Arabic script and CJK.
+    """
+    import logging
+
     import matplotlib
 
-    with matplotlib.rc_context(
-        {
-            "font.family": _installed_fonts(),
-            "svg.fonttype": "none",
-            "svg.hashsalt": "stakeholder-explorer",
-            "pdf.fonttype": 42,
-            "path.simplify": False,
-        }
-    ):
-        yield
+    fonts = logging.getLogger("matplotlib.font_manager")
+    level = fonts.level
+    fonts.setLevel(logging.ERROR)  # "findfont: Failed to find font weight bold" is no news
+    try:
+        with (
+            matplotlib.rc_context(
+                {
+                    "font.family": _installed_fonts(),
+                    "svg.fonttype": "none",
+                    "svg.hashsalt": "stakeholder-explorer",
+                    "pdf.fonttype": 42,
+                    "path.simplify": False,
+                }
+            ),
+            warnings.catch_warnings(),
+        ):
+            warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from")
+            warnings.filterwarnings("ignore", message=r"Matplotlib currently does not support")
+            yield
+    finally:
+        fonts.setLevel(level)
+
+
+_KEEP_FORMAT = {"\u200c", "\u200d"}  # zero-width non-joiner and joiner shape Arabic script
+
+
+def clean_text(text: str) -> str:
+    """Text as it can be drawn: no control, invisible, private-use or unassigned characters.
+
+    Newlines and tabs become spaces; U+FEFF and other format characters (except the
+    joiners Arabic script needs) are dropped, as are characters that no font draws.
+    """
+    out = []
+    for char in text:
+        if char in "\n\t\r\v\f":
+            out.append(" ")
+            continue
+        category = unicodedata.category(char)
+        if category in ("Cc", "Cs", "Co", "Cn", "Zl", "Zp"):
+            continue
+        if category == "Cf" and char not in _KEEP_FORMAT:
+            continue
+        out.append(char)
+    return "".join(out)
 
 
 def _shown(text: str) -> str:
-    """The text as drawn; one place for later script handling (shaping, direction)."""
+    """The text as drawn: cleaned, and never read as mathematics."""
     # matplotlib would read "$...$" as mathematics; an actor's name is never mathematics.
-    return text.replace("$", r"\$")
+    return clean_text(text).replace("$", r"\$")
+
+
+def _shown_lines(text: str) -> str:
+    """Like ``_shown`` but keeps the line breaks of a wrapped label or caption."""
+    return "\n".join(_shown(part) for part in text.split("\n"))
 
 
 def network_figure(
@@ -107,29 +194,65 @@ def network_figure(
     sizes: Mapping[str, float] | None = None,
     title: str = "",
     caption: str = "",
-    size: tuple[int, int] = DEFAULT_SIZE,
+    size: tuple[int, int] | None = None,
     legend: bool = True,
+    each_relation: bool = False,
+    kinds: Mapping[str, KindStyle] | None = None,
 ) -> Figure:
     """Draw a view of a map as a matplotlib ``Figure`` of ``size`` pixels (at 1x).
 
+    With no ``size``, the figure is ``DEFAULT_SIZE`` but grows taller (up to 1.4 times its
+    width) when the map needs the room to keep every label at full size by its actor.
+
     ``positions`` must hold every actor of ``G`` (compute them on the full map);
     ``sizes`` are node sizes in pixels as the dashboard uses them (see
-    ``explorer.render.html.sizes_from_measure``).
+    ``explorer.render.html.sizes_from_measure``); ``each_relation`` draws every relation
+    as its own line instead of one line per pair; ``kinds`` are the map's kind styles
+    (default: ``kind_styles(G)``, which reads the whole map the view comes from).
     Build it inside ``figure_style()`` when saving, so fonts and SVG settings apply.
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    width, height = size
+    auto = size is None
+    width, height = DEFAULT_SIZE if size is None else size
     if width < 200 or height < 150:
         raise ValueError(f"figure size {width}x{height} is too small; use at least 200x150")
     missing = [n for n in G if n not in positions]
     if missing:
         raise ValueError(f"no position for actor {missing[0]!r}")
+    styles = dict(kinds) if kinds is not None else kind_styles(G)
+    lines = pair_lines(G, each_relation=each_relation)
+    args = (G, positions, sizes, title, caption, legend, each_relation, styles, lines)
+    fig = _figure(*args, width, height)
+    short = getattr(fig, "height_short_pt", 0.0)
+    if auto and short > 0:
+        taller = min(round(height + short * BASE_DPI / 72) + 2, round(1.4 * width))
+        fig = _figure(*args, width, taller)
+    return fig
+
+
+def _figure(
+    G: nx.MultiDiGraph,
+    positions: Mapping[str, tuple[float, float]],
+    sizes: Mapping[str, float] | None,
+    title: str,
+    caption: str,
+    legend: bool,
+    each_relation: bool,
+    styles: Mapping[str, KindStyle],
+    lines: list[PairLine],
+    width: int,
+    height: int,
+) -> Figure:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    # Fonts scale with the figure's width, so that they print at the same size at 7 inches.
+    zoom = width / DEFAULT_SIZE[0]
     with figure_style():
         fig = Figure(figsize=(width / BASE_DPI, height / BASE_DPI), dpi=BASE_DPI)
         FigureCanvasAgg(fig)
         renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        titles: dict[str, str] = {}
+        fig.svg_titles = titles  # whole texts of wrapped lines, for the SVG's titles
         pad = 12 / height  # 12 px margins, as figure fractions
         top = 1 - pad
         if title:
@@ -139,38 +262,94 @@ def network_figure(
                 _shown(title),
                 ha="center",
                 va="top",
-                fontsize=_TITLE_PT,
+                fontsize=_TITLE_PT * zoom,
                 fontweight="bold",
                 wrap=False,
             )
+            heading.set_gid("title")
+            titles["title"] = clean_text(title)
             top = _fit_width(heading, fig, renderer) - 8 / height
         bottom = pad
         if caption:
             limit = width - 24
-            chars = _chars_per_line(limit, _CAPTION_PT)
-            note = fig.text(12 / width, pad, "", ha="left", va="bottom", fontsize=_CAPTION_PT)
+            chars = _chars_per_line(limit, _CAPTION_PT * zoom)
+            note = fig.text(
+                12 / width, pad, "", ha="left", va="bottom", fontsize=_CAPTION_PT * zoom
+            )
             note.set_color("#333333")
             for _ in range(6):
-                note.set_text(_shown(_wrap(caption, chars)))
+                note.set_text(_shown_lines(_wrap(caption, chars)))
                 wide = note.get_window_extent(renderer).width
                 if wide <= limit or chars <= 10:
                     break
                 # Wider letters than the estimate (capitals, other scripts): wrap shorter.
                 chars = max(int(chars * limit / wide * 0.97), 10)
+            note.set_gid("caption")
+            titles["caption"] = clean_text(caption)
             bottom = _top_of(note, fig, renderer) + 8 / height
         right = 1 - 12 / width
+        hidden_note = None
         if legend:
-            box = _legend(fig, G)
-            if box is not None:
-                box.set_bbox_to_anchor((right, top), transform=fig.transFigure)
-                extent = box.get_window_extent(renderer).transformed(fig.transFigure.inverted())
-                right = extent.x0 - 10 / width
+            boxes = _legends(fig, G, styles, each_relation, _LEGEND_PT * zoom, bottom, renderer)
+            if boxes:
+                # The legends sit in a row under the drawing, above the caption.
+                top_of_legends = max(b.y1 for b in boxes) / fig.bbox.height
+                hidden_note = fig.text(
+                    right,
+                    bottom,
+                    "",
+                    ha="right",
+                    va="bottom",
+                    fontsize=_LEGEND_PT * zoom * 0.9,
+                    color="#555555",
+                )
+                bottom = top_of_legends + 8 / height
         ax = fig.add_axes(
             (12 / width, bottom, max(right - 12 / width, 0.1), max(top - bottom, 0.1))
         )
         ax.set_axis_off()
-        _draw(ax, G, positions, sizes, renderer)
+        hidden = _draw(ax, G, positions, sizes, styles, lines, renderer, LABEL_PT * zoom)
+        if hidden and hidden_note is not None:
+            hidden_note.set_text(f"{hidden} label{'s' if hidden > 1 else ''} hidden (no room)")
     return fig
+
+
+def image_bytes(fig: Figure, fmt: str, *, dpi: float, title: str = "") -> bytes:
+    """The figure as PNG, SVG or PDF bytes: same bytes for the same view, title in metadata."""
+    # Fixed metadata keeps the bytes the same for the same view and seed.
+    metadata: dict[str, Any] = {
+        "png": {"Software": None},
+        "svg": {"Date": None, "Creator": None},
+        "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None},
+    }[fmt]
+    if title:
+        metadata["Title"] = clean_text(title)
+    buffer = io.BytesIO()
+    with figure_style():
+        fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata)
+    data = buffer.getvalue()
+    if fmt == "svg":
+        data = _titled_labels(fig, data)
+    return data
+
+
+def _titled_labels(fig: Figure, svg: bytes) -> bytes:
+    """Give each actor label's group in the SVG a ``<title>`` with the actor's whole name,
+    and the figure's title and caption theirs.
+
+    A text drawn on several lines is several ``<text>`` elements; the title keeps it
+    whole, for search, screen readers and tooltips.
+    """
+    from xml.sax.saxutils import escape
+
+    names = getattr(fig, "svg_titles", {})
+    if not names:
+        return svg
+    text = svg.decode("utf-8")
+    for gid, name in names.items():
+        opening = f'<g id="{gid}">'
+        text = text.replace(opening, f"{opening}\n   <title>{escape(name)}</title>", 1)
+    return text.encode("utf-8")
 
 
 def _fit_width(text: Text, fig: Figure, renderer: Any) -> float:
@@ -208,128 +387,195 @@ def _wrap(text: str, chars: int) -> str:
     return "\n".join(textwrap.fill(part, chars) if part else "" for part in text.split("\n"))
 
 
-def _legend(fig: Figure, G: nx.MultiDiGraph) -> Any:
-    """A legend of the kinds, signs and statuses present in the view, top right."""
+def _legends(
+    fig: Figure,
+    G: nx.MultiDiGraph,
+    styles: Mapping[str, KindStyle],
+    each_relation: bool,
+    fontsize: float,
+    bottom: float,
+    renderer: Any,
+) -> list[Any]:
+    """The legend of what is in view (``style.legend_entries``): one box per group
+    (actors, relations), side by side under the drawing, in as many columns as fit.
+
+    Returns the boxes' extents in pixels.
+    """
+    entries = legend_entries(G, each_relation=each_relation, kinds=styles)
+    groups: dict[str, list[LegendEntry]] = {}
+    for entry in entries:
+        groups.setdefault(LEGEND_GROUPS[entry.group], []).append(entry)
+    if not groups:
+        return []
+    width = fig.bbox.width
+    limit = width - 24
+    placed: list[tuple[Any, float, float]] = []
+    x = 12.0
+    y = bottom * fig.bbox.height
+    row_height = 0.0
+    for title, members in groups.items():
+        handles = [_legend_handle(e) for e in members]
+        names = [_legend_words(e, each_relation) for e in members]
+        box = None
+        for ncol in (4, 3, 2, 1):
+            if box is not None:
+                box.remove()
+            box = fig.legend(
+                handles,
+                names,
+                title=title,
+                loc="lower left",
+                ncol=min(ncol, len(members)),
+                fontsize=fontsize,
+                title_fontproperties={"weight": "bold", "size": fontsize},
+                alignment="left",
+                frameon=False,
+                handlelength=2.0,
+                columnspacing=1.2,
+                borderaxespad=0,
+                borderpad=0.2,
+            )
+            box.set_bbox_to_anchor((x / width, y / fig.bbox.height), transform=fig.transFigure)
+            extent = box.get_window_extent(renderer)
+            if extent.width <= limit - (x - 12) or ncol == 1:
+                break
+        assert box is not None
+        extent = box.get_window_extent(renderer)
+        if extent.x1 > width - 12 and x > 12:
+            # No room left on this row: start a new row above it.
+            y += row_height + 6
+            x = 12.0
+            row_height = 0.0
+            box.set_bbox_to_anchor((x / width, y / fig.bbox.height), transform=fig.transFigure)
+            extent = box.get_window_extent(renderer)
+        placed.append((box, x, y))
+        x = extent.x1 + 24
+        row_height = max(row_height, extent.height)
+    # Line up the tops of the boxes of one row.
+    for row_y in {py for _, _, py in placed}:
+        row = [(b, px) for b, px, py in placed if py == row_y]
+        tallest = max(b.get_window_extent(renderer).height for b, _ in row)
+        for b, px in row:
+            lift = tallest - b.get_window_extent(renderer).height
+            b.set_bbox_to_anchor(
+                (px / width, (row_y + lift) / fig.bbox.height), transform=fig.transFigure
+            )
+    return [b.get_window_extent(renderer) for b, _, _ in placed]
+
+
+def _legend_words(entry: LegendEntry, each_relation: bool) -> str:
+    if entry.group == "kind":
+        return _shown(entry.label)
+    if entry.group == "sign":
+        if each_relation or entry.key == "neutral":
+            return f"{entry.key} ({entry.symbol})" if entry.key != "neutral" else "neutral"
+        return f"net {entry.key}"
+    if entry.group == "contested":
+        return "contested: both signs"
+    if entry.group == "status":
+        if entry.key == "projected":
+            return "projected" if each_relation else "all projected"
+        return "observed"
+    if entry.group == "direction":
+        return "directed"
+    if entry.group == "count":
+        return "relations in the pair"
+    return entry.label
+
+
+def _legend_handle(entry: LegendEntry) -> Any:
     from matplotlib.lines import Line2D
 
-    dataset = G.graph.get("dataset")
-    labels: dict[str, str] = {}
-    if dataset is not None:
-        labels = {k: v.label for k, v in dataset.vocab.actor_kinds.items()}
-    order = list(labels)
-    kinds = sorted(
-        {d.get("kind", "") for _, d in G.nodes(data=True)},
-        key=lambda k: (order.index(k) if k in order else len(order), k),
-    )
-    signs = sorted({d.get("sign", 0) for *_, d in G.edges(data=True)}, reverse=True)
-    statuses = [
-        s for s in STATUS_DASHES if any(d.get("status") == s for *_, d in G.edges(data=True))
-    ]
-    directed = any(d.get("directed") for *_, d in G.edges(data=True))
-    if not kinds and not signs:
-        return None
-    handles: list[Any] = []
-    names: list[str] = []
-    headers: list[int] = []
-
-    def header(text: str) -> None:
-        headers.append(len(names))
-        handles.append(Line2D([], [], linestyle="none"))
-        names.append(text)
-
-    if kinds:
-        header("Actors")
-        for kind in kinds:
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    linestyle="none",
-                    marker="o",
-                    markersize=9,
-                    markerfacecolor=kind_colour(kind),
-                    markeredgecolor="white",
-                )
-            )
-            names.append(_shown(labels.get(kind, kind.replace("_", " "))))
-    if signs:
-        header("Relations")
-        for sign in signs:
-            style = SIGN_STYLES[sign]
-            handles.append(
-                Line2D(
-                    [0, 1],
-                    [0, 0],
-                    color=style.colour,
-                    linewidth=2,
-                    marker=style.mpl_marker or None,
-                    markevery=[1] if style.mpl_marker else None,
-                    markersize=8 if style.mpl_marker == "|" else 6,
-                    markeredgewidth=2,
-                )
-            )
-            names.append(f"{style.name} ({style.symbol})")
-    if statuses:
-        header("Status")
-        for status in statuses:
-            dashes = STATUS_DASHES[status]
-            handles.append(
-                Line2D(
-                    [0, 1],
-                    [0, 0],
-                    color="#555555",
-                    linewidth=2,
-                    linestyle=(0, _dash_pt(dashes)) if dashes else "solid",
-                )
-            )
-            names.append(status)
-    if directed:
-        handles.append(Line2D([], [], linestyle="none", marker=">", color="#555555"))
-        names.append("directed (arrow)")
-    box = fig.legend(
-        handles,
-        names,
-        loc="upper right",
-        fontsize=_LEGEND_PT,
-        frameon=True,
-        framealpha=0.9,
-        edgecolor="#cccccc",
-        handlelength=2.2,
-        borderaxespad=0,
-    )
-    for index, text in enumerate(box.get_texts()):
-        if index in headers:
-            text.set_fontweight("bold")
-    return box
+    if entry.group == "kind":
+        return Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker=entry.marker,
+            markersize=9,
+            markerfacecolor=entry.fill or NEUTRAL_FILL,
+            markeredgecolor=ACTOR_BORDER,
+            markeredgewidth=1.0,
+        )
+    if entry.group == "sign":
+        style = next(s for s in SIGN_STYLES.values() if s.name == entry.key)
+        return Line2D(
+            [0, 1],
+            [0, 0],
+            color=style.colour,
+            linewidth=2,
+            marker=style.mpl_marker or None,
+            markevery=[1] if style.mpl_marker else None,
+            markersize=8 if style.mpl_marker == "|" else 6,
+            markeredgewidth=2,
+        )
+    if entry.group == "contested":
+        return Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker=f"${CONTESTED.symbol}$",
+            markersize=8,
+            color=CONTESTED.ring,
+        )
+    if entry.group == "status":
+        dashes = entry.dashes
+        return Line2D(
+            [0, 1],
+            [0, 0],
+            color=entry.colour or "#555555",
+            linewidth=2,
+            linestyle=(0, _dash_pt(dashes)) if dashes else "solid",
+        )
+    if entry.group == "direction":
+        return Line2D([], [], linestyle="none", marker=">", color="#555555")
+    return Line2D([], [], linestyle="none", marker="$n$", color="#555555", markersize=7)
 
 
 def _dash_pt(dashes: tuple[int, int]) -> tuple[float, float]:
     return (dashes[0] * _PX_TO_PT, dashes[1] * _PX_TO_PT)
 
 
-def _diameters(G: nx.Graph, sizes: Mapping[str, float] | None) -> dict[str, float]:
-    """Disc diameter of each actor in points.
+def _radii(G: nx.Graph, sizes: Mapping[str, float] | None) -> dict[str, float]:
+    """Each actor's shape radius in points (the dashboard's size, drawn at 3/4)."""
+    return {n: float((sizes or {}).get(n, DEFAULT_NODE_SIZE)) * _NODE_PT_PER_PX for n in G}
 
-    ``sizes`` are the dashboard's node sizes (vis-network radii in pixels, 16 by default);
-    the figure draws them at three quarters, as it shows the whole map at once.
+
+# --- geometry: the map's scale on the page -------------------------------------------------
+
+
+def _scale_for(
+    xy: Any, half_w: Any, above: Any, below: Any, width: float, height: float
+) -> tuple[float, float, float]:
+    """The largest scale (points per position unit) at which every actor box fits the frame.
+
+    Returns the scale and the offsets that centre the map in the frame.
     """
-    return {n: 2 * float((sizes or {}).get(n, DEFAULT_NODE_SIZE)) * 0.75 * _PX_TO_PT for n in G}
+    import numpy as np
 
+    if len(xy) == 0:
+        return 1.0, width / 2, height / 2
 
-def _curvatures(G: nx.MultiDiGraph) -> dict[tuple[str, str, str], float]:
-    """A curvature for each relation, so parallel relations of one pair fan out."""
-    pairs: dict[frozenset[str], list[tuple[str, str, str]]] = {}
-    for u, v, k in G.edges(keys=True):
-        pairs.setdefault(frozenset((u, v)), []).append((u, v, k))
-    out = {}
-    for edges in pairs.values():
-        n = len(edges)
-        for index, (u, v, k) in enumerate(sorted(edges, key=lambda e: e[2])):
-            rad = (index - (n - 1) / 2) * _PARALLEL_STEP
-            # arc3 bends relative to the drawing direction; flip reversed edges so that
-            # relations drawn B->A do not land on those drawn A->B.
-            out[(u, v, k)] = rad if str(u) <= str(v) else -rad
-    return out
+    def span(s: float) -> tuple[float, float, float, float]:
+        x0 = float((s * xy[:, 0] - half_w).min())
+        x1 = float((s * xy[:, 0] + half_w).max())
+        y0 = float((s * xy[:, 1] - below).min())
+        y1 = float((s * xy[:, 1] + above).max())
+        return x0, x1, y0, y1
+
+    low, high = 0.0, 1e5
+    for _ in range(60):
+        mid = (low + high) / 2
+        x0, x1, y0, y1 = span(mid)
+        if x1 - x0 <= width and y1 - y0 <= height:
+            low = mid
+        else:
+            high = mid
+    x0, x1, y0, y1 = span(low)
+    scale = max(low, 1e-6)
+    if not np.isfinite(scale):
+        scale = 1.0
+    return scale, (width - (x1 - x0)) / 2 - x0, (height - (y1 - y0)) / 2 - y0
 
 
 def _draw(
@@ -337,172 +583,359 @@ def _draw(
     G: nx.MultiDiGraph,
     positions: Mapping[str, tuple[float, float]],
     sizes: Mapping[str, float] | None,
+    styles: Mapping[str, KindStyle],
+    lines: list[PairLine],
     renderer: Any,
-) -> None:
+    label_pt: float,
+) -> int:
+    """Draw lines, actors and labels; return how many labels found no room."""
+    import numpy as np
+
     nodes = list(G)
-    diam = _diameters(G, sizes)
-    _fit_limits(ax, renderer, max(diam.values(), default=0) * ax.figure.dpi / 72)
+    radius = _radii(G, sizes)
+    reach = {kind: _marker_reach(style) for kind, style in styles.items()}
+    for n in nodes:
+        kind = str(G.nodes[n].get("kind", ""))
+        radius[n] *= reach.get(kind) or _marker_reach(kind_styles(G, kinds=[kind])[kind])
+    frame = ax.get_window_extent(renderer)
+    pt = ax.figure.dpi / 72
+    width_pt, height_pt = frame.width / pt, frame.height / pt
+    labelled = _labelled(G, nodes)
+    texts = {n: _shown_lines(label_text(_name(G, n))) for n in labelled}
+    measured = _measure(ax, texts, label_pt, renderer)
+    xy = np.array([positions[n] for n in nodes], dtype=float).reshape(-1, 2)
+    r = np.array([radius[n] for n in nodes])
+    lw = np.array([measured.get(n, (0.0, 0.0))[0] for n in nodes])
+    lh = np.array([measured.get(n, (0.0, 0.0))[1] for n in nodes])
+    half_w = np.maximum(r, lw / 2)
+    below = r + np.where(lh > 0, _LABEL_GAP + lh, 0)
+    scale, ox, oy = _scale_for(xy, half_w, r, below, width_pt, height_pt)
+    # The layout keeps things apart at one label size per em; say how much taller the frame
+    # would need to be for that, when its width would allow it.
+    wanted = label_pt / EM
+    ax.figure.height_short_pt = 0.0
+    if scale < wanted and len(xy):
+        span_x = float((wanted * xy[:, 0] + half_w).max() - (wanted * xy[:, 0] - half_w).min())
+        span_y = float((wanted * xy[:, 1] + r).max() - (wanted * xy[:, 1] - below).min())
+        if span_x <= width_pt:
+            ax.figure.height_short_pt = max(span_y - height_pt, 0.0)
+    # Data coordinates are points inside the frame: x0 = 0 at the frame's left.
+    ax.set_xlim(0, width_pt)
+    ax.set_ylim(0, height_pt)
+    at = {n: (scale * xy[i, 0] + ox, scale * xy[i, 1] + oy) for i, n in enumerate(nodes)}
 
-    if G.number_of_edges() > STRAIGHT_EDGES_ABOVE:
-        _straight_edges(ax, G, positions, diam)
+    if len(lines) > STRAIGHT_EDGES_ABOVE:
+        _straight_lines(ax, lines, at, radius)
+    elif lines and all(line.count == 1 for line in lines) and _has_parallel(lines):
+        _curved_lines(ax, lines, at, radius)
     else:
-        _curved_edges(ax, G, positions, diam)
+        _pair_lines(ax, lines, at, radius)
 
-    xs = [positions[n][0] for n in nodes]
-    ys = [positions[n][1] for n in nodes]
-    ax.scatter(
-        xs,
-        ys,
-        s=[diam[n] ** 2 for n in nodes],
-        c=[kind_colour(str(G.nodes[n].get("kind", ""))) for n in nodes],
-        edgecolors="white",
-        linewidths=1.2,
-        zorder=3,
-        gid="actors",
-    )
-    _labels(ax, G, nodes, positions, diam, renderer)
+    by_kind: dict[str, list[str]] = {}
+    for n in nodes:
+        by_kind.setdefault(str(G.nodes[n].get("kind", "")), []).append(n)
+    for kind, members in by_kind.items():
+        style = styles.get(kind) or kind_styles(G, kinds=[kind])[kind]
+        reach_of = _marker_reach(style)
+        collection = ax.scatter(
+            [at[n][0] for n in members],
+            [at[n][1] for n in members],
+            s=[(2 * radius[n] / reach_of * style.scale) ** 2 for n in members],
+            marker=style.marker,
+            c=[style.fill] * len(members),
+            edgecolors=ACTOR_BORDER,
+            linewidths=1.0,
+            zorder=3,
+            gid=f"actors-{kind}",
+        )
+        collection.actor_ids = list(members)  # read by actor_boxes
+        if style.badge:
+            for n in members:
+                ax.text(
+                    *at[n],
+                    style.badge,
+                    ha="center",
+                    va="center",
+                    fontsize=radius[n] * 0.9,
+                    color="#000000" if style.fill != "#0A0A50" else "#FFFFFF",
+                    zorder=3.5,
+                )
+    return _labels(ax, G, nodes, at, radius, styles, texts, measured, label_pt, renderer)
 
 
-def _curved_edges(
-    ax: Any,
-    G: nx.MultiDiGraph,
-    positions: Mapping[str, tuple[float, float]],
-    diam: Mapping[str, float],
-) -> None:
-    """Draw each relation as its own arrow, parallel relations fanned out in arcs."""
+def _marker_reach(style: KindStyle) -> float:
+    """How far a kind's marker reaches from its centre, per point of radius of a disc."""
     from matplotlib.markers import MarkerStyle
-    from matplotlib.patches import FancyArrowPatch
-    from matplotlib.transforms import Affine2D
 
-    curv = _curvatures(G)
-    to_px = ax.transData
-    for u, v, k, d in sorted(G.edges(keys=True, data=True), key=lambda e: e[2]):
-        style = SIGN_STYLES.get(int(d.get("sign", 0)), SIGN_STYLES[0])
-        dashes = STATUS_DASHES.get(str(d.get("status")))
-        width = edge_width(int(d.get("strength", 2))) * _PX_TO_PT
-        rad = curv[(u, v, k)]
-        directed = bool(d.get("directed"))
+    marker = MarkerStyle(style.marker)
+    path = marker.get_path().transformed(marker.get_transform())
+    ext = path.get_extents()
+    return max(abs(ext.x0), abs(ext.x1), abs(ext.y0), abs(ext.y1)) * 2 * style.scale
+
+
+def _name(G: nx.Graph, n: str) -> str:
+    return str(G.nodes[n].get("label") or G.nodes[n].get("name") or n)
+
+
+def _labelled(G: nx.MultiDiGraph, nodes: list[str]) -> list[str]:
+    """The actors that get a label: all, or on big views the best connected ``MAX_LABELS``."""
+    if len(nodes) <= MAX_LABELS:
+        return nodes
+    order = sorted(nodes, key=lambda n: (-G.degree(n), str(n)))
+    return order[:MAX_LABELS]
+
+
+def _measure(
+    ax: Any, texts: Mapping[str, str], fontsize: float, renderer: Any
+) -> dict[str, tuple[float, float]]:
+    """Each label's width and height in points, with its white padding."""
+    from matplotlib.text import Text
+
+    pt = ax.figure.dpi / 72
+    probe = Text(0, 0, "", fontsize=fontsize, ha="center", va="center", linespacing=1.1)
+    probe.set_figure(ax.figure)
+    out = {}
+    for n, text in texts.items():
+        probe.set_text(text)
+        box = probe.get_window_extent(renderer)
+        out[n] = (box.width / pt + 2 * _LABEL_PAD, box.height / pt + 2 * _LABEL_PAD)
+    return out
+
+
+def _has_parallel(lines: list[PairLine]) -> bool:
+    seen: set[frozenset[str]] = set()
+    for line in lines:
+        pair = frozenset((line.a, line.b))
+        if pair in seen:
+            return True
+        seen.add(pair)
+    return False
+
+
+def _arrowstyle(directions: str) -> str:
+    return {"a->b": "-|>", "b->a": "<|-", "both": "<|-|>"}.get(directions, "-")
+
+
+def _pair_lines(
+    ax: Any,
+    lines: list[PairLine],
+    at: Mapping[str, tuple[float, float]],
+    radius: Mapping[str, float],
+) -> None:
+    """One straight line per pair, with its middle marker and count."""
+    from matplotlib.patches import FancyArrowPatch
+
+    for line in lines:
+        if line.a == line.b:
+            continue
+        style = SIGN_STYLES.get(line.sign, SIGN_STYLES[0])
+        width = line.width * _PX_TO_PT
+        dashes = STATUS_DASHES["projected"] if line.all_projected else None
         patch = FancyArrowPatch(
-            positions[u],
-            positions[v],
-            connectionstyle=f"arc3,rad={rad}",
-            arrowstyle="-|>" if directed else "-",
-            mutation_scale=8 + 2.5 * width,
-            shrinkA=diam[u] / 2 + 1,
-            shrinkB=diam[v] / 2 + 1,
+            at[line.a],
+            at[line.b],
+            arrowstyle=_arrowstyle(line.directions),
+            mutation_scale=7 + 2.0 * width,
+            shrinkA=radius[line.a] + 1,
+            shrinkB=radius[line.b] + 1,
             linewidth=width,
             linestyle=(0, _dash_pt(dashes)) if dashes else "solid",
             color=style.colour,
             alpha=_EDGE_ALPHA,
             zorder=1,
         )
-        patch.set_gid(f"relation-{k}")
+        patch.set_gid(f"line-{line.key}")
+        patch.ends = (line.a, line.b)  # read by line_paths
         ax.add_patch(patch)
-        if style.mpl_marker:
-            (ax_x, ax_y), angle = _midpoint(to_px, positions[u], positions[v], rad)
-            marker = MarkerStyle(style.mpl_marker, transform=Affine2D().rotate_deg(angle))
-            ax.plot(
-                [ax_x],
-                [ax_y],
-                linestyle="none",
-                marker=marker,
-                markersize=5 + width if style.mpl_marker == "o" else 8 + 2 * width,
-                markerfacecolor=style.colour,
-                markeredgecolor="white" if style.mpl_marker == "o" else style.colour,
-                markeredgewidth=0.8 if style.mpl_marker == "o" else 1.2 + width * 0.6,
-                zorder=2,
-            )
+        _middle_marks(ax, line, at[line.a], at[line.b], 0.0, width)
 
 
-def _straight_edges(
+def _middle_marks(
     ax: Any,
-    G: nx.MultiDiGraph,
-    positions: Mapping[str, tuple[float, float]],
-    diam: Mapping[str, float],
+    line: PairLine,
+    a: tuple[float, float],
+    b: tuple[float, float],
+    rad: float,
+    width: float,
 ) -> None:
-    """Draw every relation as a straight line, in a few collections (fast on big maps).
+    """The sign marker (or the contested badge) at a line's middle, and its count."""
+    from matplotlib.markers import MarkerStyle
+    from matplotlib.transforms import Affine2D
 
-    The same marks as the curved drawing: colour by sign, a dot or bar at the middle,
-    dashes for projected, a head for directed types, width by strength.
-    """
+    style = SIGN_STYLES.get(line.sign, SIGN_STYLES[0])
+    (mx, my), angle = _midpoint(a, b, rad)
+    if line.contested:
+        ax.text(
+            mx,
+            my,
+            CONTESTED.symbol,
+            ha="center",
+            va="center",
+            fontsize=8,
+            fontweight="bold",
+            color=CONTESTED.ring,
+            zorder=2.5,
+            bbox={
+                "boxstyle": "circle,pad=0.15",
+                "fc": CONTESTED.fill,
+                "ec": style.colour,
+                "lw": 1.2,
+            },
+            gid=f"contested-{line.key}",
+        )
+    elif style.mpl_marker:
+        marker = MarkerStyle(style.mpl_marker, transform=Affine2D().rotate_deg(angle))
+        ax.plot(
+            [mx],
+            [my],
+            linestyle="none",
+            marker=marker,
+            markersize=4.5 + width if style.mpl_marker == "o" else 7 + 1.5 * width,
+            markerfacecolor=style.colour,
+            markeredgecolor="white" if style.mpl_marker == "o" else style.colour,
+            markeredgewidth=0.8 if style.mpl_marker == "o" else 1.0 + width * 0.5,
+            zorder=2,
+        )
+    if line.count > 1:
+        # The count sits beside the middle, off the line, on its left-hand side.
+        dx, dy = b[0] - a[0], b[1] - a[1]
+        length = math.hypot(dx, dy) or 1.0
+        off = 5.5 + width / 2
+        ax.text(
+            mx - dy / length * off,
+            my + dx / length * off,
+            str(line.count),
+            ha="center",
+            va="center",
+            fontsize=_COUNT_PT,
+            color="#222222",
+            zorder=2.5,
+            gid=f"count-{line.key}",
+        )
+
+
+def _curved_lines(
+    ax: Any,
+    lines: list[PairLine],
+    at: Mapping[str, tuple[float, float]],
+    radius: Mapping[str, float],
+) -> None:
+    """Every relation as its own line, parallel relations of a pair fanned out in arcs."""
+    from matplotlib.patches import FancyArrowPatch
+
+    pairs: dict[frozenset[str], list[PairLine]] = {}
+    for line in lines:
+        pairs.setdefault(frozenset((line.a, line.b)), []).append(line)
+    for group in pairs.values():
+        n = len(group)
+        for index, line in enumerate(group):
+            if line.a == line.b:
+                continue
+            rad = (index - (n - 1) / 2) * _PARALLEL_STEP
+            # arc3 bends relative to the drawing direction; flip reversed relations so that
+            # those drawn B->A do not land on those drawn A->B.
+            rad = rad if line.a <= line.b else -rad
+            style = SIGN_STYLES.get(line.sign, SIGN_STYLES[0])
+            width = line.width * _PX_TO_PT
+            dashes = STATUS_DASHES["projected"] if line.all_projected else None
+            patch = FancyArrowPatch(
+                at[line.a],
+                at[line.b],
+                connectionstyle=f"arc3,rad={rad}",
+                arrowstyle=_arrowstyle(line.directions),
+                mutation_scale=7 + 2.0 * width,
+                shrinkA=radius[line.a] + 1,
+                shrinkB=radius[line.b] + 1,
+                linewidth=width,
+                linestyle=(0, _dash_pt(dashes)) if dashes else "solid",
+                color=style.colour,
+                alpha=_EDGE_ALPHA,
+                zorder=1,
+            )
+            patch.set_gid(f"relation-{line.key}")
+            patch.ends = (line.a, line.b)
+            ax.add_patch(patch)
+            _middle_marks(ax, line, at[line.a], at[line.b], rad, width)
+
+
+def _straight_lines(
+    ax: Any,
+    lines: list[PairLine],
+    at: Mapping[str, tuple[float, float]],
+    radius: Mapping[str, float],
+) -> None:
+    """Every line straight, in a few collections (fast on big maps), with the same marks."""
     import numpy as np
     from matplotlib.collections import LineCollection, PolyCollection
 
-    pt = ax.figure.dpi / 72
-    to_px = ax.transData
-    back = to_px.inverted()
-    lines, colours, widths, dashes = [], [], [], []
+    segments, colours, widths, dashes, ends = [], [], [], [], []
     heads, head_colours = [], []
     dots, dot_colours, dot_sizes = [], [], []
     bars, bar_colours, bar_widths = [], [], []
-    for u, v, _, d in sorted(G.edges(keys=True, data=True), key=lambda e: e[2]):
-        style = SIGN_STYLES.get(int(d.get("sign", 0)), SIGN_STYLES[0])
-        width = edge_width(int(d.get("strength", 2))) * _PX_TO_PT
-        a, b = to_px.transform([positions[u], positions[v]])
+    for line in lines:
+        style = SIGN_STYLES.get(line.sign, SIGN_STYLES[0])
+        width = line.width * _PX_TO_PT
+        a, b = np.array(at[line.a]), np.array(at[line.b])
         length = float(np.hypot(*(b - a)))
         if length < 1e-6:
             continue
         unit = (b - a) / length
         normal = np.array([-unit[1], unit[0]])
-        start = a + unit * (diam[u] / 2 + 1) * pt
-        end = b - unit * (diam[v] / 2 + 1) * pt
-        if d.get("directed"):
-            size = (4 + 1.5 * width) * pt
+        start = a + unit * (radius[line.a] + 1)
+        end = b - unit * (radius[line.b] + 1)
+        size = 4 + 1.5 * width
+        if line.directions in ("a->b", "both"):
             base = end - unit * size
             heads.append([end, base + normal * size * 0.45, base - normal * size * 0.45])
             head_colours.append(style.colour)
             end = base
-        lines.append([start, end])
+        if line.directions in ("b->a", "both"):
+            base = start + unit * size
+            heads.append([start, base + normal * size * 0.45, base - normal * size * 0.45])
+            head_colours.append(style.colour)
+            start = base
+        segments.append([start, end])
+        ends.append((line.a, line.b))
         colours.append(style.colour)
         widths.append(width)
-        pattern = STATUS_DASHES.get(str(d.get("status")))
+        pattern = STATUS_DASHES["projected"] if line.all_projected else None
         dashes.append((0, _dash_pt(pattern)) if pattern else "solid")
         middle = (a + b) / 2
         if style.mpl_marker == "o":
             dots.append(middle)
             dot_colours.append(style.colour)
-            dot_sizes.append((5 + width) ** 2)
+            dot_sizes.append((4.5 + width) ** 2)
         elif style.mpl_marker == "|":
-            half = (4 + width) * pt
+            half = 3.5 + width
             bars.append([middle + normal * half, middle - normal * half])
             bar_colours.append(style.colour)
-            bar_widths.append(1.2 + width * 0.6)
-
-    def data(points: list[Any]) -> Any:
-        array = np.asarray(points, dtype=float)
-        return back.transform(array.reshape(-1, 2)).reshape(array.shape)
-
-    if lines:
-        ax.add_collection(
-            LineCollection(
-                data(lines),
-                colors=colours,
-                linewidths=widths,
-                linestyles=dashes,
-                alpha=_EDGE_ALPHA,
-                zorder=1,
-                gid="relations",
-            ),
-            autolim=False,
+            bar_widths.append(1.0 + width * 0.5)
+    if segments:
+        collection = LineCollection(
+            segments,
+            colors=colours,
+            linewidths=widths,
+            linestyles=dashes,
+            alpha=_EDGE_ALPHA,
+            zorder=1,
+            gid="relations",
         )
+        collection.ends = ends
+        ax.add_collection(collection, autolim=False)
     if heads:
         ax.add_collection(
             PolyCollection(
-                data(heads),
-                facecolors=head_colours,
-                edgecolors="none",
-                alpha=_EDGE_ALPHA,
-                zorder=1,
+                heads, facecolors=head_colours, edgecolors="none", alpha=_EDGE_ALPHA, zorder=1
             ),
             autolim=False,
         )
     if bars:
         ax.add_collection(
-            LineCollection(data(bars), colors=bar_colours, linewidths=bar_widths, zorder=2),
+            LineCollection(bars, colors=bar_colours, linewidths=bar_widths, zorder=2),
             autolim=False,
         )
     if dots:
-        centres = data(dots)
+        centres = np.asarray(dots)
         ax.scatter(
             centres[:, 0],
             centres[:, 1],
@@ -514,117 +947,98 @@ def _straight_edges(
         )
 
 
-def _fit_limits(ax: Any, renderer: Any, disc_px: float) -> None:
-    """Set equal-scale limits so positions in [-1, 1] fill the axes with room for labels."""
-    box = ax.get_window_extent(renderer)
-    # Pixels kept free around the outermost actors: their discs, and a label under the
-    # lowest ones; half a short label's width at the sides.
-    side, top, bottom = disc_px / 2 + 40, disc_px / 2 + 6, disc_px / 2 + 24
-    scale = max(min((box.width - 2 * side) / 2, (box.height - top - bottom) / 2), 1.0)
-    extra_x = box.width / scale - 2
-    extra_y = box.height / scale - 2
-    ax.set_xlim(-1 - extra_x / 2, 1 + extra_x / 2)
-    ax.set_ylim(-1 - extra_y * bottom / (top + bottom), 1 + extra_y * top / (top + bottom))
-
-
 def _midpoint(
-    to_px: Any, a: tuple[float, float], b: tuple[float, float], rad: float
+    a: tuple[float, float], b: tuple[float, float], rad: float
 ) -> tuple[tuple[float, float], float]:
-    """The middle of an arc3 curve from ``a`` to ``b`` (data coordinates) and its angle."""
-    (x1, y1), (x2, y2) = to_px.transform([a, b])
+    """The middle of an arc3 curve from ``a`` to ``b`` (in points) and its angle."""
+    (x1, y1), (x2, y2) = a, b
     dx, dy = x2 - x1, y2 - y1
     # arc3's control point is the chord's middle moved by rad * (dy, -dx); the quadratic
     # Bezier passes half way to it, parallel to the chord.
     mx, my = (x1 + x2) / 2 + rad * dy / 2, (y1 + y2) / 2 - rad * dx / 2
-    angle = math.degrees(math.atan2(dy, dx))
-    data = to_px.inverted().transform([(mx, my)])[0]
-    return (float(data[0]), float(data[1])), angle
+    return (mx, my), math.degrees(math.atan2(dy, dx))
+
+
+# --- labels --------------------------------------------------------------------------------
 
 
 def _labels(
     ax: Any,
     G: nx.MultiDiGraph,
     nodes: list[str],
-    positions: Mapping[str, tuple[float, float]],
-    diam: Mapping[str, float],
+    at: Mapping[str, tuple[float, float]],
+    radius: Mapping[str, float],
+    styles: Mapping[str, KindStyle],
+    texts: Mapping[str, str],
+    measured: Mapping[str, tuple[float, float]],
+    label_pt: float,
     renderer: Any,
-) -> None:
-    """Label every actor where the label overlaps no other label and no disc.
+) -> int:
+    """Label actors where the label overlaps no other label and no actor.
 
-    Labels are placed one by one, best connected actors first: under the disc if there is
-    room, else above, beside, or on rings further out, always inside the drawing so none
-    is cut. A label that had to move away from its actor gets a thin leader line.
+    Labels are placed one by one, best connected actors first: under the shape if there is
+    room, else above, beside, or on rings further out, always inside the drawing and nearer
+    their own actor than any other. A label that had to move away from its actor gets a
+    thin leader line; one that finds no free spot is left out (and counted).
     """
     import numpy as np
 
-    if not nodes:
-        return
-    pt = ax.figure.dpi / 72
-    frame = ax.get_window_extent(renderer)
-    limits = (frame.x0 + 1, frame.y0 + 1, frame.x1 - 1, frame.y1 - 1)
-    centres = ax.transData.transform([positions[n] for n in nodes])
-    radii = np.array([diam[n] for n in nodes]) * pt / 2
-    discs = np.column_stack(
+    if not texts:
+        return 0
+    frame_w, frame_h = ax.get_xlim()[1], ax.get_ylim()[1]
+    limits = (0.5, 0.5, frame_w - 0.5, frame_h - 0.5)
+    centres = np.array([at[n] for n in nodes], dtype=float)
+    radii = np.array([radius[n] for n in nodes])
+    shapes = np.column_stack(
         [centres[:, 0] - radii, centres[:, 1] - radii, centres[:, 0] + radii, centres[:, 1] + radii]
     )
     style = {
         "ha": "center",
         "va": "center",
-        "fontsize": _LABEL_PT,
+        "fontsize": label_pt,
+        "linespacing": 1.1,
         "color": "#1a1a1a",
         "zorder": 4,
-        "bbox": {"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.75},
+        "bbox": {
+            "boxstyle": f"round,pad={_LABEL_PAD / label_pt:.3f}",
+            "fc": "white",
+            "ec": "none",
+            "alpha": 0.8,
+        },
         "annotation_clip": False,
-        "textcoords": "offset points",
+        "textcoords": "data",
     }
-    order = sorted(range(len(nodes)), key=lambda i: (-G.degree(nodes[i]), str(nodes[i])))
-    # Past this many, labels cannot all be read at any usual size: label the best
-    # connected actors and leave the rest to the interactive page.
-    order = order[:MAX_LABELS]
-    texts = {}
-    sizes = {}
-    for i in order:
-        n = nodes[i]
-        label = str(G.nodes[n].get("label") or G.nodes[n].get("name") or n)
-        text = ax.annotate(_shown(label), positions[n], xytext=(0, 0), **style)
-        box = text.get_window_extent(renderer)
-        texts[n] = text
-        # The white box around the text reaches a little past the glyphs.
-        sizes[n] = (box.width + 2 * _LABEL_PAD * pt, box.height + 2 * _LABEL_PAD * pt)
-    # Everything a label must not cover: the discs, then each label as it is placed.
-    obstacles = np.vstack([discs, np.zeros((len(nodes), 4))])
+    index = {n: i for i, n in enumerate(nodes)}
+    order = sorted(texts, key=lambda n: (-G.degree(n), str(n)))
+    names: dict[str, str] = ax.figure.svg_titles
+    obstacles = np.vstack([shapes, np.zeros((len(order), 4))])
     count = len(nodes)
-    for i in order:
-        n = nodes[i]
-        w, h = sizes[n]
+    hidden = 0
+    for n in order:
+        i = index[n]
+        w, h = measured[n]
         x, y = centres[i]
-        best, moved = _best_spot(x, y, radii[i], w, h, limits, obstacles[:count])
+        best, moved, free = _best_spot(x, y, radii[i], w, h, limits, obstacles[:count], centres, i)
+        if not free:
+            hidden += 1
+            continue
         obstacles[count] = best
         count += 1
         cx, cy = (best[0] + best[2]) / 2, (best[1] + best[3]) / 2
-        text = texts[n]
+        arrow = None
         if moved:
-            # Re-create the label with a leader line back to its actor.
-            text.remove()
-            text = ax.annotate(
-                text.get_text(),
-                positions[n],
-                xytext=((cx - x) / pt, (cy - y) / pt),
-                arrowprops={
-                    "arrowstyle": "-",
-                    "color": "#777777",
-                    "linewidth": 0.6,
-                    "shrinkA": 0,
-                    "shrinkB": diam[n] / 2,
-                },
-                **style,
-            )
-        else:
-            text.xyann = ((cx - x) / pt, (cy - y) / pt)
+            arrow = {
+                "arrowstyle": "-",
+                "color": "#666666",
+                "linewidth": 0.6,
+                "shrinkA": 0,
+                "shrinkB": radius[n] + 0.5,
+            }
+        text = ax.annotate(texts[n], (x, y), xytext=(cx, cy), arrowprops=arrow, **style)
         text.set_gid(f"{LABEL_GID}-{i}")
-
-
-_LABEL_PAD = 1.5  # points of white around a label's text
+        text.actor_id = n  # read by label_boxes
+        names[f"{LABEL_GID}-{i}"] = clean_text(_name(G, n))
+    return hidden
 
 
 def _best_spot(
@@ -635,19 +1049,21 @@ def _best_spot(
     h: float,
     limits: tuple[float, float, float, float],
     obstacles: Any,
-) -> tuple[Any, bool]:
-    """The first free box ``w`` x ``h`` near the point, and whether it left the actor's side.
+    centres: Any,
+    own: int,
+) -> tuple[Any, bool, bool]:
+    """The first free box ``w`` x ``h`` near the point, whether it moved, and whether free.
 
-    Spots are tried in order: under the disc, above, right, left, the four corners, then
-    a grid further out, nearest first; the first that covers no obstacle wins, else the
-    one that covers least.
+    Spots are tried in order: under the shape, above, right, left, the four corners, then
+    a grid further out, nearest first; a spot counts only if it covers no obstacle and its
+    centre is nearer this actor than any other.
     """
     import numpy as np
 
-    gap = 2.0
+    gap = _LABEL_GAP
     near = np.array(
         [
-            (x, y - r - gap - h / 2),  # under the disc, as in the dashboard
+            (x, y - r - gap - h / 2),  # under the shape, as in the dashboard
             (x, y + r + gap + h / 2),  # above
             (x + r + gap + w / 2, y),  # right
             (x - r - gap - w / 2, y),  # left
@@ -659,14 +1075,15 @@ def _best_spot(
     )
     steps = _grid() * np.array([w / 4, h / 2])
     far = near[0] + steps[np.argsort(np.hypot(steps[:, 0], steps[:, 1]), kind="stable")]
-    centres = np.vstack([near, far])
+    spots = np.vstack([near, far])
     boxes = np.column_stack(
-        [centres[:, 0] - w / 2, centres[:, 1] - h / 2, centres[:, 0] + w / 2, centres[:, 1] + h / 2]
+        [spots[:, 0] - w / 2, spots[:, 1] - h / 2, spots[:, 0] + w / 2, spots[:, 1] + h / 2]
     )
     # Keep inside the drawing: slide a box back in rather than drop the spot.
     shift_x = np.clip(limits[0] - boxes[:, 0], 0, None) - np.clip(boxes[:, 2] - limits[2], 0, None)
     shift_y = np.clip(limits[1] - boxes[:, 1], 0, None) - np.clip(boxes[:, 3] - limits[3], 0, None)
     boxes += np.column_stack([shift_x, shift_y, shift_x, shift_y])
+    mid = np.column_stack([(boxes[:, 0] + boxes[:, 2]) / 2, (boxes[:, 1] + boxes[:, 3]) / 2])
     # Only obstacles within reach of some spot can matter.
     reach = (boxes[:, 0].min(), boxes[:, 1].min(), boxes[:, 2].max(), boxes[:, 3].max())
     close = obstacles[
@@ -675,30 +1092,36 @@ def _best_spot(
         & (obstacles[:, 3] > reach[1])
         & (obstacles[:, 1] < reach[3])
     ]
-    if len(close) == 0:
-        return boxes[0], False
-    # The eight spots by the disc first: most labels find room there, at little cost.
+    others = np.delete(centres, own, axis=0)
     for part in (slice(0, _NEAR), slice(_NEAR, None)):
-        found = _first_free(boxes[part], close)
-        if found is not None:
-            return boxes[part][found], part.start == _NEAR
-    dx = np.minimum(boxes[:, None, 2], close[None, :, 2]) - np.maximum(
-        boxes[:, None, 0], close[None, :, 0]
-    )
-    dy = np.minimum(boxes[:, None, 3], close[None, :, 3]) - np.maximum(
-        boxes[:, None, 1], close[None, :, 1]
-    )
-    cost = (np.clip(dx, 0, None) * np.clip(dy, 0, None)).sum(axis=1)
-    free = np.flatnonzero(cost == 0)
-    best = int(free[0]) if len(free) else int(np.argmin(cost))
-    return boxes[best], best >= _NEAR
+        candidates = boxes[part]
+        ok = _nearest_own(mid[part], (x, y), others)
+        if len(close):
+            ok &= ~_hits(candidates, close)
+        found = np.flatnonzero(ok)
+        if len(found):
+            return candidates[found[0]], part.start == _NEAR, True
+    return boxes[0], False, False
 
 
-_NEAR = 8  # spots right by the disc, tried before the outer grid
+def _nearest_own(spots: Any, own: tuple[float, float], others: Any) -> Any:
+    """Which spots are strictly nearer the actor's own centre than any other actor's."""
+    import numpy as np
+
+    mine = np.hypot(spots[:, 0] - own[0], spots[:, 1] - own[1])
+    if len(others) == 0:
+        return np.ones(len(spots), dtype=bool)
+    from scipy.spatial import cKDTree
+
+    nearest, _ = cKDTree(others).query(spots)
+    return mine < nearest * 0.98
 
 
-def _first_free(boxes: Any, obstacles: Any) -> int | None:
-    """Index of the first box that overlaps no obstacle, or None."""
+_NEAR = 8  # spots right by the shape, tried before the outer grid
+
+
+def _hits(boxes: Any, obstacles: Any) -> Any:
+    """Which boxes overlap some obstacle."""
     import numpy as np
 
     dx = np.minimum(boxes[:, None, 2], obstacles[None, :, 2]) - np.maximum(
@@ -707,9 +1130,7 @@ def _first_free(boxes: Any, obstacles: Any) -> int | None:
     dy = np.minimum(boxes[:, None, 3], obstacles[None, :, 3]) - np.maximum(
         boxes[:, None, 1], obstacles[None, :, 1]
     )
-    hit = ((dx > 0) & (dy > 0)).any(axis=1)
-    free = np.flatnonzero(~hit)
-    return int(free[0]) if len(free) else None
+    return ((dx > 0) & (dy > 0)).any(axis=1)
 
 
 @functools.cache
@@ -717,11 +1138,18 @@ def _grid() -> Any:
     """Steps of the outer search grid, in quarter label widths and half label heights."""
     import numpy as np
 
-    return np.array([(i, j) for i in range(-8, 9) for j in range(-24, 25) if i or j], dtype=float)
+    return np.array([(i, j) for i in range(-8, 9) for j in range(-12, 13) if i or j], dtype=float)
+
+
+# --- reading a figure back (tests and tools) ------------------------------------------------
 
 
 def label_boxes(fig: Figure) -> list[tuple[str, tuple[float, float, float, float]]]:
     """Each actor label's text and its box ``(x0, y0, x1, y1)`` in pixels, as drawn."""
+    return [(text, box) for _, text, box in _labels_drawn(fig)]
+
+
+def _labels_drawn(fig: Figure) -> list[tuple[str, str, tuple[float, float, float, float]]]:
     from matplotlib.text import Text
 
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
@@ -732,6 +1160,64 @@ def label_boxes(fig: Figure) -> list[tuple[str, tuple[float, float, float, float
                 # The text alone: an Annotation's own extent includes its leader line.
                 text.update_positions(renderer)
                 box = Text.get_window_extent(text, renderer)
-                shown = text.get_text().replace(r"\$", "$")
-                out.append((shown, (box.x0, box.y0, box.x1, box.y1)))
+                shown = " ".join(text.get_text().replace(r"\$", "$").split())
+                actor = getattr(text, "actor_id", "")
+                out.append((actor, shown, (box.x0, box.y0, box.x1, box.y1)))
+    return out
+
+
+def actor_boxes(fig: Figure) -> dict[str, tuple[float, float, float, float]]:
+    """Each actor's shape box ``(x0, y0, x1, y1)`` in pixels, read from the drawn markers."""
+    import numpy as np
+
+    out = {}
+    for ax in fig.axes:
+        for collection in ax.collections:
+            ids = getattr(collection, "actor_ids", None)
+            if ids is None:
+                continue
+            centres = ax.transData.transform(collection.get_offsets())
+            path = collection.get_paths()[0]
+            extents = path.get_extents()
+            for n, (x, y), area in zip(
+                ids, centres, np.broadcast_to(collection.get_sizes(), len(ids)), strict=True
+            ):
+                # A marker's path is in units of its size (points), scaled to pixels.
+                scale = math.sqrt(area) * fig.dpi / 72
+                out[n] = (
+                    x + extents.x0 * scale,
+                    y + extents.y0 * scale,
+                    x + extents.x1 * scale,
+                    y + extents.y1 * scale,
+                )
+    return out
+
+
+def actor_labels(fig: Figure) -> dict[str, tuple[float, float, float, float]]:
+    """Each labelled actor's label box in pixels, keyed by actor id."""
+    return {actor: box for actor, _, box in _labels_drawn(fig)}
+
+
+def line_paths(fig: Figure) -> list[tuple[tuple[str, str], Any]]:
+    """Each drawn relation line's ends (actor ids) and points along it, in pixels."""
+    import numpy as np
+
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    out = []
+    for ax in fig.axes:
+        for patch in ax.patches:
+            ends = getattr(patch, "ends", None)
+            if ends is None:
+                continue
+            path = patch.get_path()
+            points = patch.get_transform().transform(path.interpolated(40).vertices)
+            out.append((ends, np.asarray(points)))
+        for collection in ax.collections:
+            ends_list = getattr(collection, "ends", None)
+            if ends_list is None:
+                continue
+            for ends, segment in zip(ends_list, collection.get_segments(), strict=True):
+                points = ax.transData.transform(np.linspace(segment[0], segment[-1], 40))
+                out.append((ends, points))
+    del renderer
     return out

@@ -211,8 +211,6 @@ def kind_styles(
 
 #: Longest line of an actor's label, in characters; longer names wrap at spaces.
 LABEL_LINE_CHARS = 24
-#: Most lines of an actor's label; a name longer than that ends in an ellipsis.
-LABEL_MAX_LINES = 3
 
 
 def label_text(name: str) -> str:
@@ -226,9 +224,6 @@ def label_text(name: str) -> str:
     lines = textwrap.wrap(
         " ".join(name.split()), LABEL_LINE_CHARS, break_long_words=False, break_on_hyphens=True
     )
-    if len(lines) > LABEL_MAX_LINES:
-        lines = lines[:LABEL_MAX_LINES]
-        lines[-1] = lines[-1][: LABEL_LINE_CHARS - 1].rstrip() + "\u2026"
     if len(lines) >= 2 and len(lines[-1]) < 8 and len(lines[-2]) + len(lines[-1]) < 30:
         lines[-2:] = [lines[-2] + " " + lines[-1]]  # no short orphan on a line of its own
     return "\n".join(lines) or name
@@ -293,9 +288,9 @@ LEGEND_GROUPS: dict[str, str] = {
     "kind": "Actors",
     "sign": "Relations",
     "contested": "Relations",
-    "status": "Status",
-    "direction": "Direction",
-    "count": "Lines",
+    "status": "Relations",
+    "direction": "Relations",
+    "count": "Relations",
 }
 
 
