@@ -72,7 +72,7 @@ def test_graphology_reads_one_edge_per_relation_with_direction_and_kind(
     assert len(read["nodes"]) == len(dataset.actors)
     assert {n["id"]: n["label"] for n in read["nodes"]} == {a.id: a.name for a in dataset.actors}
     edges = {e["id"]: e for e in read["edges"]}
-    assert len(read["edges"]) == len(dataset.relations) == 92
+    assert len(read["edges"]) == len(dataset.relations) == 94
     vocab = dataset.vocab.relation_types
     for ident, rel in zip(dataset.relation_ids, dataset.relations, strict=True):
         edge = edges[ident]
