@@ -1,46 +1,158 @@
-"""A two-way component that carries a click on the graph back to Python.
+"""The graph frame: one page that stays loaded across reruns and receives each view as data.
 
-The graph is drawn in an ``st.iframe`` (the same offline page the HTML export writes), and
-``st.iframe`` only sends data into the page. When an actor is clicked, the page posts
-``{"kind": "stakeholder-explorer/select", "actor": id}`` to its parent window; this
-component, mounted in that parent, checks that the message came from one of the page's own
-frames and hands the actor id to Python as a trigger value. It draws nothing.
+A Streamlit components-v2 component mounted in the dashboard. The first time a session draws
+the graph, it creates an iframe holding the graph page (``explorer.render.html.page_shell``:
+vis-network and ``page.js``, offline, with its Content-Security-Policy), sandboxed to run
+scripts only. On every later run only the view's data crosses the websocket: the component
+posts it to the page, which updates its data in place, so zoom, pan and dragged positions
+survive a filter change, and the browser never parses vis-network again.
+
+The page posts back what the user does (``stakeholder-explorer/select``, ``.../focus``,
+``.../reset-whatif``); the component accepts messages only from its own frame and hands them
+to Python as trigger values. If the frame is gone (the component was mounted afresh without
+the page), it asks Python for the page again (``need_shell``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
-from explorer.render.html import SELECT_MESSAGE
+from explorer.render.html import MESSAGE_PREFIX, page_shell, shell_id
+
+__all__ = ["FrameEvents", "graph_frame"]
 
 _JS = """
-export default function (component) {
-  const { setTriggerValue } = component;
-  function onMessage(event) {
-    const message = event.data;
-    if (!message || message.kind !== __KIND__ || typeof message.actor !== "string") {
-      return;
-    }
-    // Only our own graph frames may select an actor, not any window that can post to us.
-    const frames = Array.from(document.querySelectorAll("iframe"));
-    if (!frames.some((frame) => frame.contentWindow === event.source)) {
-      return;
-    }
-    setTriggerValue("select", message.actor);
+const PREFIX = __PREFIX__;
+const FRAMES = new WeakMap();
+
+function send(state) {
+  if (state.frame && state.ready && state.pending !== null) {
+    state.frame.contentWindow.postMessage({ kind: PREFIX + "view", view: state.pending }, "*");
+    state.pending = null;
   }
-  window.addEventListener("message", onMessage);
-  return () => window.removeEventListener("message", onMessage);
 }
-""".replace("__KIND__", json.dumps(SELECT_MESSAGE))
 
-_mount = st.components.v2.component("stakeholder_explorer_graph_bridge", js=_JS)
+export default function (component) {
+  const { data, parentElement, setTriggerValue } = component;
+  let state = FRAMES.get(parentElement);
+  if (!state) {
+    state = { frame: null, shellId: null, ready: false, pending: null, trigger: null };
+    FRAMES.set(parentElement, state);
+    state.onMessage = (event) => {
+      // Only our own frame may speak to Python, not any window that can post to us.
+      if (!state.frame || event.source !== state.frame.contentWindow) { return; }
+      const message = event.data;
+      if (!message || typeof message.kind !== "string") { return; }
+      const kind = message.kind.slice(PREFIX.length);
+      if (message.kind.indexOf(PREFIX) !== 0) { return; }
+      if (kind === "ready") {
+        state.ready = true;
+        send(state);
+      } else if ((kind === "select" || kind === "focus") && typeof message.actor === "string") {
+        state.trigger(kind, message.actor);
+      } else if (kind === "reset-whatif") {
+        state.trigger("reset_whatif", true);
+      } else if (kind === "drawn") {
+        state.frame.setAttribute("data-drawn-actors", String(message.actors));
+      }
+    };
+    window.addEventListener("message", state.onMessage);
+  }
+  state.trigger = setTriggerValue;
+  if (!data) { return; }
+  if (data.shell && data.shell_id !== state.shellId) {
+    if (state.frame) { state.frame.remove(); }
+    const frame = document.createElement("iframe");
+    // Scripts run, but in an opaque origin: the page cannot reach the dashboard's window.
+    frame.setAttribute("sandbox", "allow-scripts allow-popups allow-popups-to-escape-sandbox");
+    frame.setAttribute("allow", "fullscreen");
+    frame.setAttribute("allowfullscreen", "");
+    frame.style.width = "100%";
+    frame.style.border = "0";
+    frame.style.display = "block";
+    frame.srcdoc = data.shell;
+    state.frame = frame;
+    state.ready = false;
+    state.shellId = data.shell_id;
+    parentElement.appendChild(frame);
+  } else if (!state.frame) {
+    state.pending = data.view;
+    setTriggerValue("need_shell", Date.now());
+    return;
+  }
+  state.frame.title = data.title;
+  state.frame.style.height = data.height;
+  state.pending = data.view;
+  send(state);
+  return () => {
+    window.removeEventListener("message", state.onMessage);
+    FRAMES.delete(parentElement);
+  };
+}
+""".replace("__PREFIX__", json.dumps(MESSAGE_PREFIX))
+
+_mount = st.components.v2.component("stakeholder_explorer_graph", js=_JS)
 
 
-def selected_actor(key: str = "graph_bridge") -> str | None:
-    """Mount the bridge; return the actor id clicked in the graph since the last run, if any."""
-    result: Any = _mount(key=key, on_select_change=lambda: None, height="content")
-    value = getattr(result, "select", None)
+@dataclasses.dataclass(frozen=True)
+class FrameEvents:
+    """What the user did in the graph since the last run (each None when nothing)."""
+
+    select: str | None = None
+    focus: str | None = None
+    reset_what_if: bool = False
+
+
+def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def graph_frame(
+    view: str,
+    *,
+    title: str,
+    height: str,
+    key: str = "graph",
+    on_focus: Callable[[], None] | None = None,
+    on_reset_what_if: Callable[[], None] | None = None,
+) -> FrameEvents:
+    """Draw ``view`` (``view_json`` text) in the session's graph page; return the events.
+
+    The page itself (about 0.5 MB) is sent once per session; each later run sends only the
+    view. ``title`` names the frame for assistive technology (and tests); ``height`` is a CSS
+    height. ``on_focus`` and ``on_reset_what_if`` run before the rerun they cause.
+    """
+    shell = page_shell()
+    name = shell_id(shell)
+    sent = f"_{key}_shell"
+    data = {
+        "view": view,
+        "title": title,
+        "height": height,
+        "shell_id": name,
+        "shell": shell if st.session_state.get(sent) != name else None,
+    }
+
+    def resend() -> None:
+        st.session_state.pop(sent, None)
+
+    result: Any = _mount(
+        key=key,
+        data=data,
+        height="content",
+        on_select_change=lambda: None,
+        on_focus_change=on_focus or (lambda: None),
+        on_reset_whatif_change=on_reset_what_if or (lambda: None),
+        on_need_shell_change=resend,
+    )
+    st.session_state[sent] = name
+    return FrameEvents(
+        select=_text(getattr(result, "select", None)),
+        focus=_text(getattr(result, "focus", None)),
+        reset_what_if=bool(getattr(result, "reset_whatif", False)),
+    )

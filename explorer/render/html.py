@@ -1,60 +1,78 @@
-"""The interactive vis-network page of a view, as one self-contained HTML string.
+"""The interactive vis-network page of a view: one page for the dashboard and the export.
 
 The page works with no network: vis-network is inlined, read at run time from the installed
 pyvis package, with the page's own ``page.js`` and ``page.css``, and nothing links to another
-host. Positions come from the server (``layout_positions`` on the full
-map), so physics is off by default and a filter never moves the actors that stay.
+host; its Content-Security-Policy forbids every fetch. Positions come from the server (the
+layout of the full map), so physics is off by default and a filter never moves the actors
+that stay.
+
+The page is a shell (``page_shell``: style, vis-network and ``page.js``) plus a view as data
+(``view_json``). The exported HTML file is the shell with the view inlined
+(``network_html``); the dashboard loads the shell once and sends each new view to it as a
+message, so zoom, pan and dragged positions survive a filter change.
 
 All text from the data file reaches the page as JSON data and is put on screen with
-``textContent`` (tooltips, the details panel) or escaped (legend, title), never parsed as
-HTML. Only http and https source URLs become links.
-
-In the dashboard the page sits in an iframe; a click on an actor is posted to the parent
-window (``{"kind": "stakeholder-explorer/select", "actor": id}``), where the dashboard's
-bridge component hands it to Python. With ``standalone=True`` (the exported page) the
-details panel is built inside the page instead.
+``textContent`` (tooltips, legend, the details panel), never parsed as HTML. Only http and
+https source URLs become links.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import html
 import json
 import math
 import re
-from collections import Counter
+from collections.abc import Iterable, Mapping
 from importlib.resources import files
 from typing import Any
 
 import networkx as nx
 
-from explorer.model import Sign
+from explorer.render.pairs import PairLine, pair_lines
 from explorer.render.style import (
+    ACTOR_BORDER,
+    CAMP_FILLS,
+    CONTESTED,
     NEUTRAL_FILL,
     SIGN_STYLES,
     STATUS_DASHES,
     STRAIGHT_EDGES_ABOVE,
-    KindStyle,
-    edge_width,
     kind_styles,
+    label_text,
+    legend_entries,
     node_size,
 )
 
 __all__ = [
     "LIGHT_TIPS_ABOVE",
+    "MESSAGE_PREFIX",
     "STRAIGHT_EDGES_ABOVE",
     "PageParts",
+    "WhatIf",
     "network_html",
     "page_parts",
+    "page_shell",
     "safe_url",
     "sizes_from_measure",
+    "view_json",
 ]
 
-
+#: Every message between the page and the dashboard has a ``kind`` starting with this.
+MESSAGE_PREFIX = "stakeholder-explorer/"
 #: Message type a click on an actor posts to the parent window.
-SELECT_MESSAGE = "stakeholder-explorer/select"
-
+SELECT_MESSAGE = MESSAGE_PREFIX + "select"
+#: Above this many relations in the map, the dashboard's page leaves the quotes out of the
+#: tooltips and the details panel (the Relations tab holds them): quotes are most of a big
+#: page's bytes.
+LIGHT_TIPS_ABOVE = 2_000
+#: Smallest label on screen in pixels, and that of the ten most central actors in view.
+LABEL_PX = 10
+CENTRAL_LABEL_PX = 12
+#: The mark a line changed by a what-if carries.
+WHAT_IF_MARK = "\u270e"
 
 #: Where the installed pyvis package keeps its copies of vis-network, one folder per version.
 _PYVIS_LIB = ("templates", "lib")
@@ -136,52 +154,27 @@ def _node_tip(d: dict[str, Any], kind_label: str) -> list[str]:
     return lines
 
 
-def _edge_tip(
-    u: str,
-    v: str,
-    d: dict[str, Any],
-    names: dict[str, str],
-    sources: dict[str, Any],
-    *,
-    quotes: bool = True,
-) -> list[str]:
-    style = SIGN_STYLES[d["sign"]]
-    arrow = "\u2192" if d.get("directed") else "\u2014"
-    lines = [
-        f"{names.get(u, u)} {arrow} {names.get(v, v)}",
-        f"{d.get('label') or d.get('type')} ({style.symbol} {style.name})",
-        f"{d.get('status')}, {d.get('confidence')} confidence, strength {d.get('strength')}",
-    ]
-    since, until = d.get("since"), d.get("until")
-    if since or until:
-        lines.append(f"{since or '?'} \u2013 {until or 'ongoing'}")
-    for ev in (d.get("evidence") or []) if quotes else []:
-        title = (sources.get(ev.get("source")) or {}).get("title") or ev.get("source")
-        lines.append(f"\u201c{ev.get('quote')}\u201d \u2014 {title}")
-    return lines
-
-
-def _smooth(G: nx.MultiDiGraph, n_edges: int) -> dict[tuple[str, str, str], Any]:
-    """Curve parallel relations apart on small maps; keep everything straight on big ones."""
-    if n_edges > STRAIGHT_EDGES_ABOVE:
+def _smooth(lines: list[PairLine], big: bool) -> dict[str, Any]:
+    """Curve lines of the same pair apart (one per relation); keep all straight on big maps."""
+    if big:
         return {}
-    by_pair: dict[frozenset[str], list[tuple[str, str, str]]] = {}
-    for u, v, k in G.edges(keys=True):
-        by_pair.setdefault(frozenset((u, v)), []).append((u, v, k))
-    out: dict[tuple[str, str, str], Any] = {}
-    for edges in by_pair.values():
-        if len(edges) < 2:
+    by_pair: dict[frozenset[str], list[PairLine]] = {}
+    for line in lines:
+        by_pair.setdefault(frozenset((line.a, line.b)), []).append(line)
+    out: dict[str, Any] = {}
+    for group in by_pair.values():
+        if len(group) < 2:
             continue
-        first = edges[0][0]
-        for index, (u, v, k) in enumerate(edges):
-            # Pairs 0, 1, 2 ... get roundness 0, +r, -r, +2r ...: one straight, others fanned.
+        first = group[0].a
+        for index, line in enumerate(group):
+            # Lines 0, 1, 2 ... get roundness 0, +r, -r, +2r ...: one straight, others fanned.
             step = (index + 1) // 2
             side = 1 if index % 2 else -1
-            if u != first:  # the reverse direction curves the other way round
+            if line.a != first:  # the reverse direction curves the other way round
                 side = -side
             if step == 0:
                 continue
-            out[(u, v, k)] = {
+            out[line.key] = {
                 "enabled": True,
                 "type": "curvedCW" if side > 0 else "curvedCCW",
                 "roundness": min(0.15 * step, 0.6),
@@ -189,24 +182,23 @@ def _smooth(G: nx.MultiDiGraph, n_edges: int) -> dict[tuple[str, str, str], Any]
     return out
 
 
-#: Above this many relations in the map, the dashboard's edge tooltips leave the quotes out
-#: (they are in its tables): quotes are most of a big page's bytes.
-LIGHT_TIPS_ABOVE = 2_000
-
-
 @dataclasses.dataclass(frozen=True)
 class PageParts:
     """Each actor's and relation's entry of a page as ready-made JSON, made once per map.
 
     A page for any view of the map joins the entries of what is in view, so a filter change
-    does not rebuild and re-encode every tooltip. Made by ``page_parts``.
+    does not rebuild and re-encode every tooltip and quote. Made by ``page_parts``.
     """
 
     nodes: dict[str, str]
-    #: Relation entries by ``(source, target, key)``, each a JSON object without its
-    #: closing brace: the curve of a relation depends on the view, so it is added per page.
-    edges: dict[tuple[str, str, str], str]
-    extra: str  # the rest of the data object (sources and names on the exported page)
+    relations: dict[str, str]
+    #: The data members every view of the map shares (names, sources, style), as JSON text
+    #: without the surrounding braces.
+    extra: str
+    #: Each actor's place by the size measure over the whole map (0 = most central).
+    rank: dict[str, int]
+    #: Light pages leave quotes out (see ``LIGHT_TIPS_ABOVE``).
+    light: bool = False
 
 
 def _node_record(
@@ -215,249 +207,371 @@ def _node_record(
     xy: tuple[float, float],
     scale: float,
     size: float,
-    kind_labels: dict[str, str],
-    styles: dict[str, KindStyle],
+    kinds: Mapping[str, Any],
+    rank: int,
 ) -> dict[str, Any]:
     kind = str(d.get("kind", ""))
+    style = kinds.get(kind)
+    name = str(d.get("name") or n)
     return {
         "id": n,
-        "label": str(d.get("name") or n),
+        "label": label_text(name),
+        "name": name,
         "kind": kind,
         "x": round(xy[0] * scale, 2),
         "y": round(-xy[1] * scale, 2),  # screen y grows downwards
-        "size": round(size, 2),
-        "color": styles[kind].fill if kind in styles else NEUTRAL_FILL,
-        "shape": styles[kind].shape if kind in styles else "dot",
-        "tip": _node_tip(d, kind_labels.get(kind, kind)),
+        "size": round(size * (style.scale if style else 1.0), 2),
+        "shape": style.shape if style else "dot",
+        "fill": style.fill if style else NEUTRAL_FILL,
+        "badge": style.badge if style else "",
+        "rank": rank,
+        "aliases": [str(a) for a in d.get("aliases") or []],
+        "tip": _node_tip(d, style.label if style else kind),
     }
 
 
-def _edge_record(
-    u: str,
-    v: str,
-    k: str,
-    d: dict[str, Any],
-    names: dict[str, str],
-    sources: dict[str, Any],
-    *,
-    standalone: bool,
-    light_tips: bool,
+def _relation_record(
+    u: str, v: str, k: str, d: dict[str, Any], *, light: bool, sign: int | None = None
 ) -> dict[str, Any]:
-    style = SIGN_STYLES[d["sign"]]
-    dashes = STATUS_DASHES.get(d.get("status", "observed"))
-    tip = _edge_tip(u, v, d, names, sources, quotes=not light_tips)
-    n_quotes = len(d.get("evidence") or [])
-    if light_tips and n_quotes:
-        tip.append(f"{n_quotes} quote{'s' if n_quotes > 1 else ''}: see the Relations tab")
-    edge: dict[str, Any] = {
+    record: dict[str, Any] = {
         "id": k,
         "from": u,
         "to": v,
+        "label": d.get("label") or d.get("type"),
+        "type": d.get("type"),
+        "sign": d["sign"] if sign is None else sign,
+        "status": d.get("status"),
+        "confidence": d.get("confidence"),
+        "strength": d.get("strength"),
+        "since": d.get("since"),
+        "until": d.get("until"),
         "directed": bool(d.get("directed")),
-        "color": style.colour,
-        "marker": style.marker,
-        "dashes": list(dashes) if dashes else False,
-        "width": edge_width(int(d.get("strength", 2))),
-        "tip": tip,
     }
-    if standalone:  # what the exported page's details panel lists
-        edge.update(
-            {
-                "type": d.get("type"),
-                "label": d.get("label") or d.get("type"),
-                "sign": Sign(d["sign"]).word,
-                "status": d.get("status"),
-                "confidence": d.get("confidence"),
-                "strength": d.get("strength"),
-                "since": d.get("since"),
-                "until": d.get("until"),
-                "evidence": [
-                    {"source": ev.get("source"), "quote": ev.get("quote")}
-                    for ev in d.get("evidence") or []
-                ],
+    if not light:
+        record["evidence"] = [[ev.get("source"), ev.get("quote")] for ev in d.get("evidence") or []]
+    return record
+
+
+def _style_data() -> dict[str, Any]:
+    return {
+        "signs": {
+            str(sign): {
+                "name": s.name,
+                "symbol": s.symbol,
+                "colour": s.colour,
+                "marker": s.marker,
             }
-        )
-    return edge
+            for sign, s in SIGN_STYLES.items()
+        },
+        "dashes": list(STATUS_DASHES["projected"] or (7, 5)),
+        "contested": {"symbol": CONTESTED.symbol, "label": CONTESTED.label},
+        "campFills": list(CAMP_FILLS),
+        "neutralFill": NEUTRAL_FILL,
+        "border": ACTOR_BORDER,
+        "whatifMark": WHAT_IF_MARK,
+    }
 
 
 def page_parts(
     G: nx.MultiDiGraph,
-    positions: dict[str, tuple[float, float]],
-    sizes: dict[str, float] | None = None,
+    positions: Mapping[str, tuple[float, float]],
+    sizes: Mapping[str, float] | None = None,
     *,
-    standalone: bool = False,
+    ranking: Iterable[str] | None = None,
     light_tips: bool = False,
+    standalone: bool = False,  # kept for callers of the earlier API; both pages are alike
 ) -> PageParts:
-    """Encode every actor and relation of ``G`` once, for ``network_html(..., parts=)``.
+    """Encode every actor and relation of the map ``G`` once, for ``view_json``.
 
-    ``light_tips=True`` leaves quotes out of the relation tooltips (the dashboard does this
-    on big maps, whose tables hold the quotes). Make the parts from the full map, with the
-    positions and sizes of the full map, and draw any view of it with them.
+    Make the parts from the full map, with the positions and sizes of the full map, and draw
+    any view of it with them. ``ranking`` lists actors from most to least central (default:
+    by size, then id). ``light_tips=True`` leaves quotes out (big maps in the dashboard).
     """
-    kind_labels = _kind_labels(G)
-    styles = kind_styles(G)
+    del standalone
+    kinds = kind_styles(G)
     sources = _source_titles(G)
     names = {n: str(d.get("name") or n) for n, d in G.nodes(data=True)}
+    size_of = {n: float(sizes.get(n, 16)) if sizes else 16.0 for n in G}
+    order = list(ranking) if ranking is not None else sorted(G, key=lambda n: (-size_of[n], n))
+    rank = {n: i for i, n in enumerate(order)}
+    for n in G:
+        rank.setdefault(n, len(rank))
     # Spread the [-1, 1] layout so the mean distance between actors stays readable.
     scale = max(350.0, 90.0 * math.sqrt(max(len(positions), 1)))
     nodes = {
         n: _script_json(
-            _node_record(
-                n,
-                d,
-                positions.get(n, (0.0, 0.0)),
-                scale,
-                float(sizes.get(n, 16)) if sizes else 16.0,
-                kind_labels,
-                styles,
-            )
+            _node_record(n, d, positions.get(n, (0.0, 0.0)), scale, size_of[n], kinds, rank[n])
         )
         for n, d in G.nodes(data=True)
     }
-    edges = {
-        (u, v, k): _script_json(
-            _edge_record(u, v, k, d, names, sources, standalone=standalone, light_tips=light_tips)
-        )[:-1]
+    relations = {
+        k: _script_json(_relation_record(u, v, k, d, light=light_tips))
         for u, v, k, d in G.edges(keys=True, data=True)
     }
-    extra = {"sources": sources, "names": names} if standalone else {}
-    return PageParts(nodes, edges, _script_json(extra)[1:-1])
+    extra = {"sources": sources, "names": names, "style": _style_data()}
+    return PageParts(nodes, relations, _script_json(extra)[1:-1], rank, light_tips)
 
 
-def _view_json(G: nx.MultiDiGraph, parts: PageParts, n_edges: int) -> str:
-    """The page's data for the view ``G``, joined from the map's encoded parts."""
-    smooth = _smooth(G, n_edges)
-    edges = []
-    for u, v, k in G.edges(keys=True):
-        curve = smooth.get((u, v, k))
-        edges.append(
-            parts.edges[(u, v, k)] + ',"smooth":' + (_script_json(curve) if curve else "false")
+@dataclasses.dataclass(frozen=True)
+class WhatIf:
+    """A what-if to draw: relations whose sign is reversed and relations left out."""
+
+    flips: tuple[str, ...] = ()
+    removes: tuple[str, ...] = ()
+
+    @property
+    def count(self) -> int:
+        return len(set(self.flips) | set(self.removes))
+
+
+def _line_record(line: PairLine, smooth: Any, *, removed: bool = False) -> dict[str, Any]:
+    return {
+        "id": ("removed:" if removed else "") + line.key,
+        "a": line.a,
+        "b": line.b,
+        "sign": line.sign,
+        "contested": line.contested,
+        "projected": line.all_projected,
+        "directions": line.directions,
+        "width": line.width,
+        "relations": list(line.relations),
+        "smooth": smooth or False,
+        "removed": removed,
+    }
+
+
+def _camps_data(camps: Any, H: nx.MultiDiGraph, parts: PageParts) -> dict[str, Any] | None:
+    """The camp split for "colour by camp": each actor's side and the camps' names."""
+    if camps is None or not getattr(camps, "side", None):
+        return None
+    side = {n: int(s) for n, s in camps.side.items() if n in H}
+    if not side:
+        return None
+    names = json.loads("{" + parts.extra + "}")["names"]
+    leaders = []
+    for which in (0, 1):
+        members = sorted((n for n, s in camps.side.items() if s == which), key=parts.rank.get)
+        leaders.append(names.get(members[0], members[0]) if members else "")
+    return {"side": side, "names": leaders, "view": str(getattr(camps, "view", ""))}
+
+
+def view_json(
+    H: nx.MultiDiGraph,
+    parts: PageParts,
+    *,
+    physics: bool = False,
+    each_relation: bool = False,
+    camps: Any = None,
+    what_if: WhatIf | None = None,
+    search: str = "",
+    serial: int = 0,
+    standalone: bool = False,
+) -> str:
+    """The page's data for the view ``H`` (JSON text), joined from the map's encoded parts.
+
+    ``H`` is the view as filtered (before any what-if); ``what_if`` reverses the sign of
+    some of its relations and leaves others out: the lines are drawn from the changed view,
+    the changed ones marked, the removed ones faded. ``camps`` is a camp split (``side``,
+    ``view``) for "colour by camp"; ``search`` is marked on the graph; ``serial`` numbers
+    the views a dashboard page has been sent.
+    """
+    flips = set(what_if.flips) if what_if else set()
+    removes = set(what_if.removes) if what_if else set()
+    drawn = H
+    relations: dict[str, str] = {}
+    for u, v, k, d in H.edges(keys=True, data=True):
+        if k in flips and k not in removes:
+            record = _relation_record(u, v, k, d, light=parts.light, sign=-d["sign"])
+            record["whatif"] = "sign reversed"
+            relations[k] = _script_json(record)
+        elif k in removes:
+            record = json.loads(parts.relations[k])
+            record["whatif"] = "left out"
+            record["removed"] = True
+            relations[k] = _script_json(record)
+        else:
+            relations[k] = parts.relations[k]
+    removed_view = None
+    if flips or removes:
+        drawn = H.copy()
+        for u, v, k in list(drawn.edges(keys=True)):
+            if k in removes:
+                drawn.remove_edge(u, v, key=k)
+            elif k in flips:
+                drawn.edges[u, v, k]["sign"] = -drawn.edges[u, v, k]["sign"]
+        removed_view = H.edge_subgraph(
+            [(u, v, k) for u, v, k in H.edges(keys=True) if k in removes]
         )
+    big = H.number_of_edges() > STRAIGHT_EDGES_ABOVE
+    lines = {}
+    for mode, each in (("pairs", False), ("each", True)):
+        found = pair_lines(drawn, each_relation=each)
+        smooth = _smooth(found, big) if each else {}
+        records = [_line_record(line, smooth.get(line.key)) for line in found]
+        for record in records:
+            if flips & set(record["relations"]):
+                record["whatif"] = True
+        if removed_view is not None:
+            records += [
+                _line_record(line, None, removed=True)
+                for line in pair_lines(removed_view, each_relation=each)
+            ]
+        lines[mode] = "[" + ",".join(_script_json(r) for r in records) + "]"
+    legends = {
+        mode: _script_json(
+            [dataclasses.asdict(e) for e in legend_entries(drawn, each_relation=each)]
+        )
+        for mode, each in (("pairs", False), ("each", True))
+    }
+    options = {
+        "physics": bool(physics),
+        "big": big,
+        "lightTips": parts.light,
+        "eachRelation": bool(each_relation),
+        "search": search,
+        "serial": serial,
+        "standalone": standalone,
+        "labelPx": LABEL_PX,
+        "centralLabelPx": CENTRAL_LABEL_PX,
+        "emptyText": "Nothing in this view: widen the filters.",
+    }
+    whatif_data = (
+        {"count": what_if.count, "flips": sorted(flips), "removes": sorted(removes)}
+        if what_if and what_if.count
+        else None
+    )
     return (
         '{"nodes":['
-        + ",".join(parts.nodes[n] for n in G)
-        + '],"edges":['
-        + "},".join(edges)
-        + ("}" if edges else "")
-        + "]"
-        + ("," + parts.extra if parts.extra else "")
+        + ",".join(parts.nodes[n] for n in H)
+        + '],"relations":{'
+        + ",".join(_script_json(k) + ":" + text for k, text in relations.items())
+        + '},"pairs":'
+        + lines["pairs"]
+        + ',"each":'
+        + lines["each"]
+        + ',"legends":{"pairs":'
+        + legends["pairs"]
+        + ',"each":'
+        + legends["each"]
+        + '},"camps":'
+        + _script_json(_camps_data(camps, H, parts))
+        + ',"whatif":'
+        + _script_json(whatif_data)
+        + ',"options":'
+        + _script_json(options)
+        + ","
+        + parts.extra
         + "}"
     )
 
 
-def _legend_html(G: nx.MultiDiGraph) -> str:
-    """The legend of what is drawn: kinds present, signs present, observed/projected."""
-    kind_labels = _kind_labels(G)
-    styles = kind_styles(G)
-    kinds = Counter(str(d.get("kind", "")) for _, d in G.nodes(data=True))
-    signs: set[int] = set()
-    statuses: set[str] = set()
-    directed = False
-    for *_, d in G.edges(data=True):  # one pass: on a big view each pass costs milliseconds
-        signs.add(d["sign"])
-        statuses.add(d.get("status", "observed"))
-        directed = directed or bool(d.get("directed"))
-    rows = []
-    for kind in sorted(kinds, key=lambda k: (-kinds[k], k)):
-        label = html.escape(kind_labels.get(kind, kind))
-        rows.append(
-            f'<li data-legend="kind" data-kind="{html.escape(kind)}">'
-            f'<span class="dot" style="background:{styles[kind].fill}"></span>{label}</li>'
-        )
-    for sign in (1, -1, 0):
-        if sign not in signs:
-            continue
-        style = SIGN_STYLES[sign]
-        rows.append(
-            f'<li data-legend="sign" data-sign="{style.name}">'
-            f'<span class="line" style="border-top:3px solid {style.colour}"></span>'
-            f"<b>{html.escape(style.symbol)}</b>&nbsp;{style.name}"
-            f"{' (' + style.marker + ' marker)' if style.marker else ''}</li>"
-        )
-    for status in ("observed", "projected"):
-        if status not in statuses:
-            continue
-        kind = "dashed" if STATUS_DASHES.get(status) else "solid"
-        rows.append(
-            f'<li data-legend="status" data-status="{status}">'
-            f'<span class="line" style="border-top:2px {kind} #444"></span>{status}</li>'
-        )
-    if directed:
-        rows.append('<li data-legend="arrow"><span class="arrow">\u2192</span>directed</li>')
-    if not rows:
-        rows.append("<li>nothing in view</li>")
-    return '<ul id="legend" aria-label="Legend">' + "".join(rows) + "</ul>"
+_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "img-src data:; font-src data:"
+)
 
 
-def network_html(
-    G: nx.MultiDiGraph,
-    positions: dict[str, tuple[float, float]],
-    *,
-    sizes: dict[str, float] | None = None,
-    title: str = "",
-    caption: str = "",
-    standalone: bool = False,
-    physics: bool = False,
-    height: str = "100vh",
-    parts: PageParts | None = None,
-) -> str:
-    """Return one offline HTML page that draws ``G`` with vis-network.
-
-    ``positions`` (``{actor: (x, y)}`` in [-1, 1]) should come from the full map so that
-    filters never move actors; ``sizes`` gives node sizes in pixels (default: all equal).
-    ``standalone=True`` makes the exported page: title, caption, legend and a details panel
-    that fills in when an actor or relation is clicked. ``physics=True`` lets the layout
-    settle briefly from the given positions, then freezes it. ``parts`` (from
-    ``page_parts`` on the full map, made with the same ``standalone``) saves encoding the
-    view again; ``positions`` and ``sizes`` are then taken from the parts.
-    """
-    if parts is None:
-        parts = page_parts(G, positions, sizes, standalone=standalone)
-    n_edges = G.number_of_edges()
-    options = {
-        "physics": bool(physics),
-        "message": SELECT_MESSAGE,
-        "big": n_edges > STRAIGHT_EDGES_ABOVE,
-    }
-    legend = _legend_html(G)
-    header = ""
-    details = ""
-    if standalone:
-        header = (
-            "<header>"
-            f"<h1>{html.escape(title or str(G.graph.get('title', '')))}</h1>"
-            + (f"<p>{html.escape(caption)}</p>" if caption else "")
-            + "</header>"
-        )
-        details = (
-            '<aside id="details" aria-live="polite">'
-            '<p class="hint">Click an actor or a relation to see its details and quotes.</p>'
-            "</aside>"
-        )
-    page_title = html.escape(title or str(G.graph.get("title", "")) or "Stakeholder map")
+def _page(title: str, header: str, data: str, height: str) -> str:
+    page_title = html.escape(title or "Stakeholder map")
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         # No network for anything: scripts and styles are inline, images only data: URLs.
-        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-        "script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-        'img-src data:; font-src data:">'
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
         f"<title>{page_title}</title>"
         f"<style>{page_asset('page.css')}#page {{ height: {html.escape(height)}; }}</style>"
         "</head><body>"
-        f'<div id="page">{header}<div id="main">{legend}<div id="graph-wrap">'
-        f'<div id="graph" role="img" aria-label="{page_title}"></div></div>'
-        f"{details}</div></div>"
-        f'<script type="application/json" id="view-data">{_view_json(G, parts, n_edges)}</script>'
-        f'<script type="application/json" id="view-options">{_script_json(options)}</script>'
+        f'<div id="page">{header}<div id="main">'
+        '<details id="legend-box" open><summary>Legend</summary><ul id="legend"></ul></details>'
+        '<div id="graph-wrap" tabindex="0" role="application" '
+        f'aria-label="{page_title}: arrows pan, + and - zoom, 0 fits, Tab moves through '
+        'actors, Enter shows details, Escape clears">'
+        '<div id="graph"></div>'
+        '<div id="toolbar">'
+        '<input id="search" type="search" placeholder="Mark actors by name" '
+        'aria-label="Mark actors by name or alias">'
+        '<label><input type="checkbox" id="each-relation"> every relation</label>'
+        '<label id="camp-toggle" hidden><input type="checkbox" id="by-camp"> colour by camp'
+        "</label>"
+        '<button type="button" id="fit" title="Zoom to fit (0)">Fit</button>'
+        '<button type="button" id="fullscreen" title="Full screen">Full screen</button>'
+        "</div>"
+        '<div id="banner" hidden></div>'
+        '<div id="search-status" role="status" hidden></div>'
+        '<div id="empty" hidden></div>'
+        '<div id="keyboard-status" class="sr" aria-live="polite"></div>'
+        '<aside id="details" aria-live="polite" hidden></aside>'
+        "</div></div></div>"
+        f'<script type="application/json" id="view-data">{data}</script>'
         f"<script>{_vis_js()}</script>"
         f"<script>{page_asset('page.js')}</script>"
         "</body></html>\n"
     )
 
 
-def sizes_from_measure(values: dict[str, float]) -> dict[str, float]:
+@functools.cache
+def page_shell(height: str = "100vh") -> str:
+    """The dashboard's page: everything but the view, which arrives later as a message."""
+    return _page("Stakeholder map", "", "", height)
+
+
+def shell_id(shell: str) -> str:
+    """A short hash naming a shell, so a page already loaded is not sent again."""
+    return hashlib.blake2b(shell.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def network_html(
+    G: nx.MultiDiGraph,
+    positions: Mapping[str, tuple[float, float]],
+    *,
+    sizes: Mapping[str, float] | None = None,
+    title: str = "",
+    caption: str = "",
+    standalone: bool = False,
+    physics: bool = False,
+    height: str = "100vh",
+    parts: PageParts | None = None,
+    each_relation: bool = False,
+    camps: Any = None,
+    what_if: WhatIf | None = None,
+    search: str = "",
+) -> str:
+    """Return one offline HTML page that draws ``G`` with vis-network, its view inline.
+
+    ``positions`` (``{actor: (x, y)}`` in [-1, 1]) should come from the full map so that
+    filters never move actors; ``sizes`` gives node sizes in pixels (default: all equal).
+    ``standalone=True`` adds the title and caption (the exported page). ``physics=True``
+    lets the layout settle briefly from the given positions, then freezes it. ``parts``
+    (from ``page_parts`` on the full map) saves encoding the view again. The page has the
+    same controls in the dashboard and as a file: one line per pair or every relation,
+    highlight, details, zoom-to-fit, full screen, keyboard, legend and colour by camp.
+    """
+    if parts is None:
+        parts = page_parts(G, positions, sizes)
+    data = view_json(
+        G,
+        parts,
+        physics=physics,
+        each_relation=each_relation,
+        camps=camps,
+        what_if=what_if,
+        search=search,
+        standalone=standalone,
+    )
+    heading = title or str(G.graph.get("title", ""))
+    header = ""
+    if standalone:
+        header = (
+            "<header>"
+            f"<h1>{html.escape(heading)}</h1>"
+            + (f"<p>{html.escape(caption)}</p>" if caption else "")
+            + "</header>"
+        )
+    return _page(heading, header, data, height)
+
+
+def sizes_from_measure(values: Mapping[str, float]) -> dict[str, float]:
     """Scale a measure's values (``{actor: value}``) to node sizes in pixels."""
     if not values:
         return {}

@@ -1,75 +1,37 @@
-/* The graph page: draws the view's data with vis-network. Text from the map is put on
-   screen with textContent only, so nothing from the file is ever parsed as HTML. */
+/* The graph page: draws a view of a stakeholder map with vis-network.
+
+   The same page serves the dashboard and the exported HTML file. The exported file carries
+   its view inline (the "view-data" script element). In the dashboard the page is loaded
+   once and stays: each new view arrives as a message from the parent window, and the page
+   updates its data in place, so zoom, pan and dragged positions survive a filter change.
+
+   Text from the map is put on screen with textContent only, so nothing from the file is
+   ever parsed as HTML. Only http and https source URLs become links. */
 (function () {
   "use strict";
-  var DATA = JSON.parse(document.getElementById("view-data").textContent);
-  var OPTIONS = JSON.parse(document.getElementById("view-options").textContent);
 
-  function tip(lines) {
-    var box = document.createElement("div");
-    box.className = "tip";
-    lines.forEach(function (line) {
-      var row = document.createElement("div");
-      row.className = "tip-line";
-      row.textContent = line;
-      box.appendChild(row);
-    });
-    return box;
-  }
-
-  var nodes = new vis.DataSet(DATA.nodes.map(function (n) {
-    return {
-      id: n.id, label: n.label, x: n.x, y: n.y, size: n.size, shape: n.shape || "dot",
-      color: { background: n.color, border: "#333333",
-               highlight: { background: n.color, border: "#000000" },
-               hover: { background: n.color, border: "#000000" } },
-      borderWidth: OPTIONS.big ? 0 : 1, title: tip(n.tip)
-    };
-  }));
-  var edges = new vis.DataSet(DATA.edges.map(function (e) {
-    var arrows = { to: { enabled: e.directed, scaleFactor: 0.6 } };
-    if (e.marker) { arrows.middle = { enabled: true, type: e.marker, scaleFactor: 0.55 }; }
-    return {
-      id: e.id, from: e.from, to: e.to, width: e.width, dashes: e.dashes,
-      color: { color: e.color, highlight: e.color, hover: e.color, opacity: 0.85 },
-      arrows: arrows, smooth: e.smooth, title: tip(e.tip)
-    };
-  }));
-  var options = {
-    autoResize: true,
-    // On big maps labels appear only once readable (11 px on screen: 80 % zoom), and dots
-    // have no border: when zoomed out, labels and borders are most of a frame's drawing.
-    nodes: { font: { size: 14, face: "Noto Sans, sans-serif", strokeWidth: 3,
-                     strokeColor: "#ffffff" },
-             scaling: { label: { drawThreshold: OPTIONS.big ? 12 : 5 } } },
-    edges: { selectionWidth: 1.5, hoverWidth: 0.5 },
-    // On big maps edges are left out while the user pans or zooms (drawn again at rest):
-    // drawing thousands of edges per frame is what makes a big map stutter.
-    interaction: { hover: true, tooltipDelay: 120, navigationButtons: false,
-                   hideEdgesOnDrag: OPTIONS.big, hideEdgesOnZoom: OPTIONS.big,
-                   multiselect: false, keyboard: false },
-    layout: { randomSeed: 7, improvedLayout: false },
-    physics: OPTIONS.physics
-      ? { enabled: true, solver: "forceAtlas2Based",
-          stabilization: { enabled: true, iterations: 150, fit: true } }
-      : { enabled: false }
+  var MESSAGE = "stakeholder-explorer/";
+  var embedded = window.parent && window.parent !== window;
+  var network = null;
+  var nodes = new vis.DataSet([]);
+  var edges = new vis.DataSet([]);
+  var view = null; // the view's data as received
+  var lineById = {}; // drawn line id -> line record
+  var nodeById = {}; // actor id -> node record
+  var neighbours = {}; // actor id -> {actor id: true}
+  var moved = {}; // actor id -> {x, y} dragged by the user (kept across views)
+  var state = {
+    eachRelation: false,
+    byCamp: false,
+    selected: null, // {kind: "actor"|"line", id}
+    hovered: null,
+    tabIndex: -1,
+    query: "",
+    hiddenLabels: 0
   };
-  var container = document.getElementById("graph");
-  window.nodes = nodes;
-  window.edges = edges;
-  window.network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
-  // The frame may get its final size only after the first draw: fit the map to it then.
-  window.setTimeout(function () { window.network.fit(); }, 0);
-  window.addEventListener("resize", function () { window.network.fit(); });
-  if (OPTIONS.physics) {
-    // Settle briefly, then freeze: a map that keeps moving cannot be read.
-    window.network.once("stabilizationIterationsDone", function () {
-      window.network.setOptions({ physics: { enabled: false } });
-    });
-  }
+  var labelTimer = null;
 
-  var byId = {};
-  DATA.edges.forEach(function (e) { byId[e.id] = e; });
+  function $(id) { return document.getElementById(id); }
 
   function el(tag, text, cls) {
     var node = document.createElement(tag);
@@ -77,83 +39,639 @@
     if (cls) { node.className = cls; }
     return node;
   }
-  function sourceItem(ev) {
-    var item = el("li");
-    item.appendChild(el("span", "\u201c" + ev.quote + "\u201d", "quote"));
-    item.appendChild(document.createTextNode(" \u2014 "));
-    var src = DATA.sources[ev.source] || { title: ev.source, url: null };
-    if (src.url && /^https?:\/\//i.test(src.url)) {
-      var a = el("a", src.title);
-      a.href = src.url; a.target = "_blank"; a.rel = "noopener noreferrer";
-      item.appendChild(a);
-    } else {
-      item.appendChild(el("span", src.title));
-    }
-    return item;
+
+  function post(kind, payload) {
+    if (!embedded) { return; }
+    var message = { kind: MESSAGE + kind };
+    Object.keys(payload || {}).forEach(function (key) { message[key] = payload[key]; });
+    window.parent.postMessage(message, "*");
   }
-  function relationItem(e, actor) {
-    var other = e.from === actor ? e.to : e.from;
-    var arrow = e.directed ? (e.from === actor ? "\u2192 " : "\u2190 ") : "\u2014 ";
-    var item = el("li");
-    item.appendChild(el("b", e.label));
-    item.appendChild(document.createTextNode(" " + arrow + (DATA.names[other] || other) +
-      " (" + e.status + ", " + e.confidence + " confidence" +
-      (e.since || e.until ? ", " + (e.since || "?") + " \u2013 " + (e.until || "ongoing") : "") +
-      ")"));
-    if (e.evidence.length) {
-      var quotes = el("ul");
-      e.evidence.forEach(function (ev) { quotes.appendChild(sourceItem(ev)); });
-      item.appendChild(quotes);
-    }
-    return item;
+
+  function tipBox(lines) {
+    var box = el("div", null, "tip");
+    lines.forEach(function (line) { box.appendChild(el("div", line, "tip-line")); });
+    return box;
   }
-  function showActor(actor) {
-    var panel = document.getElementById("details");
-    if (!panel) { return; }
-    panel.textContent = "";
-    var node = DATA.nodes.find(function (n) { return n.id === actor; });
-    if (!node) { return; }
-    panel.appendChild(el("h2", node.label));
-    node.tip.slice(1).forEach(function (line) { panel.appendChild(el("p", line)); });
-    var groups = { positive: [], negative: [], neutral: [] };
-    DATA.edges.forEach(function (e) {
-      if (e.from === actor || e.to === actor) { groups[e.sign].push(e); }
+
+  // --- text of relations, pairs and actors ---------------------------------------------
+
+  function name(id) { return (view.names && view.names[id]) || id; }
+
+  function signStyle(sign) { return view.style.signs[String(sign)]; }
+
+  function relationLines(r) {
+    var s = signStyle(r.sign);
+    var arrow = r.directed ? " \u2192 " : " \u2014 ";
+    var lines = [
+      name(r.from) + arrow + name(r.to),
+      r.label + " (" + s.symbol + " " + s.name + ")",
+      r.status + ", " + r.confidence + " confidence, strength " + r.strength
+    ];
+    if (r.since || r.until) {
+      lines.push((r.since || "?") + " \u2013 " + (r.until || "ongoing"));
+    }
+    if (r.whatif) { lines.push("what-if: " + r.whatif); }
+    return lines;
+  }
+
+  function quoteLines(r) {
+    if (!r.evidence) { return []; }
+    return r.evidence.map(function (ev) {
+      var src = (view.sources && view.sources[ev[0]]) || { title: ev[0] };
+      return "\u201c" + ev[1] + "\u201d \u2014 " + (src.title || ev[0]);
     });
-    [["positive", "+ Positive"], ["negative", "\u2212 Negative"], ["neutral", "\u00b7 Neutral"]]
-      .forEach(function (pair) {
-        var list = groups[pair[0]];
-        if (!list.length) { return; }
-        panel.appendChild(el("h3", pair[1] + " (" + list.length + ")"));
-        var ul = el("ul");
-        list.forEach(function (e) { ul.appendChild(relationItem(e, actor)); });
-        panel.appendChild(ul);
+  }
+
+  function lineTip(line) {
+    var out = [];
+    if (line.relations.length > 1) {
+      var s = signStyle(line.sign);
+      out.push(name(line.a) + " \u2014 " + name(line.b) + ": " + line.relations.length +
+        " relations, net " + s.symbol + " " + s.name + (line.contested ? ", contested" : ""));
+    }
+    line.relations.forEach(function (rid, index) {
+      var r = view.relations[rid];
+      if (!r) { return; }
+      if (index > 0 || line.relations.length > 1) { out.push(""); }
+      out = out.concat(relationLines(r));
+      if (!view.options.lightTips) { out = out.concat(quoteLines(r)); }
+    });
+    if (view.options.lightTips) { out.push("Quotes: click the line, or see the Relations tab"); }
+    return out;
+  }
+
+  // --- drawing ---------------------------------------------------------------------------
+
+  function currentLines() {
+    return state.eachRelation ? view.each : view.pairs;
+  }
+
+  function fillOf(n) {
+    if (state.byCamp && view.camps) {
+      var side = view.camps.side[n.id];
+      if (side === 0 || side === 1) { return view.style.campFills[side]; }
+      return view.style.neutralFill;
+    }
+    return n.fill;
+  }
+
+  function isDimmed(id) {
+    var focus = state.selected && state.selected.kind === "actor" ? state.selected.id : state.hovered;
+    if (!focus || !nodeById[focus]) { return false; }
+    return id !== focus && !(neighbours[focus] && neighbours[focus][id]);
+  }
+
+  function matches(n) {
+    if (!state.query) { return false; }
+    var q = state.query.toLocaleLowerCase();
+    if (n.name.toLocaleLowerCase().indexOf(q) >= 0) { return true; }
+    return (n.aliases || []).some(function (a) { return a.toLocaleLowerCase().indexOf(q) >= 0; });
+  }
+
+  function nodeItem(n) {
+    var fill = fillOf(n);
+    var dim = isDimmed(n.id);
+    var marked = matches(n);
+    var item = {
+      id: n.id, label: n.hideLabel ? undefined : n.label, shape: n.shape, size: n.size,
+      color: { background: fill, border: marked ? "#000000" : view.style.border,
+               highlight: { background: fill, border: "#000000" },
+               hover: { background: fill, border: "#000000" } },
+      borderWidth: marked ? 4 : (view.options.big ? 0.5 : 1.5),
+      borderWidthSelected: marked ? 5 : 3,
+      opacity: dim ? 0.18 : 1,
+      font: { size: n.font || 14, color: dim ? "rgba(40,40,40,0.25)" : "#1f1f1f",
+              background: marked ? "#FFE066" : undefined },
+      title: tipBox(n.tip)
+    };
+    if (n.badge) { item.label = (item.label || "") + " [" + n.badge + "]"; }
+    var pos = moved[n.id];
+    item.x = pos ? pos.x : n.x;
+    item.y = pos ? pos.y : n.y;
+    return item;
+  }
+
+  function edgeItem(line) {
+    var s = signStyle(line.sign);
+    var dim = false;
+    var focus = state.selected && state.selected.kind === "actor" ? state.selected.id : state.hovered;
+    if (focus && nodeById[focus]) { dim = line.a !== focus && line.b !== focus; }
+    var arrows = {
+      to: { enabled: line.directions === "a->b" || line.directions === "both", scaleFactor: 0.6 },
+      from: { enabled: line.directions === "b->a" || line.directions === "both", scaleFactor: 0.6 }
+    };
+    if (!line.contested && s.marker) {
+      arrows.middle = { enabled: true, type: s.marker, scaleFactor: 0.55 };
+    }
+    var label = "";
+    if (line.contested) { label = view.style.contested.symbol; }
+    if (line.relations.length > 1) { label += (label ? " " : "\u00d7") + line.relations.length; }
+    if (line.whatif) { label = (label ? label + " " : "") + view.style.whatifMark; }
+    var opacity = line.removed ? 0.3 : 0.9;
+    if (dim) { opacity = 0.08; }
+    return {
+      id: line.id, from: line.a, to: line.b, width: line.width,
+      dashes: line.removed ? [2, 6] : (line.projected ? view.style.dashes : false),
+      color: { color: s.colour, highlight: s.colour, hover: s.colour, opacity: opacity },
+      arrows: arrows,
+      label: label || undefined,
+      font: { size: 13, color: "#111111", background: "#ffffff", strokeWidth: 0,
+              vadjust: line.contested ? 0 : -11, bold: { color: "#111111" } },
+      smooth: line.smooth || false,
+      title: tipBox(lineTip(line))
+    };
+  }
+
+  function indexView() {
+    nodeById = {};
+    view.nodes.forEach(function (n) { nodeById[n.id] = n; });
+    neighbours = {};
+    lineById = {};
+    currentLines().forEach(function (line) {
+      lineById[line.id] = line;
+      (neighbours[line.a] = neighbours[line.a] || {})[line.b] = true;
+      (neighbours[line.b] = neighbours[line.b] || {})[line.a] = true;
+    });
+  }
+
+  function syncData(set, items) {
+    var keep = {};
+    items.forEach(function (item) { keep[item.id] = true; });
+    var gone = set.getIds().filter(function (id) { return !keep[id]; });
+    if (gone.length) { set.remove(gone); }
+    set.update(items);
+  }
+
+  function restyle() {
+    if (!view) { return; }
+    syncData(nodes, view.nodes.map(nodeItem));
+    syncData(edges, currentLines().map(edgeItem));
+  }
+
+  function restyleFocus() {
+    // Only colours change: cheaper than a full restyle on a big map.
+    nodes.update(view.nodes.map(function (n) {
+      var dim = isDimmed(n.id);
+      return { id: n.id, opacity: dim ? 0.18 : 1,
+               font: { size: n.font || 14, color: dim ? "rgba(40,40,40,0.25)" : "#1f1f1f" } };
+    }));
+    edges.update(currentLines().map(function (line) {
+      var item = edgeItem(line);
+      return { id: item.id, color: item.color };
+    }));
+  }
+
+  // --- labels: readable sizes, hidden only where they cannot be placed ----------------
+
+  function boxesOverlap(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }
+
+  function placeLabels() {
+    if (!network || !view || view.options.big) { updateLegendCounts(); return; }
+    var scale = network.getScale();
+    var ranked = view.nodes.slice().sort(function (p, q) { return p.rank - q.rank; });
+    ranked.forEach(function (n, index) {
+      var px = index < 10 ? view.options.centralLabelPx : view.options.labelPx;
+      n.font = Math.max(12, px / scale);
+      n.hideLabel = false;
+    });
+    restyle();
+    network.redraw();
+    // A label that would cover another actor or a placed label is hidden (the most
+    // central actors are placed first); the legend counts them.
+    var placed = [];
+    var shapes = {};
+    ranked.forEach(function (n) {
+      var box = network.getBoundingBox(n.id);
+      var size = n.size * (n.scale || 1);
+      var pos = network.getPositions([n.id])[n.id];
+      shapes[n.id] = { left: pos.x - size, right: pos.x + size, top: pos.y - size,
+                       bottom: pos.y + size };
+      n.labelBox = { left: box.left, right: box.right, top: pos.y + size, bottom: box.bottom };
+    });
+    var hidden = 0;
+    ranked.forEach(function (n) {
+      var lb = n.labelBox;
+      var clash = placed.some(function (b) { return boxesOverlap(lb, b); }) ||
+        ranked.some(function (m) { return m.id !== n.id && boxesOverlap(lb, shapes[m.id]); });
+      if (clash) { n.hideLabel = true; hidden += 1; } else { placed.push(lb); }
+    });
+    state.hiddenLabels = hidden;
+    if (hidden) { restyle(); }
+    updateLegendCounts();
+  }
+
+  function schedulePlaceLabels() {
+    window.clearTimeout(labelTimer);
+    labelTimer = window.setTimeout(placeLabels, 120);
+  }
+
+  // --- legend, banner, status ----------------------------------------------------------
+
+  function legendRow(entry) {
+    var li = el("li");
+    li.setAttribute("data-legend", entry.group);
+    if (entry.key) { li.setAttribute("data-" + entry.group, entry.key); }
+    var kind = entry.swatch || "";
+    var symbol = entry.symbol || "";
+    if (entry.group === "kind") { kind = "shape-" + entry.shape; }
+    if (entry.group === "sign" || entry.group === "status") {
+      kind = "line" + (entry.dashes ? " dashed" : "");
+    }
+    if (entry.group === "count") { symbol = "\u00d72"; }
+    if (entry.group === "removed") { kind = "line faded"; }
+    var swatch = el("span", symbol, "swatch " + kind);
+    if (entry.colour) { swatch.style.setProperty("--c", entry.colour); }
+    if (entry.fill) { swatch.style.setProperty("--f", entry.fill); }
+    li.appendChild(swatch);
+    li.appendChild(el("span", entry.label + (entry.count ? " (" + entry.count + ")" : "")));
+    return li;
+  }
+
+  function drawLegend() {
+    var list = $("legend");
+    list.textContent = "";
+    var entries = (state.eachRelation ? view.legends.each : view.legends.pairs).slice();
+    if (view.whatif) {
+      entries.push({ group: "whatif", key: "changed", symbol: view.style.whatifMark,
+                     label: "changed by the what-if (new sign)" });
+      if (view.whatif.removes.length) {
+        entries.push({ group: "removed", key: "removed", colour: "#777777",
+                       label: "left out by the what-if (faded)" });
+      }
+    }
+    if (state.byCamp && view.camps) {
+      entries = entries.map(function (e) {
+        if (e.group !== "kind") { return e; }
+        var copy = {}; Object.keys(e).forEach(function (k) { copy[k] = e[k]; });
+        copy.fill = view.style.neutralFill;
+        return copy;
       });
+      entries.push({ group: "camp", key: "0", shape: "dot", swatch: "shape-dot",
+                     fill: view.style.campFills[0],
+                     label: "camp of " + view.camps.names[0] });
+      entries.push({ group: "camp", key: "1", shape: "dot", swatch: "shape-dot",
+                     fill: view.style.campFills[1],
+                     label: "camp of " + view.camps.names[1] });
+      entries.push({ group: "camp", key: "view", label: "camps of " + view.camps.view });
+    }
+    if (entries.length === 0) { entries.push({ group: "empty", label: "nothing in view" }); }
+    entries.forEach(function (entry) { list.appendChild(legendRow(entry)); });
+    var counts = el("li", "", "counts");
+    counts.id = "label-count";
+    list.appendChild(counts);
+    updateLegendCounts();
   }
-  function showRelation(id) {
-    var panel = document.getElementById("details");
-    var e = byId[id];
-    if (!panel || !e) { return; }
-    panel.textContent = "";
-    panel.appendChild(el("h2", e.label));
-    e.tip.slice(0, 1).concat(e.tip.slice(2, 4)).forEach(function (line) {
-      panel.appendChild(el("p", line));
-    });
-    if (e.evidence.length) {
-      var ul = el("ul");
-      e.evidence.forEach(function (ev) { ul.appendChild(sourceItem(ev)); });
-      panel.appendChild(ul);
+
+  function updateLegendCounts() {
+    var counts = $("label-count");
+    if (!counts || !view) { return; }
+    if (view.options.big) {
+      counts.textContent = "labels appear as you zoom in";
+    } else if (state.hiddenLabels) {
+      counts.textContent = state.hiddenLabels + " label" + (state.hiddenLabels > 1 ? "s" : "") +
+        " hidden where they would cover another (hover the actor to read it)";
+    } else {
+      counts.textContent = "";
     }
   }
 
-  window.network.on("click", function (params) {
-    if (params.nodes.length) {
-      var actor = params.nodes[0];
-      showActor(actor);
-      if (window.parent && window.parent !== window) {
-        window.parent.postMessage({ kind: OPTIONS.message, actor: actor }, "*");
-      }
-    } else if (params.edges.length) {
-      showRelation(params.edges[0]);
+  function drawBanner() {
+    var banner = $("banner");
+    banner.textContent = "";
+    if (!view.whatif || !view.whatif.count) { banner.hidden = true; return; }
+    banner.hidden = false;
+    banner.appendChild(el("span", "What-if: " + view.whatif.count + " change" +
+      (view.whatif.count > 1 ? "s" : "") + " \u2014 "));
+    var reset = el("button", "reset");
+    reset.type = "button";
+    reset.id = "whatif-reset";
+    reset.addEventListener("click", function () { post("reset-whatif", {}); });
+    if (!embedded) { reset.disabled = true; reset.title = "Reset it in the dashboard"; }
+    banner.appendChild(reset);
+  }
+
+  function drawSearchStatus() {
+    var status = $("search-status");
+    if (!state.query) { status.textContent = ""; status.hidden = true; return; }
+    var found = view.nodes.filter(matches).length;
+    status.hidden = false;
+    status.textContent = found ? found + " actor" + (found > 1 ? "s" : "") + " match \u201c" +
+      state.query + "\u201d (bold, thick border)" : "No actor matches \u201c" + state.query + "\u201d";
+    status.className = found ? "" : "none";
+  }
+
+  function drawEmpty() {
+    var empty = $("empty");
+    if (view.nodes.length) { empty.hidden = true; return; }
+    empty.hidden = false;
+    empty.textContent = view.options.emptyText || "Nothing in this view.";
+  }
+
+  // --- details panel -------------------------------------------------------------------
+
+  function sourceItem(ev) {
+    var item = el("li");
+    item.appendChild(el("span", "\u201c" + ev[1] + "\u201d", "quote"));
+    item.appendChild(document.createTextNode(" \u2014 "));
+    var src = (view.sources && view.sources[ev[0]]) || { title: ev[0], url: null };
+    if (src.url && /^https?:\/\//i.test(src.url)) {
+      var a = el("a", src.title || ev[0]);
+      a.href = src.url; a.target = "_blank"; a.rel = "noopener noreferrer";
+      item.appendChild(a);
+    } else {
+      item.appendChild(el("span", src.title || ev[0]));
     }
+    return item;
+  }
+
+  function relationItem(r, actor) {
+    var item = el("li");
+    item.setAttribute("data-relation", r.id);
+    var s = signStyle(r.sign);
+    item.appendChild(el("b", s.symbol + " " + r.label));
+    var other = r.from === actor ? r.to : r.from;
+    var arrow = r.directed ? (r.from === actor ? "\u2192 " : "\u2190 ") : "\u2014 ";
+    var text = actor ? " " + arrow + name(other) : " " + name(r.from) +
+      (r.directed ? " \u2192 " : " \u2014 ") + name(r.to);
+    text += " (" + r.status + ", " + r.confidence + " confidence, strength " + r.strength +
+      (r.since || r.until ? ", " + (r.since || "?") + " \u2013 " + (r.until || "ongoing") : "") + ")";
+    if (r.whatif) { text += " \u2014 what-if: " + r.whatif; }
+    item.appendChild(document.createTextNode(text));
+    if (r.evidence && r.evidence.length) {
+      var quotes = el("ul");
+      r.evidence.forEach(function (ev) { quotes.appendChild(sourceItem(ev)); });
+      item.appendChild(quotes);
+    } else if (view.options.lightTips) {
+      item.appendChild(el("div", "Quotes are in the Relations tab.", "hint"));
+    }
+    return item;
+  }
+
+  function openPanel() {
+    var panel = $("details");
+    panel.hidden = false;
+    panel.textContent = "";
+    var close = el("button", "\u00d7", "close");
+    close.type = "button";
+    close.title = "Close the details";
+    close.setAttribute("aria-label", "Close the details");
+    close.addEventListener("click", function () { select(null); });
+    panel.appendChild(close);
+    return panel;
+  }
+
+  function showActor(actor) {
+    var n = nodeById[actor];
+    if (!n) { return; }
+    var panel = openPanel();
+    panel.appendChild(el("h2", n.name));
+    n.tip.slice(1).forEach(function (line) { panel.appendChild(el("p", line)); });
+    if (embedded) {
+      var focus = el("button", "Focus on " + n.name, "focus");
+      focus.type = "button";
+      focus.addEventListener("click", function () { post("focus", { actor: actor }); });
+      panel.appendChild(focus);
+    }
+    var groups = { "1": [], "-1": [], "0": [] };
+    Object.keys(view.relations).forEach(function (rid) {
+      var r = view.relations[rid];
+      if ((r.from === actor || r.to === actor) && !r.removed) { groups[String(r.sign)].push(r); }
+    });
+    var any = false;
+    ["1", "-1", "0"].forEach(function (sign) {
+      var list = groups[sign];
+      if (!list.length) { return; }
+      any = true;
+      var s = signStyle(sign);
+      panel.appendChild(el("h3", s.symbol + " " + s.name.charAt(0).toUpperCase() +
+        s.name.slice(1) + " relations (" + list.length + ")"));
+      var ul = el("ul");
+      list.forEach(function (r) { ul.appendChild(relationItem(r, actor)); });
+      panel.appendChild(ul);
+    });
+    if (!any) { panel.appendChild(el("p", "No relation in this view.", "hint")); }
+  }
+
+  function showLine(id) {
+    var line = lineById[id];
+    if (!line) { return; }
+    var panel = openPanel();
+    var s = signStyle(line.sign);
+    panel.appendChild(el("h2", name(line.a) + " \u2014 " + name(line.b)));
+    panel.appendChild(el("p", line.relations.length + " relation" +
+      (line.relations.length > 1 ? "s" : "") + ", net " + s.symbol + " " + s.name +
+      (line.contested ? " (contested: relations of both signs)" : "") +
+      (line.projected ? ", all projected" : "")));
+    var ul = el("ul");
+    line.relations.forEach(function (rid) {
+      if (view.relations[rid]) { ul.appendChild(relationItem(view.relations[rid], null)); }
+    });
+    panel.appendChild(ul);
+  }
+
+  function select(target) {
+    state.selected = target;
+    if (!target) {
+      $("details").hidden = true;
+      if (network) { network.unselectAll(); }
+    } else if (target.kind === "actor") {
+      showActor(target.id);
+      network.selectNodes([target.id]);
+    } else {
+      showLine(target.id);
+      network.setSelection({ nodes: [], edges: [target.id] });
+    }
+    restyleFocus();
+    document.body.setAttribute("data-selected", target ? target.kind + ":" + target.id : "");
+  }
+
+  // --- a view arrives -------------------------------------------------------------------
+
+  function render(next) {
+    var first = view === null;
+    view = next;
+    if (first) {
+      state.eachRelation = !!view.options.eachRelation;
+      state.byCamp = !!view.options.byCamp;
+      state.query = view.options.search || "";
+      $("each-relation").checked = state.eachRelation;
+      var legendBox = $("legend-box");
+      if (legendBox && window.innerWidth < 1100) { legendBox.open = false; }
+    } else if (view.options.search !== undefined && view.options.search !== null) {
+      state.query = view.options.search;
+    }
+    $("search").value = state.query;
+    $("by-camp").disabled = !view.camps;
+    $("by-camp").checked = state.byCamp && !!view.camps;
+    $("camp-toggle").hidden = !view.camps;
+    indexView();
+    if (state.selected && state.selected.kind === "actor" && !nodeById[state.selected.id]) {
+      state.selected = null;
+    }
+    if (state.selected && state.selected.kind === "line" && !lineById[state.selected.id]) {
+      state.selected = null;
+    }
+    if (!network) {
+      network = new vis.Network($("graph"), { nodes: nodes, edges: edges }, networkOptions());
+      window.network = network;
+      wire();
+    } else {
+      network.setOptions(networkOptions());
+    }
+    restyle();
+    drawLegend();
+    drawBanner();
+    drawSearchStatus();
+    drawEmpty();
+    if (state.selected) { select(state.selected); } else { $("details").hidden = true; }
+    if (first) {
+      network.fit({ animation: false });
+      placeLabels();
+    } else {
+      schedulePlaceLabels();
+    }
+    document.body.setAttribute("data-view", String(view.options.serial || 0));
+    post("drawn", { serial: view.options.serial || 0, actors: view.nodes.length });
+  }
+
+  function networkOptions() {
+    var big = view.options.big;
+    return {
+      autoResize: true,
+      nodes: { font: { face: "Noto Sans, DejaVu Sans, sans-serif", strokeWidth: 4,
+                       strokeColor: "#ffffff" },
+               scaling: { label: { drawThreshold: big ? 11 : 1 } } },
+      edges: { selectionWidth: 1.5, hoverWidth: 0.5 },
+      interaction: { hover: !big, tooltipDelay: 150, navigationButtons: false,
+                     hideEdgesOnDrag: big, hideEdgesOnZoom: big, multiselect: false,
+                     keyboard: false, dragView: true, zoomView: true },
+      layout: { randomSeed: 7, improvedLayout: false },
+      physics: view.options.physics
+        ? { enabled: true, solver: "forceAtlas2Based",
+            stabilization: { enabled: true, iterations: 150, fit: true } }
+        : { enabled: false }
+    };
+  }
+
+  // --- controls -------------------------------------------------------------------------
+
+  function fit() { network.fit({ animation: false }); schedulePlaceLabels(); }
+
+  function toggleFullscreen() {
+    var target = document.documentElement;
+    if (document.fullscreenElement) {
+      document.exitFullscreen();
+    } else if (target.requestFullscreen) {
+      target.requestFullscreen().catch(function () { /* not allowed here */ });
+    }
+  }
+
+  function actorOrder() {
+    return view.nodes.slice().sort(function (p, q) { return p.rank - q.rank; });
+  }
+
+  function onKey(event) {
+    if (!network || !view || event.target.tagName === "INPUT") { return; }
+    var step = 60;
+    var pos = network.getViewPosition();
+    var scale = network.getScale();
+    var handled = true;
+    switch (event.key) {
+      case "ArrowLeft": network.moveTo({ position: { x: pos.x - step / scale, y: pos.y } }); break;
+      case "ArrowRight": network.moveTo({ position: { x: pos.x + step / scale, y: pos.y } }); break;
+      case "ArrowUp": network.moveTo({ position: { x: pos.x, y: pos.y - step / scale } }); break;
+      case "ArrowDown": network.moveTo({ position: { x: pos.x, y: pos.y + step / scale } }); break;
+      case "+": case "=": network.moveTo({ scale: scale * 1.2 }); schedulePlaceLabels(); break;
+      case "-": case "_": network.moveTo({ scale: scale / 1.2 }); schedulePlaceLabels(); break;
+      case "0": fit(); break;
+      case "Escape": select(null); state.tabIndex = -1; break;
+      case "Enter":
+        if (state.tabIndex >= 0) {
+          var actor = actorOrder()[state.tabIndex];
+          if (actor) { select({ kind: "actor", id: actor.id }); post("select", { actor: actor.id }); }
+        } else { handled = false; }
+        break;
+      case "Tab":
+        var order = actorOrder();
+        var next = state.tabIndex + (event.shiftKey ? -1 : 1);
+        if (next < 0 || next >= order.length) { state.tabIndex = -1; handled = false; break; }
+        state.tabIndex = next;
+        network.selectNodes([order[next].id]);
+        $("graph-wrap").setAttribute("aria-activedescendant", order[next].id);
+        $("keyboard-status").textContent = order[next].name + " (Enter shows its details)";
+        break;
+      default: handled = false;
+    }
+    if (handled) { event.preventDefault(); }
+  }
+
+  function wire() {
+    network.on("click", function (params) {
+      if (params.nodes.length) {
+        var actor = params.nodes[0];
+        select({ kind: "actor", id: actor });
+        post("select", { actor: actor });
+      } else if (params.edges.length) {
+        select({ kind: "line", id: params.edges[0] });
+      } else {
+        select(null);
+      }
+    });
+    network.on("hoverNode", function (params) {
+      if (view.nodes.length > 1500) { return; }
+      state.hovered = params.node;
+      if (!state.selected) { restyleFocus(); }
+    });
+    network.on("blurNode", function () {
+      state.hovered = null;
+      if (!state.selected) { restyleFocus(); }
+    });
+    network.on("dragEnd", function (params) {
+      if (!params.nodes.length) { return; }
+      var positions = network.getPositions(params.nodes);
+      Object.keys(positions).forEach(function (id) { moved[id] = positions[id]; });
+      post("moved", { positions: moved });
+    });
+    network.on("zoom", schedulePlaceLabels);
+    window.addEventListener("resize", schedulePlaceLabels);
+    $("fit").addEventListener("click", fit);
+    $("fullscreen").addEventListener("click", toggleFullscreen);
+    $("each-relation").addEventListener("change", function (event) {
+      state.eachRelation = event.target.checked;
+      if (state.selected && state.selected.kind === "line") { state.selected = null; }
+      indexView();
+      restyle();
+      drawLegend();
+      select(state.selected);
+    });
+    $("by-camp").addEventListener("change", function (event) {
+      state.byCamp = event.target.checked;
+      restyle();
+      drawLegend();
+    });
+    $("search").addEventListener("input", function (event) {
+      state.query = event.target.value.trim();
+      restyle();
+      drawSearchStatus();
+    });
+    $("graph-wrap").addEventListener("keydown", onKey);
+  }
+
+  window.addEventListener("message", function (event) {
+    if (!embedded || event.source !== window.parent) { return; }
+    var message = event.data;
+    if (!message || message.kind !== MESSAGE + "view" || typeof message.view !== "string") {
+      return;
+    }
+    render(JSON.parse(message.view));
   });
+
+  var inline = $("view-data").textContent;
+  if (inline && inline.trim()) {
+    render(JSON.parse(inline));
+  } else {
+    post("ready", {});
+  }
 })();
