@@ -104,26 +104,28 @@ def plain(markdown: str) -> str:
     return re.sub(r"\\(.)", r"\1", markdown)
 
 
+def graph_frames(at: AppTest) -> list[Any]:
+    """The graph page components of the run (one, or none when nothing is drawn)."""
+    return [
+        c for c in at.get("bidi_component") if c.proto.component_name == "stakeholder_explorer_graph"
+    ]
+
+
 def graph_data(at: AppTest) -> dict[str, Any]:
-    """The vis-network data handed to the graph frame."""
-    frames = at.get("iframe")
+    """The view the graph page received in the last run (what it draws)."""
+    frames = graph_frames(at)
     assert len(frames) == 1
-    srcdoc = frames[0].proto.srcdoc
-    match = re.search(r'<script type="application/json" id="view-data">(.*?)</script>', srcdoc)
-    assert match
-    return json.loads(match.group(1))
+    return json.loads(json.loads(frames[0].proto.json)["view"])
 
 
 def graph_options(at: AppTest) -> dict[str, Any]:
-    srcdoc = at.get("iframe")[0].proto.srcdoc
-    match = re.search(r'<script type="application/json" id="view-options">(.*?)</script>', srcdoc)
-    assert match
-    return json.loads(match.group(1))
+    return graph_data(at)["options"]
 
 
 def shown(at: AppTest) -> tuple[set[str], set[tuple[str, str]]]:
+    """Actors and (source, target) of the relations drawn, one line per relation."""
     data = graph_data(at)
-    return {n["id"] for n in data["nodes"]}, {(e["from"], e["to"]) for e in data["edges"]}
+    return {n["id"] for n in data["nodes"]}, {(e["a"], e["b"]) for e in data["each"]}
 
 
 def table(at: AppTest, index: int) -> list[dict[str, Any]]:
@@ -344,7 +346,7 @@ def test_invalid_file_shows_every_error_without_traceback(
     assert any(re.search(r"map\.yaml:\d+:\d+: relations\[3\]\.type: unknown", x) for x in lines)
     assert any(re.search(r"map\.yaml:\d+:\d+: actors\[3\]\.kind: unknown", x) for x in lines)
     assert not at.exception
-    assert not at.get("iframe")
+    assert not graph_frames(at)
 
 
 def test_last_valid_map_stays_when_the_file_breaks(
@@ -377,9 +379,9 @@ def test_upload_opens_another_map_and_a_bad_upload_keeps_it(
 def test_file_text_is_shown_as_text(app: Callable[..., AppTest]) -> None:
     hostile = '<script>alert("x")</script><img src=x onerror=alert(1)>'
     at = app(MAP.replace("name: Cgroup", f"name: '{hostile}'"))
-    srcdoc = at.get("iframe")[0].proto.srcdoc
-    assert "<script>alert" not in srcdoc and "<img src=x" not in srcdoc
-    assert hostile in {n["label"] for n in graph_data(at)["nodes"]}
+    sent = graph_frames(at)[0].proto.json  # the view and, on a first run, the page itself
+    assert "<script>alert" not in sent and "<img src=x" not in sent
+    assert hostile in {n["name"] for n in graph_data(at)["nodes"]}
     assert hostile in {r["name"] for r in table(at, 0)}
 
 
@@ -476,15 +478,15 @@ def test_the_analysis_runs_only_while_its_tab_is_open(app: Callable[..., AppTest
 def test_a_view_too_big_to_draw_is_listed_but_not_drawn(
     app: Callable[..., AppTest], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from explorer.app import dashboard
+    from explorer.app import graph_view
 
-    monkeypatch.setattr(dashboard, "MAX_DRAWN_RELATIONS", 3)
+    monkeypatch.setattr(graph_view, "MAX_DRAWN_RELATIONS", 3)
     at = app()
-    assert not at.get("iframe")
+    assert not graph_frames(at)
     assert any("too many to draw" in w.value for w in at.warning)
     assert len(table(at, 1)) == 4  # the relations table still holds the whole view
     at.multiselect(key="f_signs").set_value(["positive"]).run()
-    assert len(graph_data(at)["edges"]) == 2  # a narrower view is drawn again
+    assert len(graph_data(at)["each"]) == 2  # a narrower view is drawn again
 
 
 def test_a_broken_upload_replacing_an_upload_keeps_the_uploaded_map(
@@ -512,7 +514,7 @@ def test_a_broken_upload_replacing_an_upload_keeps_the_uploaded_map(
 def test_a_big_view_draws_its_most_central_actors_and_a_control_raises_them(
     app: Callable[..., AppTest], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from explorer.app import dashboard
+    from explorer.app import graph_view as dashboard
 
     # Scaled down: "big" is more than 3 actors here, 3 are drawn at first, steps of 1.
     monkeypatch.setattr(dashboard, "DETAIL_ABOVE", 3)
@@ -555,7 +557,7 @@ def test_a_big_view_draws_its_most_central_actors_and_a_control_raises_them(
 def test_the_level_of_detail_follows_the_size_measure(
     app: Callable[..., AppTest], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from explorer.app import dashboard
+    from explorer.app import graph_view as dashboard
 
     monkeypatch.setattr(dashboard, "DETAIL_ABOVE", 3)
     monkeypatch.setattr(dashboard, "DETAIL_DEFAULT", 2)
@@ -572,7 +574,7 @@ def test_the_level_of_detail_follows_the_size_measure(
 def test_no_more_actors_can_be_asked_for_than_can_be_drawn(
     app: Callable[..., AppTest], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from explorer.app import dashboard
+    from explorer.app import graph_view as dashboard
 
     monkeypatch.setattr(dashboard, "DETAIL_ABOVE", 3)
     monkeypatch.setattr(dashboard, "DETAIL_DEFAULT", 3)

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
+from browser import wait_for_app_idle
 from conftest import dashboard_server
 
 pytestmark = pytest.mark.browser
@@ -119,11 +120,17 @@ def test_click_on_an_actor_shows_its_details_and_focus_works(server: str, page: 
     page.goto(server)
     frame = graph(page, "5 of 5 actors, 4 of 5 relations")
     page.mouse.click(*on_screen(page, frame, "c"))
-    panel = page.wait_for_selector(".st-key-details_panel", timeout=30_000)
-    text = panel.inner_text()
-    assert text.startswith("Cgroup") and "Fighters in the hills" in text
+    # The details appear inside the frame at once, quotes in full ...
+    frame.wait_for_selector("#details h2", state="visible")
+    text = frame.inner_text("#details")
+    assert text.splitlines()[1] == "Cgroup" and "Fighters in the hills" in text
     assert "Positive relations (1)" in text and "Negative relations (1)" in text
-    page.get_by_role("button", name="Focus on Cgroup").click()
+    assert "C attacked Dee" in text
+    # ... and the tables below the frame follow the click.
+    panel = page.wait_for_selector(".st-key-details_panel", timeout=30_000)
+    assert panel.inner_text().startswith("Cgroup")
+    wait_for_app_idle(page)
+    frame.get_by_role("button", name="Focus on Cgroup").click()
     frame = graph(page, "3 of 5 actors, 2 of 5 relations")
     frame.wait_for_function("network.body.data.nodes.length === 3")
     assert drawn(frame) == (3, 2)
@@ -158,6 +165,16 @@ def test_file_text_stays_text_and_no_request_leaves_the_machine(server: str, pag
         if urlparse(u).scheme in ("http", "https", "ws", "wss")
     }
     assert hosts == {"127.0.0.1"}, sorted(page.requests)
+
+
+def drawn_name(page: Any, name: str) -> None:
+    """Wait until the graph page draws an actor labelled ``name``."""
+    frame = page.wait_for_selector('iframe[title^="Graph of "]', timeout=30_000).content_frame()
+    frame.wait_for_function(
+        "(name) => window.network && network.body.data.nodes.get().some((n) => n.label === name)",
+        arg=name,
+        timeout=30_000,
+    )
 
 
 def download(page: Any, button: str) -> Path:
@@ -208,11 +225,7 @@ def test_an_upload_with_other_labels_and_dates_keeps_the_filters_working(
         files=[{"name": "renamed.yaml", "mimeType": "application/yaml", "buffer": renamed.encode()}]
     )
     # The focus stays on c, now drawn under its new name, with the new file's dates.
-    page.wait_for_function(
-        """() => [...document.querySelectorAll('iframe')]
-                 .some((f) => (f.srcdoc || '').includes('"label":"Cee"'))""",
-        timeout=30_000,
-    )
+    drawn_name(page, "Cee")
     assert page.locator("[data-testid=stException]").count() == 0
     # Which map is the last valid one depends on whether Streamlit ran once without an
     # upload while the file was being replaced; the focus survives only where c's label is
@@ -234,10 +247,6 @@ def test_an_upload_with_other_labels_and_dates_keeps_the_filters_working(
     # The last valid map is the earlier upload (not the start file), still drawn.
     warning = page.get_by_text("Still showing the last valid map").inner_text()
     assert "renamed.yaml" in warning, warning
-    page.wait_for_function(
-        """() => [...document.querySelectorAll('iframe')]
-                 .some((f) => (f.srcdoc || '').includes('"label":"Cee"'))""",
-        timeout=30_000,
-    )
+    drawn_name(page, "Cee")
     frame = page.wait_for_selector('iframe[title^="Graph of "]', timeout=30_000).content_frame()
     frame.wait_for_function("window.network && network.body.data.nodes.length >= 3")

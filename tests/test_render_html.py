@@ -13,9 +13,16 @@ import pytest
 
 from explorer.graph import FilterSpec, build_graph, filter_graph
 from explorer.load import load_dataset
-from explorer.render.html import STRAIGHT_EDGES_ABOVE, network_html, page_parts, safe_url
+from explorer.render.html import (
+    STRAIGHT_EDGES_ABOVE,
+    WhatIf,
+    network_html,
+    page_parts,
+    page_shell,
+    safe_url,
+)
 from explorer.render.layout import layout_positions
-from explorer.render.style import SIGN_STYLES, edge_width, kind_styles
+from explorer.render.style import SIGN_STYLES
 
 MAP = """
 format: stakeholder-explorer/1
@@ -40,9 +47,9 @@ relations:
 HOSTILE = '</script><script>window.pwned=1</script><img src=x onerror="window.pwned=2">'
 
 
-def page_data(page: str, element: str = "view-data") -> dict[str, Any]:
-    match = re.search(rf'<script type="application/json" id="{element}">(.*?)</script>', page)
-    assert match, element
+def page_data(page: str) -> dict[str, Any]:
+    match = re.search(r'<script type="application/json" id="view-data">(.*?)</script>', page)
+    assert match
     return json.loads(match.group(1))
 
 
@@ -60,27 +67,29 @@ def test_page_needs_no_network(graph: nx.MultiDiGraph) -> None:
     assert "default-src 'none'" in page  # and the page may not fetch anything else
 
 
-def test_every_actor_and_relation_is_drawn_with_the_shared_style(graph: nx.MultiDiGraph) -> None:
+def test_one_line_per_pair_by_default_and_every_relation_on_request(
+    graph: nx.MultiDiGraph,
+) -> None:
     data = page_data(network_html(graph, layout_positions(graph)))
-    nodes = {n["id"]: n for n in data["nodes"]}
-    edges = {e["id"]: e for e in data["edges"]}
-    assert set(nodes) == set(graph.nodes)
-    assert set(edges) == {k for *_, k in graph.edges(keys=True)}
-    styles = kind_styles(graph)
-    assert nodes["c"]["shape"] == styles["armed_group"].shape != nodes["a"]["shape"]
-    assert nodes["c"]["color"] == styles["armed_group"].fill
-    ally, rival, attack = (
-        edges["a__ally_of__b"],
-        edges["a__rival_of__b"],
-        edges["c__attacks__a"],
-    )
-    assert ally["color"] == SIGN_STYLES[1].colour and ally["marker"] == SIGN_STYLES[1].marker
-    assert rival["color"] == SIGN_STYLES[-1].colour and rival["marker"] == "bar"
-    assert ally["dashes"] is False and rival["dashes"]  # projected is dashed
-    assert ally["width"] == edge_width(3) > rival["width"] == edge_width(1)
-    assert attack["directed"] and not ally["directed"]
+    assert {n["id"] for n in data["nodes"]} == set(graph.nodes)
+    assert set(data["relations"]) == {k for *_, k in graph.edges(keys=True)}
+    pairs = {frozenset((line["a"], line["b"])): line for line in data["pairs"]}
+    assert len(data["pairs"]) == 2  # a-b (two relations) and c-a
+    ab = pairs[frozenset("ab")]
+    # Ally (strength 3, observed) against a projected rivalry (strength 1): net positive,
+    # contested, solid (not every relation is projected), wider than either relation alone.
+    assert ab["sign"] == 1 and ab["contested"] and not ab["projected"]
+    assert sorted(ab["relations"]) == ["a__ally_of__b", "a__rival_of__b"]
+    each = {line["relations"][0]: line for line in data["each"]}
+    assert ab["width"] > each["a__ally_of__b"]["width"] > each["a__rival_of__b"]["width"]
+    ally, rival, attack = each["a__ally_of__b"], each["a__rival_of__b"], each["c__attacks__a"]
+    assert ally["sign"] == 1 and rival["sign"] == -1 and rival["projected"]
+    assert attack["directions"] == "a->b" and ally["directions"] == "none"
     # Two relations on one pair are fanned apart so neither hides the other.
     assert ally["smooth"] != rival["smooth"]
+    # The page colours lines from the one style table.
+    signs = data["style"]["signs"]
+    assert signs["1"]["colour"] == SIGN_STYLES[1].colour and signs["-1"]["marker"] == "bar"
 
 
 def test_positions_are_the_given_ones_scaled_and_filters_keep_them(
@@ -95,36 +104,33 @@ def test_positions_are_the_given_ones_scaled_and_filters_keep_them(
     # Same scale on both axes, y flipped for the screen.
     ratio = (full["a"][0] - full["b"][0]) / (ax - bx)
     assert (full["a"][1] - full["b"][1]) == pytest.approx(-ratio * (ay - by), abs=0.05)
-    assert (
-        json.loads(json.dumps(page_data(network_html(graph, positions), "view-options")))["physics"]
-        is False
-    )
+    assert page_data(network_html(graph, positions))["options"]["physics"] is False
 
 
-def test_sizes_are_passed_through(graph: nx.MultiDiGraph) -> None:
+def test_sizes_and_kind_shapes_are_passed_through(graph: nx.MultiDiGraph) -> None:
     data = page_data(network_html(graph, layout_positions(graph), sizes={"a": 40, "b": 12}))
-    sizes = {n["id"]: n["size"] for n in data["nodes"]}
-    assert sizes["a"] == 40 and sizes["b"] == 12
+    nodes = {n["id"]: n for n in data["nodes"]}
+    assert nodes["a"]["size"] > nodes["b"]["size"]
+    assert nodes["a"]["shape"] != nodes["c"]["shape"]  # a state and an armed group
+    assert nodes["a"]["shape"] == nodes["b"]["shape"]
 
 
 def test_legend_matches_what_is_drawn(graph: nx.MultiDiGraph) -> None:
-    page = network_html(graph, layout_positions(graph))
-    legend = re.search(r'<ul id="legend".*?</ul>', page).group(0)  # type: ignore[union-attr]
-    assert set(re.findall(r'data-kind="([^"]+)"', legend)) == {"state", "armed_group"}
-    assert set(re.findall(r'data-sign="([^"]+)"', legend)) == {"positive", "negative"}
-    assert set(re.findall(r'data-status="([^"]+)"', legend)) == {"observed", "projected"}
+    legend = page_data(network_html(graph, layout_positions(graph)))["legends"]["pairs"]
+    assert {e["key"] for e in legend if e["group"] == "kind"} == {"state", "armed_group"}
+    assert {e["group"] for e in legend} >= {"kind", "sign", "contested", "status", "direction"}
     observed = filter_graph(graph, FilterSpec(statuses=("observed",), kinds=("state",)))
-    legend = re.search(r'<ul id="legend".*?</ul>', network_html(observed, {})).group(0)  # type: ignore[union-attr]
-    assert set(re.findall(r'data-kind="([^"]+)"', legend)) == {"state"}
-    assert set(re.findall(r'data-status="([^"]+)"', legend)) == {"observed"}
-    assert 'data-legend="arrow"' not in legend  # no directed relation left in view
+    legend = page_data(network_html(observed, {}))["legends"]["pairs"]
+    assert {e["key"] for e in legend if e["group"] == "kind"} == {"state"}
+    assert {e["key"] for e in legend if e["group"] == "status"} == {"observed"}
+    assert not [e for e in legend if e["group"] in ("direction", "contested")]
 
 
-def test_tooltips_carry_the_evidence_as_text(graph: nx.MultiDiGraph) -> None:
+def test_relations_carry_the_evidence_as_text(graph: nx.MultiDiGraph) -> None:
     data = page_data(network_html(graph, layout_positions(graph)))
-    edge = next(e for e in data["edges"] if e["id"] == "a__ally_of__b")
-    assert "\u201cA and B signed a pact\u201d \u2014 First report" in edge["tip"]
-    assert any("+ positive" in line for line in edge["tip"])
+    ally = data["relations"]["a__ally_of__b"]
+    assert ally["evidence"] == [["s1", "A and B signed a pact"]]
+    assert ally["label"] and ally["sign"] == 1 and ally["status"] == "observed"
     node = next(n for n in data["nodes"] if n["id"] == "a")
     assert node["tip"][:3] == ["Aland", "State", "A country"]
 
@@ -148,18 +154,21 @@ def test_hostile_text_cannot_break_out_of_the_page(
     G = build_graph(load_dataset(write_yaml(text, "map.yaml")))
     page = network_html(G, layout_positions(G), standalone=True, caption=HOSTILE)
     assert "<script>window.pwned" not in page and "<img src=x" not in page
-    assert page.count("</script>") == 4  # data, options, vis-network, page script
-    assert HOSTILE in {n["label"] for n in page_data(page)["nodes"]}
+    assert page.count("</script>") == 3  # data, vis-network, page script
+    assert HOSTILE in {n["name"] for n in page_data(page)["nodes"]}
 
 
-def test_standalone_page_has_title_caption_and_details_panel(graph: nx.MultiDiGraph) -> None:
+def test_standalone_page_has_title_caption_and_the_dashboard_shell_none(
+    graph: nx.MultiDiGraph,
+) -> None:
     page = network_html(
         graph, layout_positions(graph), title="My map", caption="Sources: X", standalone=True
     )
     assert "<h1>My map</h1>" in page and "<p>Sources: X</p>" in page
     assert 'id="details"' in page
-    embedded = network_html(graph, layout_positions(graph))
-    assert 'id="details"' not in embedded and "<h1>" not in embedded
+    shell = page_shell()
+    assert "<h1>" not in shell and 'id="details"' in shell
+    assert re.search(r'id="view-data"></script>', shell)  # its views arrive as messages
 
 
 def test_big_maps_get_straight_edges() -> None:
@@ -175,11 +184,14 @@ def test_big_maps_get_straight_edges() -> None:
                 sign=1,
                 strength=2,
                 status="observed",
+                confidence="medium",
                 directed=False,
+                structural=False,
             )
     data = page_data(network_html(G, {}))
-    assert len(data["edges"]) == 2 * (STRAIGHT_EDGES_ABOVE + 1)
-    assert all(e["smooth"] is False for e in data["edges"])
+    assert len(data["each"]) == 2 * (STRAIGHT_EDGES_ABOVE + 1)
+    assert all(e["smooth"] is False for e in data["each"])
+    assert len(data["pairs"]) == STRAIGHT_EDGES_ABOVE + 1 and data["options"]["big"]
 
 
 def test_a_view_drawn_from_the_maps_parts_is_the_same_page(graph: nx.MultiDiGraph) -> None:
@@ -188,33 +200,54 @@ def test_a_view_drawn_from_the_maps_parts_is_the_same_page(graph: nx.MultiDiGrap
     parts = page_parts(graph, positions, sizes)
     for spec in (FilterSpec(), FilterSpec(kinds=("state",)), FilterSpec(signs=("negative",))):
         view = filter_graph(graph, spec)
-        fresh = network_html(view, positions, sizes=sizes, title="t")
-        assert network_html(view, positions, title="t", parts=parts) == fresh
+        fresh = page_data(network_html(view, positions, sizes=sizes, title="t"))
+        joined = page_data(network_html(view, positions, title="t", parts=parts))
+        # The same page, but for the ranks: the parts rank actors over the whole map.
+        for data in (fresh, joined):
+            for node in data["nodes"]:
+                node.pop("rank")
+        assert joined == fresh
     # Curves are per view: alone in the view, the projected rivalry is drawn straight.
     rival = filter_graph(graph, FilterSpec(statuses=("projected",)))
-    edge = page_data(network_html(rival, positions, parts=parts))["edges"][0]
-    assert edge["id"] == "a__rival_of__b" and edge["smooth"] is False
+    line = page_data(network_html(rival, positions, parts=parts))["each"][0]
+    assert line["relations"] == ["a__rival_of__b"] and line["smooth"] is False
 
 
-def test_the_embedded_page_sends_only_what_it_draws(graph: nx.MultiDiGraph) -> None:
-    positions = layout_positions(graph)
-    embedded = page_data(network_html(graph, positions))
-    exported = page_data(network_html(graph, positions, standalone=True))
-    # The exported page's details panel lists quotes and dates; the dashboard's tables do.
-    assert "evidence" not in embedded["edges"][0] and "names" not in embedded
-    assert {"evidence", "status", "since"} <= set(exported["edges"][0]) and "names" in exported
-    assert [e["tip"] for e in embedded["edges"]] == [e["tip"] for e in exported["edges"]]
-
-
-def test_light_tooltips_count_the_quotes_instead_of_quoting(graph: nx.MultiDiGraph) -> None:
+def test_light_pages_leave_the_quotes_out(graph: nx.MultiDiGraph) -> None:
     positions = layout_positions(graph)
     parts = page_parts(graph, positions, light_tips=True)
-    edges = {e["id"]: e for e in page_data(network_html(graph, positions, parts=parts))["edges"]}
-    tip = edges["a__ally_of__b"]["tip"]
-    assert not any("signed a pact" in line for line in tip)
-    assert tip[-1] == "1 quote: see the Relations tab"
-    assert any("+ positive" in line for line in tip)  # the rest of the tooltip stays
-    assert not any("quote" in line for line in edges["a__rival_of__b"]["tip"])  # none to count
+    data = page_data(network_html(graph, positions, parts=parts))
+    assert data["options"]["lightTips"] is True
+    assert all("evidence" not in r for r in data["relations"].values())
+    assert "signed a pact" not in json.dumps(data)
+
+
+def test_a_what_if_draws_new_signs_marks_and_faded_removals(graph: nx.MultiDiGraph) -> None:
+    what_if = WhatIf(flips=("c__attacks__a",), removes=("a__rival_of__b",))
+    data = page_data(network_html(graph, layout_positions(graph), what_if=what_if))
+    assert data["whatif"]["count"] == 2
+    lines = {
+        (line["id"].startswith("removed:"), frozenset((line["a"], line["b"]))): line
+        for line in data["pairs"]
+    }
+    flipped = lines[(False, frozenset("ac"))]
+    assert flipped["sign"] == 1 and flipped["whatif"]  # the attack, reversed, is positive
+    assert lines[(False, frozenset("ab"))]["relations"] == ["a__ally_of__b"]
+    assert not lines[(False, frozenset("ab"))]["contested"]
+    removed = lines[(True, frozenset("ab"))]
+    assert removed["removed"] and removed["relations"] == ["a__rival_of__b"]
+    assert data["relations"]["c__attacks__a"]["whatif"] == "sign reversed"
+
+
+def test_camps_are_sent_with_the_view_they_come_from(graph: nx.MultiDiGraph) -> None:
+    class Split:
+        side = {"a": 0, "b": 0, "c": 1}
+        view = "observed and the main forecast, as of 2021-09"
+
+    data = page_data(network_html(graph, layout_positions(graph), camps=Split()))
+    assert data["camps"]["side"] == {"a": 0, "b": 0, "c": 1}
+    assert data["camps"]["view"] == Split.view
+    assert len(data["camps"]["names"]) == 2
 
 
 # --- in a real browser ----------------------------------------------------------------------
@@ -237,7 +270,7 @@ def test_exported_page_draws_shows_tooltips_and_details_offline(
         page.goto(out.as_uri())
         page.wait_for_function("window.network && network.body.data.nodes.length > 0")
         assert page.evaluate("network.body.data.nodes.length") == 3
-        assert page.evaluate("network.body.data.edges.length") == 3
+        assert page.evaluate("network.body.data.edges.length") == 2  # one line per pair
 
         def screen(actor: str) -> tuple[float, float]:
             return page.evaluate(
@@ -279,7 +312,9 @@ def _ring(n: int) -> nx.MultiDiGraph:
                 sign=1,
                 strength=2,
                 status="observed",
+                confidence="medium",
                 directed=False,
+                structural=False,
             )
     return G
 
@@ -302,8 +337,8 @@ def test_big_maps_draw_plain_dots_and_labels_only_when_readable(
                 return [node.options.borderWidth,
                         node.options.scaling.label.drawThreshold]; }"""
             )
-        assert found["small"] == [1, 5]  # small maps look as they always did
-        assert found["big"][0] == 0 and found["big"][1] > 5
+        assert found["small"] == [1.5, 1]  # small maps: every label placed
+        assert found["big"][0] < 1 and found["big"][1] > 5
     finally:
         page.close()
 

@@ -245,7 +245,10 @@ def test_a_non_yaml_upload_is_refused_and_the_previous_map_stays(
     assert any(e.startswith(message) for e in errors), errors
     assert any("last valid map" in w.value for w in at.warning)
     assert _summary(at) == shown and not at.exception
-    assert len(at.get("iframe")) == 1  # the graph of the previous map is still drawn
+    # The graph of the previous map is still drawn.
+    assert [c.proto.component_name for c in at.get("bidi_component")].count(
+        "stakeholder_explorer_graph"
+    ) == 1
     assert listing() == before
 
 

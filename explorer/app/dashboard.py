@@ -34,14 +34,7 @@ from explorer.errors import ExplorerError, Problem
 from explorer.graph import FilterSpec, build_graph, filter_graph, view_summary
 from explorer.load import Report, check_bytes
 from explorer.model import Dataset, Sign
-from explorer.render.html import (
-    LIGHT_TIPS_ABOVE,
-    PageParts,
-    network_html,
-    page_parts,
-    safe_url,
-    sizes_from_measure,
-)
+from explorer.render.html import safe_url, sizes_from_measure
 from explorer.render.layout import layout_positions
 from explorer.render.style import SIGN_STYLES
 
@@ -51,20 +44,6 @@ UPLOAD_LIMIT_MB = 64
 UPLOAD_SUFFIXES = (".yaml", ".yml")
 #: Environment variable naming the file to open when the script gets no argument.
 FILE_ENV = "STAKEHOLDER_EXPLORER_FILE"
-#: Height of the graph frame in pixels.
-GRAPH_HEIGHT = 640
-#: Largest view drawn: beyond this the page runs to tens of megabytes and the browser takes
-#: minutes, so the view is listed and exported but not drawn (5,000 actors and 11,000
-#: relations make a 10 MB page that draws in seconds).
-MAX_DRAWN_ACTORS = 6_000
-MAX_DRAWN_RELATIONS = 20_000
-#: Level of detail: a view with more actors than this draws only its most central actors
-#: (by the size measure over the whole map), at first this many; a control raises it. A
-#: 1,000-actor page is a few MB and draws in about a second; 5,000 took 8 s to arrive.
-DETAIL_ABOVE = 1_500
-DETAIL_DEFAULT = 1_000
-DETAIL_STEP = 500
-
 _RELATION_COLUMNS = [
     "source",
     "relation",
@@ -204,20 +183,6 @@ def _ranking(digest: str, measure: str, _values: dict[str, float]) -> list[str]:
 def _sizes(digest: str, measure: str, _values: dict[str, float]) -> dict[str, float]:
     """Node sizes in pixels from a measure over the full map."""
     return sizes_from_measure(_values)
-
-
-@st.cache_resource(max_entries=16, show_spinner="Preparing the drawing…")
-def _parts(
-    digest: str,
-    layout: str,
-    measure: str,
-    _G: nx.MultiDiGraph,
-    _positions: dict[str, tuple[float, float]],
-    _sizes: dict[str, float],
-) -> PageParts:
-    """Every actor and relation encoded once for the graph page (tooltips and all)."""
-    light = _G.number_of_edges() > LIGHT_TIPS_ABOVE
-    return page_parts(_G, _positions, _sizes, light_tips=light)
 
 
 # --- the file -------------------------------------------------------------------------------
@@ -373,52 +338,6 @@ def _actor_table(
     return table.drop(columns="_by_name")
 
 
-def _focus_on(actor: str, radius_key: str) -> None:
-    st.session_state["f_focus"] = actor
-    st.session_state["f_radius"] = int(st.session_state.get(radius_key, 1))
-
-
-def _details(G: nx.MultiDiGraph, H: nx.MultiDiGraph, dataset: Dataset, facts: MapFacts) -> None:
-    """The details panel of the actor clicked in the graph (or picked here)."""
-    names = facts.names
-    options = [None, *(n for n in facts.actors_by_name if n in H)]
-    if st.session_state.get("details_actor") not in options:
-        st.session_state["details_actor"] = None
-    actor = st.selectbox(
-        "Details of actor (or click one in the graph)",
-        options,
-        key="details_actor",
-        format_func=lambda n: "(none)" if n is None else names[n],
-    )
-    if actor is None:
-        return
-    d = G.nodes[actor]
-    kinds = dataset.vocab.actor_kinds
-    with st.container(border=True, key="details_panel"):
-        _heading(str(d["name"]), 3, "details-name")
-        st.text(kinds[d["kind"]].label if d["kind"] in kinds else d["kind"])
-        if d["aliases"]:
-            st.text("Also: " + ", ".join(d["aliases"]))
-        if d["description"]:
-            st.text(d["description"])
-        rows = _relation_rows(H, facts, actor)
-        for sign in Sign:
-            group = [r for r in rows if r["sign"] == _sign_text(sign)]
-            if group:
-                st.markdown(f"**{sign.label} relations ({len(group)})**")
-                st.dataframe(group, hide_index=True, width="stretch")
-        if not rows:
-            st.text("No relation in this view.")
-        left, right = st.columns([1, 2])
-        left.select_slider("Radius", [1, 2, 3], key="details_radius")
-        right.button(
-            f"Focus on {d['name']}",
-            key="details_focus",
-            on_click=_focus_on,
-            args=(actor, "details_radius"),
-        )
-
-
 def _sources_table(dataset: Dataset) -> None:
     rows = [
         {
@@ -474,49 +393,6 @@ def _downloads(
 # --- the page -------------------------------------------------------------------------------
 
 
-def _level_of_detail(H: nx.MultiDiGraph, ranking: list[str], label: str) -> nx.MultiDiGraph:
-    """The part of the view to draw: all of it, or on a big view its most central actors.
-
-    Above ``DETAIL_ABOVE`` actors, shows a number input for how many to draw and a line
-    saying what is shown; the relations drawn are those among the actors drawn.
-    """
-    if len(H) <= DETAIL_ABOVE:
-        return H
-    # The widget keeps its own value; clamp it first, since a narrower view lowers the top.
-    most = min(len(H), MAX_DRAWN_ACTORS)
-    least = min(DETAIL_STEP, most)
-    wanted = int(st.session_state.get("d_top", DETAIL_DEFAULT))
-    st.session_state["d_top"] = max(min(wanted, most), least)
-    left, right = st.columns([1, 3], vertical_alignment="bottom")
-    top = int(
-        left.number_input(
-            "Actors drawn",
-            min_value=least,
-            max_value=most,
-            step=DETAIL_STEP,
-            key="d_top",
-            help="The most central actors by the node-size measure over the whole map. "
-            f"More actors take longer to arrive and draw; at most {MAX_DRAWN_ACTORS:,}.",
-        )
-    )
-    if top >= len(H):
-        right.caption(f"Drawing all {len(H):,} actors of this view.")
-        return H
-    keep: list[str] = []
-    for actor in ranking:
-        if actor in H:
-            keep.append(actor)
-            if len(keep) == top:
-                break
-    drawn = H.subgraph(keep)
-    right.info(
-        f"Showing {top:,} of {len(H):,} actors (the most central by {label}) and the "
-        f"{drawn.number_of_edges():,} relations among them. Raise the number to draw more; "
-        "the counts, tables and downloads hold the whole view."
-    )
-    return drawn
-
-
 def _analysis_tab(dataset: Dataset, G: nx.MultiDiGraph, H: nx.MultiDiGraph, spec: Any) -> None:
     from explorer.app import analysis_view
 
@@ -535,15 +411,12 @@ def run(argv: list[str] | None = None) -> None:
     G = _graph(digest, dataset)
     facts = _facts(digest, dataset, G)
 
+    from explorer.app import graph_view
+
     init_state_from_url()
+    graph_view.apply_requests()  # what the graph page asked for, before widgets are drawn
     spec, display = sidebar(dataset, G, facts)
     sync_url(view_query(spec, display))
-
-    from explorer.app.bridge import selected_actor
-
-    clicked = selected_actor()
-    if clicked is not None and clicked in G:
-        st.session_state["details_actor"] = clicked
 
     H = filter_graph(G, spec)
     positions = _positions(digest, display["layout"], G)
@@ -578,33 +451,23 @@ def run(argv: list[str] | None = None) -> None:
         else:
             st.caption("Edit mode: add and change actors, relations, sources and scenarios.")
     with graph_tab:
-        drawn = _level_of_detail(H, _ranking(digest, display["size"], values), size_label)
-        n_drawn_edges = drawn.number_of_edges()
-        if n_drawn_edges > MAX_DRAWN_RELATIONS or len(drawn) > MAX_DRAWN_ACTORS:
-            st.warning(
-                f"The graph would have {len(drawn):,} actors and {n_drawn_edges:,} "
-                f"relations: too many to draw (at most {MAX_DRAWN_ACTORS:,} actors and "
-                f"{MAX_DRAWN_RELATIONS:,} relations). Narrow it with the filters (kinds, "
-                "types, search or focus); the tables and downloads hold the whole view."
-            )
-        else:
-            page = network_html(
-                drawn,
-                positions,
-                title=dataset.title,
-                physics=display["physics"],
-                parts=_parts(digest, display["layout"], display["size"], G, positions, sizes),
-            )
-            st.iframe(page, height=GRAPH_HEIGHT, alt=f"Graph of {summary}")
-        st.caption(
-            f"Node size: {size_label} over the whole map. Hover for details; click an actor "
-            "to list its relations below. Dashed: projected; \u25cf on a line: positive; "
-            "| on a line: negative."
+        graph_view.render(
+            dataset=dataset,
+            G=G,
+            H=H,
+            facts=facts,
+            digest=digest,
+            display=display,
+            positions=positions,
+            sizes=sizes,
+            ranking=_ranking(digest, display["size"], values),
+            size_label=size_label,
+            summary=summary,
+            search=spec.search,
         )
-        _details(G, H, dataset, facts)
     # A big view's tables are megabytes that would hold up the graph when the page opens,
     # so they are built only while their tab is open; a small view's are always there.
-    big = len(H) > DETAIL_ABOVE
+    big = len(H) > graph_view.DETAIL_ABOVE
     with actors_tab:
         if big and not actors_tab.open:
             st.caption(f"The table of {len(H):,} actors is built when this tab is open.")

@@ -197,6 +197,8 @@ class PageParts:
     extra: str
     #: Each actor's place by the size measure over the whole map (0 = most central).
     rank: dict[str, int]
+    #: Each actor's name, as JSON text (a view sends the names of its own actors).
+    names: dict[str, str]
     #: Light pages leave quotes out (see ``LIGHT_TIPS_ABOVE``).
     light: bool = False
 
@@ -308,8 +310,9 @@ def page_parts(
         k: _script_json(_relation_record(u, v, k, d, light=light_tips))
         for u, v, k, d in G.edges(keys=True, data=True)
     }
-    extra = {"sources": sources, "names": names, "style": _style_data()}
-    return PageParts(nodes, relations, _script_json(extra)[1:-1], rank, light_tips)
+    extra = {"sources": sources, "style": _style_data()}
+    encoded_names = {n: _script_json(name) for n, name in names.items()}
+    return PageParts(nodes, relations, _script_json(extra)[1:-1], rank, encoded_names, light_tips)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -347,7 +350,7 @@ def _camps_data(camps: Any, H: nx.MultiDiGraph, parts: PageParts) -> dict[str, A
     side = {n: int(s) for n, s in camps.side.items() if n in H}
     if not side:
         return None
-    names = json.loads("{" + parts.extra + "}")["names"]
+    names = {n: json.loads(text) for n, text in parts.names.items()}
     leaders = []
     for which in (0, 1):
         members = sorted((n for n, s in camps.side.items() if s == which), key=parts.rank.get)
@@ -459,6 +462,9 @@ def view_json(
         + _script_json(whatif_data)
         + ',"options":'
         + _script_json(options)
+        + ',"names":{'
+        + ",".join(_script_json(n) + ":" + parts.names[n] for n in H)
+        + "}"
         + ","
         + parts.extra
         + "}"

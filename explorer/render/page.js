@@ -498,7 +498,7 @@
       state.query = view.options.search || "";
       $("each-relation").checked = state.eachRelation;
       var legendBox = $("legend-box");
-      if (legendBox && window.innerWidth < 1100) { legendBox.open = false; }
+      if (legendBox && window.innerWidth < 700) { legendBox.open = false; }
     } else if (view.options.search !== undefined && view.options.search !== null) {
       state.query = view.options.search;
     }

@@ -1,0 +1,231 @@
+"""The dashboard's Graph tab: the graph page that stays loaded, and the details panel.
+
+The graph is one page per session (``explorer.app.bridge``) that receives each view as data,
+so zoom, pan and dragged positions survive a filter change. Its details panel (inside the
+frame) lists the clicked actor's or relation's relations with their quotes in full; below
+the frame the same actor's relations are listed as tables, with a "Focus on" control.
+
+What the page asks of the dashboard (focus on an actor, reset the what-if) is kept as a
+pending request and applied by ``apply_requests`` at the start of the next run, before the
+sidebar's widgets are drawn (a widget's value cannot change after it is drawn).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+import streamlit as st
+
+from explorer.app.bridge import graph_frame
+from explorer.app.dashboard import MapFacts, _heading, _relation_rows, _sign_text
+from explorer.model import Dataset, Sign
+from explorer.render.html import LIGHT_TIPS_ABOVE, PageParts, WhatIf, page_parts, view_json
+
+__all__ = [
+    "DETAIL_ABOVE",
+    "DETAIL_DEFAULT",
+    "DETAIL_STEP",
+    "MAX_DRAWN_ACTORS",
+    "MAX_DRAWN_RELATIONS",
+    "apply_requests",
+    "render",
+]
+
+#: Height of the graph frame: at least 70 % of the window, never under 420 px.
+GRAPH_HEIGHT = "max(72vh, 420px)"
+#: Largest view drawn: beyond this the page runs to tens of megabytes and the browser takes
+#: minutes, so the view is listed and exported but not drawn (5,000 actors and 11,000
+#: relations make a 10 MB view that draws in seconds).
+MAX_DRAWN_ACTORS = 6_000
+MAX_DRAWN_RELATIONS = 20_000
+#: Level of detail: a view with more actors than this draws only its most central actors
+#: (by the size measure over the whole map), at first this many; a control raises it. A
+#: 1,000-actor view is a few MB and draws in about a second; 5,000 took 8 s to arrive.
+DETAIL_ABOVE = 1_500
+DETAIL_DEFAULT = 1_000
+DETAIL_STEP = 500
+
+#: Session keys of the requests the page makes, applied at the start of the next run.
+_FOCUS_REQUEST = "_graph_focus_request"
+_RESET_REQUEST = "_graph_reset_what_if"
+#: The what-if's session keys (the Analysis tab's controls).
+_WHAT_IF_FLIP = "whatif_flip"
+_WHAT_IF_REMOVE = "whatif_remove"
+
+
+def apply_requests() -> None:
+    """Apply what the graph page asked for in the last run: call before the sidebar."""
+    state = st.session_state
+    actor = state.pop(_FOCUS_REQUEST, None)
+    if isinstance(actor, str):
+        state["f_focus"] = actor
+    if state.pop(_RESET_REQUEST, False):
+        state[_WHAT_IF_FLIP] = []
+        state[_WHAT_IF_REMOVE] = []
+
+
+@st.cache_resource(max_entries=16, show_spinner="Preparing the drawing…")
+def _parts(
+    digest: str,
+    layout: str,
+    measure: str,
+    _G: nx.MultiDiGraph,
+    _positions: dict[str, tuple[float, float]],
+    _sizes: dict[str, float],
+    _ranking: list[str],
+) -> PageParts:
+    """Every actor and relation encoded once for the graph page (tooltips, quotes and all)."""
+    light = _G.number_of_edges() > LIGHT_TIPS_ABOVE
+    return page_parts(_G, _positions, _sizes, ranking=_ranking, light_tips=light)
+
+
+def _level_of_detail(H: nx.MultiDiGraph, ranking: list[str], label: str) -> nx.MultiDiGraph:
+    """The part of the view to draw: all of it, or on a big view its most central actors.
+
+    Above ``DETAIL_ABOVE`` actors, shows a number input for how many to draw and a line
+    saying what is shown; the relations drawn are those among the actors drawn.
+    """
+    if len(H) <= DETAIL_ABOVE:
+        return H
+    # The widget keeps its own value; clamp it first, since a narrower view lowers the top.
+    most = min(len(H), MAX_DRAWN_ACTORS)
+    least = min(DETAIL_STEP, most)
+    wanted = int(st.session_state.get("d_top", DETAIL_DEFAULT))
+    st.session_state["d_top"] = max(min(wanted, most), least)
+    left, right = st.columns([1, 3], vertical_alignment="bottom")
+    top = int(
+        left.number_input(
+            "Actors drawn",
+            min_value=least,
+            max_value=most,
+            step=DETAIL_STEP,
+            key="d_top",
+            help="The most central actors by the node-size measure over the whole map. "
+            f"More actors take longer to arrive and draw; at most {MAX_DRAWN_ACTORS:,}.",
+        )
+    )
+    if top >= len(H):
+        right.caption(f"Drawing all {len(H):,} actors of this view.")
+        return H
+    keep: list[str] = []
+    for actor in ranking:
+        if actor in H:
+            keep.append(actor)
+            if len(keep) == top:
+                break
+    drawn = H.subgraph(keep)
+    right.info(
+        f"Showing {top:,} of {len(H):,} actors (the most central by {label}) and the "
+        f"{drawn.number_of_edges():,} relations among them. Raise the number to draw more; "
+        "the counts, tables and downloads hold the whole view."
+    )
+    return drawn
+
+
+def _what_if(H: nx.MultiDiGraph) -> WhatIf | None:
+    """The what-if set in the Analysis tab, limited to the relations of the view."""
+    in_view = {k for *_, k in H.edges(keys=True)}
+    flips = tuple(k for k in st.session_state.get(_WHAT_IF_FLIP) or [] if k in in_view)
+    removes = tuple(k for k in st.session_state.get(_WHAT_IF_REMOVE) or [] if k in in_view)
+    return WhatIf(flips, removes) if flips or removes else None
+
+
+def _focus_on(actor: str, radius_key: str) -> None:
+    st.session_state["f_focus"] = actor
+    st.session_state["f_radius"] = int(st.session_state.get(radius_key, 1))
+
+
+def _details(G: nx.MultiDiGraph, H: nx.MultiDiGraph, dataset: Dataset, facts: MapFacts) -> None:
+    """The relations of the actor clicked in the graph (or picked here), as tables."""
+    names = facts.names
+    options = [None, *(n for n in facts.actors_by_name if n in H)]
+    if st.session_state.get("details_actor") not in options:
+        st.session_state["details_actor"] = None
+    actor = st.selectbox(
+        "Details of actor (or click one in the graph)",
+        options,
+        key="details_actor",
+        format_func=lambda n: "(none)" if n is None else names[n],
+    )
+    if actor is None:
+        return
+    d = G.nodes[actor]
+    kinds = dataset.vocab.actor_kinds
+    with st.container(border=True, key="details_panel"):
+        _heading(str(d["name"]), 3, "details-name")
+        st.text(kinds[d["kind"]].label if d["kind"] in kinds else d["kind"])
+        if d["aliases"]:
+            st.text("Also: " + ", ".join(d["aliases"]))
+        if d["description"]:
+            st.text(d["description"])
+        rows = _relation_rows(H, facts, actor)
+        for sign in Sign:
+            group = [r for r in rows if r["sign"] == _sign_text(sign)]
+            if group:
+                st.markdown(f"**{sign.label} relations ({len(group)})**")
+                st.dataframe(group, hide_index=True, width="stretch")
+        if not rows:
+            st.text("No relation in this view.")
+        left, right = st.columns([1, 2])
+        left.select_slider("Radius", [1, 2, 3], key="details_radius")
+        right.button(
+            f"Focus on {d['name']}",
+            key="details_focus",
+            on_click=_focus_on,
+            args=(actor, "details_radius"),
+        )
+
+
+def render(
+    *,
+    dataset: Dataset,
+    G: nx.MultiDiGraph,
+    H: nx.MultiDiGraph,
+    facts: MapFacts,
+    digest: str,
+    display: dict[str, Any],
+    positions: dict[str, tuple[float, float]],
+    sizes: dict[str, float],
+    ranking: list[str],
+    size_label: str,
+    summary: str,
+    search: str = "",
+    camps: Any = None,
+) -> None:
+    """Draw the Graph tab's content for the view ``H`` of the map ``G``."""
+    drawn = _level_of_detail(H, ranking, size_label)
+    n_drawn_edges = drawn.number_of_edges()
+    if n_drawn_edges > MAX_DRAWN_RELATIONS or len(drawn) > MAX_DRAWN_ACTORS:
+        st.warning(
+            f"The graph would have {len(drawn):,} actors and {n_drawn_edges:,} "
+            f"relations: too many to draw (at most {MAX_DRAWN_ACTORS:,} actors and "
+            f"{MAX_DRAWN_RELATIONS:,} relations). Narrow it with the filters (kinds, "
+            "types, search or focus); the tables and downloads hold the whole view."
+        )
+    else:
+        parts = _parts(digest, display["layout"], display["size"], G, positions, sizes, ranking)
+        view = view_json(
+            drawn,
+            parts,
+            physics=display["physics"],
+            camps=camps,
+            what_if=_what_if(drawn),
+            search=search,
+        )
+        events = graph_frame(view, title=f"Graph of {summary}", height=GRAPH_HEIGHT)
+        if events.select is not None and events.select in G:
+            st.session_state["details_actor"] = events.select
+        if events.focus is not None and events.focus in G:
+            st.session_state[_FOCUS_REQUEST] = events.focus
+            st.rerun()
+        if events.reset_what_if:
+            st.session_state[_RESET_REQUEST] = True
+            st.rerun()
+    st.caption(
+        f"Node size: {size_label} over the whole map. Shape: kind of actor. Colour: sign of "
+        "the relation (one line per pair, its net sign; tick \u201cevery relation\u201d to "
+        "draw each). Hover or click an actor or a line for its details and quotes; "
+        "keyboard: arrows, + and \u2212, Tab and Enter."
+    )
+    _details(G, H, dataset, facts)
