@@ -107,7 +107,9 @@ def plain(markdown: str) -> str:
 def graph_frames(at: AppTest) -> list[Any]:
     """The graph page components of the run (one, or none when nothing is drawn)."""
     return [
-        c for c in at.get("bidi_component") if c.proto.component_name == "stakeholder_explorer_graph"
+        c
+        for c in at.get("bidi_component")
+        if c.proto.component_name == "stakeholder_explorer_graph"
     ]
 
 

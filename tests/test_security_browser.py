@@ -129,12 +129,16 @@ def tooltip_at(page: Any, frame: Any, x: float, y: float) -> list[str]:
 
 
 def corner(frame: Any) -> tuple[float, float]:
-    """Page coordinates of a point near the graph's top left corner, away from the map."""
+    """Page coordinates of a point near the graph's bottom left corner, away from the map.
+
+    The bottom, not the top: the frame stays across reruns, so after the page scrolled down
+    (to a button below the graph) its top edge can sit under Streamlit's header.
+    """
     element = frame.frame_element() if frame.parent_frame else None
     box = element.bounding_box() if element else {"x": 0, "y": 0}
     x, y = frame.evaluate(
         "() => { const r = network.body.container.getBoundingClientRect();"
-        " return [r.left + 4, r.top + 4]; }"
+        " return [r.left + 4, r.bottom - 4]; }"
     )
     return box["x"] + x, box["y"] + y
 
@@ -265,7 +269,7 @@ def test_hostile_text_in_the_dashboard_runs_nothing_and_shows_as_written(
     page.goto(served.url)
     frame = graph_frame(page)
     assert page.inner_text(".se-title") == hostile.title
-    labels = frame.evaluate("network.body.data.nodes.get().map((n) => n.label)")
+    labels = frame.evaluate("network.body.data.nodes.get().map((n) => n.name)")
     assert sorted(labels) == sorted(a.name for a in hostile.actors)
 
     # Tooltips: actors with markup in name, aliases, description and kind label.
@@ -317,6 +321,8 @@ def test_the_dashboard_sends_no_request_off_the_machine(
     page.mouse.click(*on_screen(page, frame, "imager"))
     page.wait_for_selector(".st-key-details_panel", timeout=30_000)
     # Filters: focus on the clicked actor, reset, then search an Arabic-script name.
+    # The graph is a cross-origin frame: scroll first, so the click is not routed to it.
+    page.get_by_role("button", name="Focus on").scroll_into_view_if_needed()
     page.get_by_role("button", name="Focus on").click()
     graph_frame(page, "3 of 5 actors, 2 of 4 relations")
     page.get_by_role("button", name="Reset all filters").click()

@@ -128,12 +128,22 @@
     return (n.aliases || []).some(function (a) { return a.toLocaleLowerCase().indexOf(q) >= 0; });
   }
 
+  // Tooltip elements are made once per actor and line of a view: a new title on an update
+  // would orphan a tooltip that is open.
+  var tips = {};
+
+  function tipFor(key, make) {
+    if (!tips[key]) { tips[key] = tipBox(make()); }
+    return tips[key];
+  }
+
   function nodeItem(n) {
     var fill = fillOf(n);
     var dim = isDimmed(n.id);
     var marked = matches(n);
     var item = {
-      id: n.id, label: n.hideLabel ? undefined : n.label, shape: n.shape, size: n.size,
+      id: n.id, name: n.name, label: n.hideLabel ? undefined : n.label, shape: n.shape,
+      size: n.size,
       color: { background: fill, border: marked ? "#000000" : view.style.border,
                highlight: { background: fill, border: "#000000" },
                hover: { background: fill, border: "#000000" } },
@@ -142,7 +152,7 @@
       opacity: dim ? 0.18 : 1,
       font: { size: n.font || 14, color: dim ? "rgba(40,40,40,0.25)" : "#1f1f1f",
               background: marked ? "#FFE066" : undefined },
-      title: tipBox(n.tip)
+      title: tipFor("n:" + n.id, function () { return n.tip; })
     };
     if (n.badge) { item.label = (item.label || "") + " [" + n.badge + "]"; }
     var pos = moved[n.id];
@@ -178,7 +188,7 @@
       font: { size: 13, color: "#111111", background: "#ffffff", strokeWidth: 0,
               vadjust: line.contested ? 0 : -11, bold: { color: "#111111" } },
       smooth: line.smooth || false,
-      title: tipBox(lineTip(line))
+      title: tipFor("l:" + line.id, function () { return lineTip(line); })
     };
   }
 
@@ -206,6 +216,14 @@
     if (!view) { return; }
     syncData(nodes, view.nodes.map(nodeItem));
     syncData(edges, currentLines().map(edgeItem));
+  }
+
+  function restyleLabels() {
+    // Only labels and fonts change: the open tooltip and everything else stay as they are.
+    nodes.update(view.nodes.map(function (n) {
+      var item = nodeItem(n);
+      return { id: n.id, label: item.label, font: item.font };
+    }));
   }
 
   function restyleFocus() {
@@ -236,7 +254,7 @@
       n.font = Math.max(12, px / scale);
       n.hideLabel = false;
     });
-    restyle();
+    restyleLabels();
     network.redraw();
     // A label that would cover another actor or a placed label is hidden (the most
     // central actors are placed first); the legend counts them.
@@ -258,7 +276,7 @@
       if (clash) { n.hideLabel = true; hidden += 1; } else { placed.push(lb); }
     });
     state.hiddenLabels = hidden;
-    if (hidden) { restyle(); }
+    if (hidden) { restyleLabels(); }
     updateLegendCounts();
   }
 
@@ -285,7 +303,8 @@
     if (entry.colour) { swatch.style.setProperty("--c", entry.colour); }
     if (entry.fill) { swatch.style.setProperty("--f", entry.fill); }
     li.appendChild(swatch);
-    li.appendChild(el("span", entry.label + (entry.count ? " (" + entry.count + ")" : "")));
+    li.appendChild(el("span", entry.label));
+    if (entry.count) { li.title = entry.count + " in view"; }
     return li;
   }
 
@@ -358,7 +377,7 @@
     var found = view.nodes.filter(matches).length;
     status.hidden = false;
     status.textContent = found ? found + " actor" + (found > 1 ? "s" : "") + " match \u201c" +
-      state.query + "\u201d (bold, thick border)" : "No actor matches \u201c" + state.query + "\u201d";
+      state.query + "\u201d (highlighted, thick border)" : "No actor matches \u201c" + state.query + "\u201d";
     status.className = found ? "" : "none";
   }
 
@@ -492,6 +511,7 @@
   function render(next) {
     var first = view === null;
     view = next;
+    tips = {};
     if (first) {
       state.eachRelation = !!view.options.eachRelation;
       state.byCamp = !!view.options.byCamp;
