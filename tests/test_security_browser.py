@@ -322,12 +322,13 @@ def test_the_dashboard_sends_no_request_off_the_machine(
     page.wait_for_selector(".st-key-details_panel", timeout=30_000)
     # Filters: focus on the clicked actor, reset, then search an Arabic-script name.
     # The graph is a cross-origin frame: scroll first, so the click is not routed to it.
-    page.get_by_role("button", name="Focus on").scroll_into_view_if_needed()
-    page.get_by_role("button", name="Focus on").click()
+    focus = page.get_by_role("button", name=re.compile("^Focus on "))
+    focus.scroll_into_view_if_needed()
+    focus.click()
     graph_frame(page, "3 of 5 actors, 2 of 4 relations")
     page.get_by_role("button", name="Reset all filters").click()
     frame = graph_frame(page)
-    search = page.get_by_label("Search name or alias")
+    search = page.get_by_label("Search name or alias", exact=True)
     search.fill("پاکستان")
     search.press("Enter")
     frame = graph_frame(page, "2 of 5 actors, 1 of 4 relations")
