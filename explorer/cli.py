@@ -426,6 +426,13 @@ def analyze(
     help="Compare FILE's observed relations with observed + projected ones.",
 )
 @click.option(
+    "--against-scenario",
+    metavar="SCENARIO",
+    default=None,
+    help="Compare FILE under --scenario (default: the main forecast) with FILE under this "
+    "scenario id, or 'main' for the main forecast.",
+)
+@click.option(
     "--include-projected",
     is_flag=True,
     help="With OTHER or --against: analyse projected relations on both sides too.",
@@ -437,6 +444,7 @@ def compare(
     spec: Any,
     against: str | None,
     projected: bool,
+    against_scenario: str | None,
     include_projected: bool,
     clusters: int | None,
     time_limit: float,
@@ -448,7 +456,10 @@ def compare(
     """Compare two scenarios: relations added, removed, changed; ranks, balance and blocs.
 
     Give exactly one of: a second file OTHER (both read with the same filters), --against
-    DATE (one file at two dates), or --projected (observed vs observed + projected).
+    DATE (one file at two dates), --projected (observed vs observed + projected), or
+    --against-scenario ID (the main forecast, or --scenario, vs a named scenario). The text
+    leads with what changed in balance and camps; relations are ranked by how much each
+    moves the balance.
 
     Example:
 
@@ -460,8 +471,10 @@ def compare(
     from explorer.model import PartialDate
     from explorer.render.report import comparison_summary, comparison_text
 
-    if sum([other is not None, against is not None, projected]) != 1:
-        raise click.UsageError("give exactly one of OTHER, --against DATE or --projected")
+    if sum([other is not None, against is not None, projected, against_scenario is not None]) != 1:
+        raise click.UsageError(
+            "give exactly one of OTHER, --against DATE, --projected or --against-scenario ID"
+        )
     if against is not None and against != "all":
         try:
             PartialDate.parse(against)
@@ -472,8 +485,13 @@ def compare(
     labels = None if other is None else (file, other)
     try:
         A, B, labels, specs = comparison_views(G, spec, other=second, against=against,
-            projected=projected, include_projected=include_projected, labels=labels)  # fmt: skip
+            projected=projected, against_scenario=against_scenario,
+            include_projected=include_projected, labels=labels)  # fmt: skip
     except ContradictoryView:
+        if against_scenario is not None:
+            raise click.UsageError(
+                "--against-scenario reads projected relations: drop --statuses"
+            ) from None
         if projected:
             raise click.UsageError(
                 "--projected sets the statuses itself: drop --statuses and --include-projected"

@@ -183,3 +183,20 @@ def test_analysis_leaves_the_garbage_collector_as_it_found_it(path: str, enabled
     finally:
         gc.enable() if was else gc.disable()
     assert plain.balance.frustration_index == 1
+
+
+def test_analyze_under_a_scenario_names_it(cli_runner: RunCli, write_yaml) -> None:
+    from test_compare import SCENARIOS
+
+    path = str(write_yaml(SCENARIOS))
+    code, out, _ = cli_runner(
+        "analyze", path, "--include-projected", "--scenario", "recognised", "--json"
+    )
+    assert code == 0
+    report = json.loads(out)
+    jsonschema.validate(report, SCHEMA)
+    assert report["view"]["scenario"] == "recognised"
+    assert report["balance"]["frustration_index"] == 1
+    code, out, _ = cli_runner("analyze", path, "--include-projected", "--json")
+    report = json.loads(out)
+    assert report["view"]["scenario"] is None and report["balance"]["frustration_index"] == 0

@@ -76,8 +76,8 @@ def test_projected_scenario_and_readable_output(cli_runner: RunCli, write_yaml) 
     path = str(write_yaml(AFTER))
     code, out, _ = cli_runner("compare", path, "--projected", "--as-of", "all")
     assert code == 0
-    assert "before: observed (4 actors, 6 relations)" in out
-    assert "after:  observed + projected (4 actors, 7 relations)" in out
+    assert "before: observed (4 actors, 6 relations; observed relations" in out
+    assert "after:  observed + projected (4 actors, 7 relations; observed and projected" in out
     # Relations are named, with their sign, status and confidence; ids stay in --json.
     assert "+ Taliban -> TTP: supports (+), projected, medium confidence" in out
     assert "taliban__supports__ttp" not in out
@@ -90,7 +90,8 @@ def test_projected_scenario_and_readable_output(cli_runner: RunCli, write_yaml) 
 
 def test_compare_needs_exactly_one_scenario(cli_runner: RunCli, files: tuple[str, str]) -> None:
     code, _, err = cli_runner("compare", files[0])
-    assert code == 2 and "give exactly one of OTHER, --against DATE or --projected" in err
+    assert code == 2
+    assert "give exactly one of OTHER, --against DATE, --projected or --against-scenario" in err
     code, _, err = cli_runner("compare", *files, "--projected")
     assert code == 2
     code, _, err = cli_runner("compare", files[0], "--against", "2021-13")
@@ -121,3 +122,61 @@ def test_diff_of_identical_views_is_empty(write_yaml) -> None:
 
     G = build_graph(load_dataset(write_yaml(BEFORE)))
     assert diff_relations(G, G.copy()) == {"added": [], "removed": [], "changed": []}
+
+
+SCENARIOS = """
+format: stakeholder-explorer/1
+title: scenarios
+scenarios:
+  - {id: alienated, title: The Taliban lean to China, replaces_main: true}
+  - {id: recognised, title: China recognises the Taliban}
+actors:
+  - {id: us, name: United States, kind: state}
+  - {id: taliban, name: Taliban, kind: armed_group}
+  - {id: china, name: China, kind: state}
+relations:
+  - {source: us, target: china, type: rival_of}
+  - {source: us, target: taliban, type: cooperates_with, status: projected}
+  - {source: taliban, target: china, type: seeks_support_from, status: projected,
+     scenario: alienated}
+  - {source: china, target: taliban, type: supports, status: projected, confidence: low,
+     scenario: recognised}
+"""
+
+
+def test_against_scenario_compares_the_main_forecast_with_a_scenario(
+    cli_runner: RunCli, write_yaml
+) -> None:
+    path = str(write_yaml(SCENARIOS))
+    code, out, err = cli_runner("compare", path, "--against-scenario", "recognised", "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["labels"] == ["main forecast", "scenario: China recognises the Taliban"]
+    assert report["relations"]["added"] == ["china__supports__taliban"]
+    main, recognised = report["balance"].values()
+    # The main forecast is balanced; China's recognition strains it (China is the US's rival).
+    assert main["frustration_index"] == 0 and recognised["frustration_index"] == 1
+    assert report["changes"][0]["index_effect"] == 1
+    # A counterfactual that replaces the main forecast drops the US-Taliban cooperation.
+    code, out, _ = cli_runner(
+        "compare", path, "--scenario", "recognised", "--against-scenario", "alienated", "--json"
+    )
+    rel = json.loads(out)["relations"]
+    assert rel["added"] == ["taliban__seeks_support_from__china"]
+    assert sorted(rel["removed"]) == ["china__supports__taliban", "us__cooperates_with__taliban"]
+
+
+def test_against_scenario_text_and_errors(cli_runner: RunCli, write_yaml) -> None:
+    path = str(write_yaml(SCENARIOS))
+    code, out, _ = cli_runner("compare", path, "--against-scenario", "recognised")
+    assert code == 0
+    assert "after:  scenario: China recognises the Taliban" in out
+    assert "+ China -> Taliban: supports (+), projected, low confidence" in out
+    code, _, err = cli_runner("compare", path, "--against-scenario", "recognized")
+    assert code == 2
+    assert "--against-scenario: unknown scenario 'recognized'" in err
+    assert "did you mean 'recognised'" in err
+    code, _, err = cli_runner(
+        "compare", path, "--against-scenario", "main", "--statuses", "observed"
+    )
+    assert code == 2 and "--against-scenario reads projected relations" in err

@@ -212,18 +212,24 @@ def comparison_views(
     other: nx.MultiDiGraph | None = None,
     against: str | None = None,
     projected: bool = False,
+    against_scenario: str | None = None,
     include_projected: bool = False,
     labels: tuple[str, str] | None = None,
 ) -> tuple[nx.MultiDiGraph, nx.MultiDiGraph, tuple[str, str], tuple[FilterSpec, FilterSpec]]:
     """The two views a comparison sets side by side, their labels and their filters.
 
     Exactly one of ``other`` (a second map read with the same filters), ``against`` (a
-    date, or ``"all"``: the same map at another time) and ``projected`` (observed against
-    observed + projected). Raises ``ValueError`` when none or several are given and
-    ``ContradictoryView`` when the filters contradict the comparison.
+    date, or ``"all"``: the same map at another time), ``projected`` (observed against
+    observed + projected) and ``against_scenario`` (a scenario id, or ``"main"`` for the
+    main forecast: the map under ``spec.scenario``, the main forecast by default, against
+    the map under that scenario; both read observed and projected relations). Raises
+    ``ValueError`` when none or several are given, ``ContradictoryView`` when the filters
+    contradict the comparison and ``ViewError`` for an unknown scenario.
     """
-    if sum([other is not None, against is not None, projected]) != 1:
+    if sum([other is not None, against is not None, projected, against_scenario is not None]) != 1:
         raise ValueError("a comparison needs exactly one second view")
+    if against_scenario is not None:
+        return _scenario_views(G, spec, against_scenario, labels)
     if projected:
         if include_projected or spec.statuses:
             raise ContradictoryView(
@@ -251,6 +257,32 @@ def comparison_views(
         labels or (period_label(spec.as_of), period_label(against)),
         (wanted, later),
     )
+
+
+def scenario_label(G: nx.MultiDiGraph, scenario: str | None) -> str:
+    """How a comparison names a view by its scenario: "main forecast" or the scenario's title."""
+    if scenario is None:
+        return "main forecast"
+    return f"scenario: {G.graph['scenarios'][scenario]['title']}"
+
+
+def _scenario_views(
+    G: nx.MultiDiGraph, spec: FilterSpec, against: str, labels: tuple[str, str] | None
+) -> tuple[nx.MultiDiGraph, nx.MultiDiGraph, tuple[str, str], tuple[FilterSpec, FilterSpec]]:
+    from explorer.errors import ViewError
+    from explorer.graph import check_scenario
+
+    other = None if against == "main" else against
+    try:
+        check_scenario(G, other)
+    except ViewError as exc:
+        raise ViewError("against_scenario", str(exc)) from None
+    if spec.statuses and "projected" not in spec.statuses:
+        raise ContradictoryView("a scenario comparison reads projected relations")
+    one = analysis_spec(spec, include_projected=True)
+    two = dataclasses.replace(one, scenario=other)
+    names = (scenario_label(G, one.scenario), scenario_label(G, other))
+    return filter_graph(G, one), filter_graph(G, two), labels or names, (one, two)
 
 
 def period_label(as_of: str | None) -> str:

@@ -63,6 +63,7 @@ from explorer.graph import (
     filter_graph,
     relation_weight,
     signed_graph,
+    view_note,
 )
 from explorer.memory import collector_paused
 
@@ -406,6 +407,14 @@ def evidence_of(
     return out
 
 
+def _words(view: nx.MultiDiGraph, spec: FilterSpec) -> str:
+    """The view in plain words: its statuses, date and scenario, and what they hide."""
+    statuses = " and ".join(spec.statuses or ("observed", "projected")) + " relations"
+    if "as_of" in view.graph or "hidden" in view.graph:
+        return f"{statuses}, {view_note(view)}"
+    return view_words(spec, default_as_of(view))
+
+
 def view_info(
     view: nx.MultiDiGraph, spec: FilterSpec, whole: nx.MultiDiGraph | None = None
 ) -> ViewInfo:
@@ -418,7 +427,7 @@ def view_info(
         include_projected="projected" in statuses,
         statuses=statuses,  # type: ignore[arg-type]
         scenario=getattr(spec, "scenario", None),
-        words=view_words(spec, default_as_of(G)),
+        words=_words(view, spec),
         actors=view.number_of_nodes(),
         relations=view.number_of_edges(),
         of_actors=actors,

@@ -517,8 +517,10 @@ def comparison_text(report: Comparison, *, top: int = 10) -> str:
     names = report.names
     views = report.views
     lines = [
-        f"before: {one} ({views[one].actors} actors, {views[one].relations} relations)",
-        f"after:  {two} ({views[two].actors} actors, {views[two].relations} relations)",
+        f"before: {one} ({views[one].actors} actors, {views[one].relations} relations; "
+        f"{views[one].words})",
+        f"after:  {two} ({views[two].actors} actors, {views[two].relations} relations; "
+        f"{views[two].words})",
         "",
         "in short:",
         *(f"  {s}" for s in report.summary or comparison_summary(report)),
