@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -188,18 +189,32 @@ def stats(file: str, spec: Any) -> None:
 
 # --- app: the dashboard ------------------------------------------------------------------------
 
-#: The dashboard's Streamlit script, found by path so that the CLI never imports the app.
+#: The dashboard's Streamlit page script, found by path so that the CLI never imports the app.
 APP_SCRIPT = Path(__file__).resolve().parent / "app" / "main.py"
+#: What ``app`` runs: Streamlit's ASGI app serving APP_SCRIPT behind host and origin checks.
+SERVER_SCRIPT = APP_SCRIPT.parent / "serve.py"
+#: Host names the dashboard always answers to; ``app --host`` adds others.
+LOCAL_HOSTS = ("127.0.0.1", "localhost")
+_HOST_NAME = re.compile(
+    r"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"
+)
 
 
-def app_argv(file: str | os.PathLike[str], port: int = 8501) -> list[str]:
-    """The command that serves the dashboard on ``file`` at 127.0.0.1:``port``."""
+def app_argv(
+    file: str | os.PathLike[str], port: int = 8501, hosts: tuple[str, ...] = ()
+) -> list[str]:
+    """The command that serves the dashboard on ``file`` at 127.0.0.1:``port``.
+
+    The page answers only to requests whose Host is 127.0.0.1, localhost or one of
+    ``hosts`` (DNS rebinding), whatever configuration file is found.
+    """
+    allowed = [flag for host in (*LOCAL_HOSTS, *hosts) for flag in ("--server.allowedHosts", host)]
     return [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(APP_SCRIPT),
+        str(SERVER_SCRIPT),
         "--server.address",
         "127.0.0.1",
         "--server.port",
@@ -211,9 +226,21 @@ def app_argv(file: str | os.PathLike[str], port: int = 8501) -> list[str]:
         "true",
         "--server.enableXsrfProtection",
         "true",
+        "--server.enableCORS",
+        "true",
+        *allowed,
         "--",
         os.fspath(file),
     ]
+
+
+def _host_name(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> tuple[str, ...]:
+    for host in value:
+        if not _HOST_NAME.match(host):
+            raise click.BadParameter(f"{host!r} is not a host name such as maps.example.org")
+    return value
 
 
 @main.command(context_settings=CONTEXT)
@@ -225,32 +252,55 @@ def app_argv(file: str | os.PathLike[str], port: int = 8501) -> list[str]:
     show_default=True,
     help="Port to serve on.",
 )
+@click.option(
+    "--host",
+    "hosts",
+    multiple=True,
+    metavar="NAME",
+    callback=_host_name,
+    help="Also answer to this host name, e.g. behind a reverse proxy (repeatable). "
+    "The server still listens on 127.0.0.1 only.",
+)
 @app_edit_options
-def app(file: str | None, port: int, read_only: bool, sources: str | None) -> None:
+def app(
+    file: str | None, port: int, hosts: tuple[str, ...], read_only: bool, sources: str | None
+) -> None:
     """Open the dashboard on FILE (default: the bundled map) at http://127.0.0.1:PORT.
 
-    The server listens on this machine only and sends no usage statistics. Stop it with
-    Ctrl+C.
+    The server listens on this machine only, answers only to the host names 127.0.0.1,
+    localhost and those given with --host, and sends no usage statistics. Stop it with
+    Ctrl+C (or SIGTERM / SIGHUP).
 
     Example:
 
         stakeholder-explorer app data/us-taliban-2021.yaml --port 8502
     """
-    import subprocess
-
     from explorer import bundled_map
 
     path = Path(file) if file else bundled_map()
     if not path.is_file():
         fail(f"{path}: no such file")
     click.echo(f"Stakeholder Explorer: http://127.0.0.1:{port}  (Ctrl+C to stop)")
-    try:
-        completed = subprocess.run(
-            app_argv(path.resolve(), port), check=False, env=app_environment(read_only, sources)
-        )
-    except KeyboardInterrupt:
-        return
-    sys.exit(completed.returncode)
+    serve(app_argv(path.resolve(), port, hosts), app_environment(read_only, sources))
+
+
+def serve(argv: list[str], env: dict[str, str]) -> None:
+    """Become the server: ``exec`` it, so that SIGTERM, SIGINT and SIGHUP reach it directly.
+
+    Where ``exec`` is missing (Windows) run it as a child, pass on Ctrl+C, and wait for it.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if os.name == "posix":
+        os.execve(argv[0], argv, env)
+    import subprocess
+
+    child = subprocess.Popen(argv, env=env)
+    while True:
+        try:
+            sys.exit(child.wait())
+        except KeyboardInterrupt:
+            child.terminate()
 
 
 # --- analysis: analyze and compare ---------------------------------------------------------

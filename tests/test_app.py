@@ -388,17 +388,17 @@ def test_file_text_is_shown_as_text(app: Callable[..., AppTest]) -> None:
 
 
 def test_app_command_argv_serves_locally_without_usage_stats(tmp_path: Path) -> None:
-    from explorer.cli import app_argv
+    from explorer.cli import SERVER_SCRIPT, app_argv
 
     argv = app_argv(tmp_path / "m.yaml", 8600)
-    assert argv[1:5] == ["-m", "streamlit", "run", str(APP_SCRIPT)]
+    assert argv[1:5] == ["-m", "streamlit", "run", str(SERVER_SCRIPT)]
     options = dict(zip(argv[5:-2:2], argv[6:-2:2], strict=True))
     assert options["--server.address"] == "127.0.0.1"
     assert options["--server.port"] == "8600"
     assert options["--browser.gatherUsageStats"] == "false"
     assert options["--server.enableXsrfProtection"] == "true"
     assert argv[-2:] == ["--", str(tmp_path / "m.yaml")]
-    assert APP_SCRIPT.is_file()
+    assert APP_SCRIPT.is_file() and SERVER_SCRIPT.is_file()
 
 
 def test_app_command_refuses_a_missing_file(tmp_path: Path) -> None:
@@ -414,25 +414,21 @@ def test_app_command_refuses_a_missing_file(tmp_path: Path) -> None:
 def test_app_command_prints_the_address_then_runs_streamlit(
     tmp_path: Path, write_yaml: Callable[[str, str], Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import subprocess
-
     from click.testing import CliRunner
 
+    from explorer import cli
     from explorer.cli import main
 
     path = write_yaml(MAP, "map.yaml")
     calls: list[list[str]] = []
-
     envs: list[dict[str, str]] = []
 
-    def fake_run(
-        argv: list[str], check: bool, env: dict[str, str] | None = None
-    ) -> subprocess.CompletedProcess[bytes]:
+    def fake_serve(argv: list[str], env: dict[str, str]) -> None:
+        # The command becomes the server (exec), so that signals reach it; record instead.
         calls.append(argv)
-        envs.append(env or {})
-        return subprocess.CompletedProcess(argv, 0)
+        envs.append(env)
 
-    monkeypatch.setattr(subprocess, "run", fake_run)
+    monkeypatch.setattr(cli, "serve", fake_serve)
     result = CliRunner().invoke(main, ["app", str(path), "--port", "8612"])
     assert result.exit_code == 0
     assert result.output.splitlines()[0].startswith("Stakeholder Explorer: http://127.0.0.1:8612")

@@ -23,7 +23,7 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from explorer.cli import APP_SCRIPT, app_argv, main
+from explorer.cli import APP_SCRIPT, SERVER_SCRIPT, app_argv, main
 from explorer.load import load_dataset
 from explorer.model import Dataset
 
@@ -142,7 +142,7 @@ def test_the_app_commands_flags_beat_a_users_config_that_turns_statistics_on(
         encoding="utf-8",
     )
     argv = app_argv(tmp_path / "map.yaml", 8765)
-    assert argv[1:5] == ["-m", "streamlit", "run", str(APP_SCRIPT)]
+    assert argv[1:5] == ["-m", "streamlit", "run", str(SERVER_SCRIPT)]
     flags = argv[5 : argv.index("--")]
     code = (
         "import sys\nfrom streamlit.web.cli import main\nmain(['config', 'show', *sys.argv[1:]])\n"
