@@ -761,9 +761,9 @@ def export(
 @click.option(
     "-o",
     "--output",
-    required=True,
+    default=None,
     type=click.Path(dir_okay=False, allow_dash=True),
-    help="Stakeholder file to write ('-' for stdout).",
+    help="Stakeholder file to write ('-' for stdout); or give --into.",
 )
 @click.option("--title", default=None, help="Title of the map (default: 'Imported from ...').")
 @click.option(
@@ -773,9 +773,22 @@ def export(
     help="Name the roles of an edge list's header cells, e.g. 'Actor A=source,Actor B=target'. "
     "Roles: source, target, type, sign, strength, status, confidence, since, until, note.",
 )
+@click.option(
+    "--into",
+    "into",
+    default=None,
+    type=click.Path(dir_okay=False, exists=True),
+    help="Apply the differences to this existing stakeholder file instead (checked edits, "
+    "comments kept, undoable with `undo`); lists what it adds, changes and removes.",
+)
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists (never SOURCE).")
 def import_command(
-    source: str, output: str, title: str | None, columns: str | None, force: bool
+    source: str,
+    output: str | None,
+    title: str | None,
+    columns: str | None,
+    into: str | None,
+    force: bool,
 ) -> None:
     """Make a stakeholder file from a map made elsewhere.
 
@@ -801,6 +814,23 @@ def import_command(
             if not sep or not header.strip():
                 raise click.UsageError(f"--columns: {pair.strip()!r} is not HEADER=ROLE")
             roles[header.strip()] = role.strip()
+    if (output is None) == (into is None):
+        raise click.UsageError("give either -o OUTPUT (a new file) or --into FILE")
+    if into is not None:
+        from explorer.formats.into import apply_import
+
+        try:
+            result = import_path(source, title=title, columns=roles or None)
+            changes = apply_import(into, result.dataset)
+        except ExplorerError as exc:
+            fail(str(exc))
+            return
+        for note in result.notes:
+            click.echo(f"note: {note}", err=True)
+        for line in changes.lines():
+            click.echo(f"{into}: {line}", err=True)
+        return
+    assert output is not None
     try:
         result = import_path(source, title=title, columns=roles or None)
         text = dump_dataset(result.dataset)

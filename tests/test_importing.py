@@ -553,3 +553,68 @@ def test_a_five_thousand_digit_strength_is_a_positioned_error() -> None:
     found = problems(lambda: import_edge_list(data, "e.csv"))
     assert len(found) == 1 and found[0].startswith("e.csv:2:5: strength: strength '9999")
     assert len(found[0]) < 300
+
+
+# --- import into an existing file ------------------------------------------------------------
+
+CURATED = """\
+# My curated map: these comments must survive an import.
+format: stakeholder-explorer/1
+title: Curated
+sources:
+  - id: s
+    title: A report
+actors:
+  - id: a  # the first
+    name: Alpha
+    kind: state
+  - id: b
+    name: Beta
+    kind: state
+  - id: c
+    name: Gamma
+    kind: group
+relations:
+  - source: a
+    target: b
+    type: rival_of
+    evidence:
+      - {source: s, quote: They compete.}
+  - source: b
+    target: c
+    type: supports
+"""
+
+
+def test_import_into_applies_the_differences_keeps_comments_and_undoes(
+    cli_runner, tmp_path: Path
+) -> None:
+    target = tmp_path / "map.yaml"
+    target.write_text(CURATED, encoding="utf-8")
+    graphml = tmp_path / "edited.graphml"
+    assert cli_runner("export", str(target), "-o", str(graphml)).exit_code == 0
+    # As if edited in another tool: rename an actor, drop a relation, add one.
+    text = graphml.read_text(encoding="utf-8")
+    text = text.replace(">Gamma<", ">Gamma Group<")
+    G = __import__("networkx").read_graphml(__import__("io").StringIO(text), force_multigraph=True)
+    G.remove_edge("b", "c", key="b__supports__c")
+    G.add_edge("c", "a", key="c__attacks__a", id="c__attacks__a", type="attacks", strength=3)
+    __import__("networkx").write_graphml(G, graphml)
+    result = cli_runner("import", str(graphml), "--into", str(target))
+    assert result.exit_code == 0, result.output
+    assert f"{target}: added 1: relation:c__attacks__a" in result.output
+    assert f"{target}: changed 1: actor:c" in result.output
+    assert f"{target}: removed 1: relation:b__supports__c" in result.output
+    after = target.read_text(encoding="utf-8")
+    assert "# My curated map: these comments must survive an import." in after
+    assert "id: a  # the first" in after
+    ds = load_dataset(target)
+    assert [a.name for a in ds.actors] == ["Alpha", "Beta", "Gamma Group"]
+    assert [(r.source, r.target, r.type) for r in ds.relations] == [
+        ("a", "b", "rival_of"),
+        ("c", "a", "attacks"),
+    ]
+    assert cli_runner("undo", str(target)).exit_code == 0
+    assert target.read_text(encoding="utf-8") == CURATED
+    again = cli_runner("import", str(graphml), "-o", str(target), "--into", str(target))
+    assert again.exit_code == 2 and "either -o OUTPUT" in again.output
