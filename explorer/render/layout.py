@@ -77,7 +77,10 @@ DEFAULT_LAYOUT = "camps"
 #: scalable pivot-MDS + grid Fruchterman-Reingold layout.
 EXACT_SPRING_MAX_NODES = 300
 #: Largest map (in actors) whose layout is refined so that nothing collides.
-REFINE_MAX_NODES = 400
+REFINE_MAX_NODES = 150
+#: Most actors with a signed pair for which the camps layout solves the split exactly and
+#: looks for swing actors; beyond, it takes the seeded local search's split.
+SWING_MAX_NODES = 60
 #: The drawing area, in ems of label text, that the refined layouts try to fit: about the
 #: figure's at its default size (labels at 10 pt) and the page's at 1440 x 900 (14 px).
 FRAME_EM = (68.0, 50.0)
@@ -266,13 +269,25 @@ def _camps(G: nx.Graph, seed: int) -> Positions:
     )
     if len(G) > EXACT_SPRING_MAX_NODES or not signed or G.number_of_edges() == 0:
         return _spring(G, seed)
-    from explorer.analysis.camps import camps
+    from explorer.analysis.balance import frustration_index, swing_actors
+    from explorer.analysis.camps import CAMPS_VIEW, camp_sides
+    from explorer.graph import filter_graph, signed_graph
 
-    # A generous limit: the split decides the picture, so it must not depend on the load
-    # of the machine; maps this size are solved exactly in well under a second.
-    split = camps(G, time_limit=20.0)
-    if not split.side:
+    # The split of ``camps()``, in its parts: the swing search, the costly one, runs only on
+    # small maps. Generous limits: the split decides the picture, so it must not depend on
+    # the load of the machine; maps this size are solved exactly in well under a second.
+    S = signed_graph(filter_graph(G, CAMPS_VIEW))
+    small = S.number_of_nodes() <= SWING_MAX_NODES
+    # Beyond small maps the seeded local search alone: the exact program can take seconds.
+    result = frustration_index(S, exact=None if small else False, time_limit=20.0)
+    sides, components = camp_sides(S, result)
+    if not sides:
         return _spring(G, seed)
+    swing: frozenset[str] = frozenset()
+    if small:
+        found = swing_actors(S, result, time_limit=20.0)
+        if found.actors is not None and found.exact:
+            swing = frozenset(str(a) for a in found.actors)
     boxes = actor_boxes(G)
 
     def room(members: list[str]) -> float:
@@ -281,14 +296,13 @@ def _camps(G: nx.Graph, seed: int) -> Positions:
             for a in members
         )
 
-    swing = split.swing or frozenset()
     nodes = sorted(G.nodes, key=str)
-    unsigned = [a for a in nodes if a not in split.side]
+    unsigned = [a for a in nodes if a not in sides]
     rows = []
-    for part in split.components:
+    for part in components:
         members = sorted(part)
-        left = [a for a in members if split.side[a] == 0 and a not in swing]
-        right = [a for a in members if split.side[a] == 1 and a not in swing]
+        left = [a for a in members if sides[a] == 0 and a not in swing]
+        right = [a for a in members if sides[a] == 1 and a not in swing]
         middle = [a for a in members if a in swing]
         rows.append((left, middle, right))
     # Room is about three times the boxes' area, shared so the columns line up.
@@ -543,37 +557,45 @@ def _line_moves(xy: np.ndarray, radius: np.ndarray, segments: np.ndarray) -> tup
     b = xy[segments[:, 1]]
     ab = b - a
     length2 = np.maximum((ab**2).sum(axis=1), 1e-9)
-    # Every segment against every actor.
-    ac = xy[None, :, :] - a[:, None, :]
-    t = (ac * ab[:, None, :]).sum(axis=2) / length2[:, None]
-    closest = a[:, None, :] + np.clip(t, 0, 1)[:, :, None] * ab[:, None, :]
-    away = xy[None, :, :] - closest
-    dist = np.sqrt((away**2).sum(axis=2))
-    need = radius[None, :] + _LINE_CLEAR_EM
+    reach = float(radius.max()) + _LINE_CLEAR_EM
+    # Candidate (segment, actor) pairs: actors inside the segment's box, widened by reach.
+    low = np.minimum(a, b) - reach
+    high = np.maximum(a, b) + reach
+    order = np.argsort(xy[:, 0], kind="stable")
+    xs = xy[order, 0]
+    first = np.searchsorted(xs, low[:, 0], side="left")
+    last = np.searchsorted(xs, high[:, 0], side="right")
+    counts = last - first
+    if counts.sum() == 0:
+        return moves, 0
+    s = np.repeat(np.arange(len(segments)), counts)
+    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    c = order[np.repeat(first, counts) + offsets]
+    keep = (
+        (xy[c, 1] >= low[s, 1])
+        & (xy[c, 1] <= high[s, 1])
+        & (c != segments[s, 0])
+        & (c != segments[s, 1])
+    )
+    s, c = s[keep], c[keep]
+    t = ((xy[c] - a[s]) * ab[s]).sum(axis=1) / length2[s]
+    away = xy[c] - (a[s] + np.clip(t, 0, 1)[:, None] * ab[s])
+    dist = np.sqrt((away**2).sum(axis=1))
+    need = radius[c] + _LINE_CLEAR_EM
     hit = (dist < need) & (t > 0) & (t < 1)
-    ends = np.zeros_like(hit)
-    rows = np.arange(len(segments))
-    ends[rows, segments[:, 0]] = True
-    ends[rows, segments[:, 1]] = True
-    hit &= ~ends
     count = int(hit.sum())
     if not count:
         return moves, 0
-    s, c = np.nonzero(hit)
+    s, c, t, away, dist, need = s[hit], c[hit], t[hit], away[hit], dist[hit], need[hit]
     normal = np.column_stack([-ab[s, 1], ab[s, 0]]) / np.sqrt(length2[s])[:, None]
-    direction = np.where(
-        dist[s, c][:, None] > 1e-6, away[s, c] / np.maximum(dist[s, c], 1e-6)[:, None], normal
-    )
-    deficit = (need[0, c] - dist[s, c] + _SLACK_EM)[:, None]
+    direction = np.where(dist[:, None] > 1e-6, away / np.maximum(dist, 1e-6)[:, None], normal)
+    push = direction * (need - dist + _SLACK_EM)[:, None]
     n = len(xy)
     # The actor moves most of the way, the line's ends the rest, against it.
-    push = direction * deficit
     for col in (0, 1):
         moves[:, col] += np.bincount(c, push[:, col] * 0.8, n)
-        w_a = (1 - t[s, c]) * 0.2
-        w_b = t[s, c] * 0.2
-        moves[:, col] -= np.bincount(segments[s, 0], push[:, col] * w_a, n)
-        moves[:, col] -= np.bincount(segments[s, 1], push[:, col] * w_b, n)
+        moves[:, col] -= np.bincount(segments[s, 0], push[:, col] * (1 - t) * 0.2, n)
+        moves[:, col] -= np.bincount(segments[s, 1], push[:, col] * t * 0.2, n)
     return moves, count
 
 
@@ -647,7 +669,8 @@ def refine(
     hw, above, below, radius, label_h = _arrays(nodes, boxes)
     segments = _segments(G, nodes)
     free = np.array([n not in fixed for n in nodes], dtype=float)[:, None]
-    for _ in range(rounds):
+    best, best_found, since_best = xy, None, 0
+    for _ in range(rounds if len(nodes) <= 60 else rounds // 2):
         # One kind of collision after the other, each on the positions the last left.
         found = 0
         for moves_for in (
@@ -656,10 +679,21 @@ def refine(
             lambda p: _label_moves(p, radius, label_h),
         ):
             moves, count = moves_for(xy)
+            if not count:
+                continue
             xy = xy + moves * free
             found += count
         if not found:
+            best = xy
             break
+        # Keep the best state seen; stop when the knots stopped loosening.
+        if best_found is None or found < best_found:
+            best, best_found, since_best = xy, found, 0
+        else:
+            since_best += 1
+            if since_best > 120:
+                break
+    xy = best
     return {n: (float(x), float(y)) for n, (x, y) in zip(nodes, xy, strict=True)}
 
 
