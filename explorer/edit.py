@@ -509,50 +509,84 @@ class StakeholderFile:
 
     def add(self, kind: str, fields: Mapping[str, Any]) -> Edit:
         """Add a record at the end of its section, in the file's style."""
-        name = KINDS[kind]
-        values = {k: v for k, v in fields.items() if v is not None and v != [] and v != ""}
-        self.check_quotes(values.get("evidence") or [])
-        section = self.sections[name]
+        return self.add_many([(kind, fields)])
+
+    def add_many(self, records: Sequence[tuple[str, Mapping[str, Any]]]) -> Edit:
+        """Add records (``(kind, fields)`` pairs) at the ends of their sections, checked once.
+
+        One splice per section and one validation of the whole file, so adding thousands of
+        records (an import into a map) costs about one edit.
+        """
+        if not records:
+            raise EditError(f"{self.name}: nothing to add")
         style = self.style
-        dash = style.dash_col[name]
-        key = style.key_col[name]
-        ordered = sorted(values, key=lambda k: _rank(style.order[name], k))
-        lines: list[str] = []
-        for i, field_name in enumerate(ordered):
-            rendered = self._render_field(name, field_name, values[field_name], key)
-            if i == 0:
-                rendered[0] = " " * dash + "-" + " " * (key - dash - 1) + rendered[0].lstrip(" ")
-            lines += rendered
         nl = style.newline
-        body = nl.join(lines) + nl
-        if section.records:
-            at = section.records[-1].end
-            prefix = "" if self.text[at - 1 : at] in _BREAKS and at > 0 else nl
-            if style.blank_between[name]:
-                prefix += nl
-            splice = (at, at, prefix + body)
-        elif section.key is not None:
-            start = int(section.key.end_mark.index)
-            end = _next_line(self.text, start)
-            tail = self.text[_content_end(self.text, section.value) : end] if section.value else nl
-            comment = tail.strip(" \t" + _BREAKS)
-            if comment and not comment.startswith("#"):
-                comment = ""
-            splice = (start, end, ":" + (" " + comment if comment else "") + nl + body)
-        else:
+        intended = self._plain_sections()
+        bodies: dict[str, list[str]] = {}
+        evidence: list[Mapping[str, Any]] = []
+        added: list[tuple[str, str]] = []
+        for kind, fields in records:
+            name = KINDS[kind]
+            values = {k: v for k, v in fields.items() if v is not None and v != [] and v != ""}
+            evidence += values.get("evidence") or []
+            dash, key = style.dash_col[name], style.key_col[name]
+            lines: list[str] = []
+            for i, field_name in enumerate(
+                sorted(values, key=lambda k: _rank(style.order[name], k))
+            ):
+                rendered = self._render_field(name, field_name, values[field_name], key)
+                if i == 0:
+                    rendered[0] = " " * dash + "-" + " " * (key - dash - 1) + rendered[0].lstrip()
+                lines += rendered
+            bodies.setdefault(name, []).append(nl.join(lines) + nl)
+            intended[name].append(_as_text(values))
+            added.append((kind, str(values.get("id") or "")))
+        self.check_quotes(evidence)
+        splices: list[tuple[int, int, str]] = []
+        at_end: list[str] = []
+        for name in ("sources", "actors", "relations", "scenarios"):
+            if name not in bodies:
+                continue
+            gap = nl if style.blank_between[name] else ""
+            section = self.sections[name]
+            if section.records:
+                at = section.records[-1].end
+                prefix = "" if at > 0 and self.text[at - 1 : at] in _BREAKS else nl
+                splices.append((at, at, prefix + gap + gap.join(bodies[name])))
+            elif section.key is not None:
+                start = int(section.key.end_mark.index)
+                end = _next_line(self.text, start)
+                tail = (
+                    self.text[_content_end(self.text, section.value) : end] if section.value else ""
+                )
+                comment = tail.strip(" \t" + _BREAKS)
+                comment = comment if comment.startswith("#") else ""
+                head = ":" + (" " + comment if comment else "") + nl
+                splices.append((start, end, head + gap.join(bodies[name])))
+            else:
+                at_end.append(nl + f"{name}:" + nl + gap.join(bodies[name]))
+        if at_end:
             text = self.text
             lead = "" if not text or text[-1] in _BREAKS else nl
-            splice = (len(text), len(text), lead + nl + f"{name}:" + nl + body)
-        new_data = _as_text(values)
-        intended = self._plain_sections()
-        intended[name].append(new_data)
-        ident = values.get("id")
-        if kind == "relation" and not ident:
+            splices.append((len(text), len(text), lead + "".join(at_end)))
+        if any(kind == "relation" and not ident for kind, ident in added):
             from explorer.model import derive_relation_ids
 
-            ident = derive_relation_ids(intended["relations"])[-1]
-        summary = f"added {kind} {ident}"
-        return self._apply([splice], intended, summary, kind, str(ident))
+            derived = iter(
+                derive_relation_ids(intended["relations"])[len(self.records("relation")) :]
+            )
+            added = [(k, next(derived) if k == "relation" else i) for k, i in added]
+        if len(added) == 1:
+            summary, (kind, ident) = f"added {added[0][0]} {added[0][1]}", added[0]
+        else:
+            counts: dict[str, int] = {}
+            for k, _ in added:
+                counts[k] = counts.get(k, 0) + 1
+            summary = "added " + ", ".join(f"{n} {k}(s)" for k, n in counts.items())
+            kind, ident = added[-1]
+        edit = self._apply(splices, intended, summary, kind, ident)
+        edit.added = tuple(added)
+        return edit
 
     def change(self, ref: str, fields: Mapping[str, Any]) -> Edit:
         """Set fields of a record; a value of None or "" removes the field."""
@@ -909,6 +943,7 @@ class Edit:
     id: str
     renamed: tuple[tuple[str, str], ...] = ()
     removed: tuple[str, ...] = ()
+    added: tuple[tuple[str, str], ...] = ()  # (kind, id) of each record added
 
     @property
     def text(self) -> str:

@@ -177,6 +177,26 @@ def test_each_command_changes_exactly_its_lines_and_undo_restores(
     removed = "".join(line for _, a, _ in found for line in a)
     assert "id: delta" in removed and "source: delta" in removed
 
+    found = step("add-scenario", str(path), "truce", "--title", "A truce holds", "--replaces-main")
+    assert [tag for tag, *_ in found] == ["insert"]
+    assert [x.strip() for x in found[0][2] if x.strip()][-1] == "replaces_main: true"
+    found = step(
+        "add-relation", str(path), "beta", "cooperates_with", "gamma_state",
+        "--status", "projected", "--scenario", "truce",
+    )  # fmt: skip
+    assert [tag for tag, *_ in found] == ["insert"]
+    assert any("scenario: truce" in line for line in found[0][2])
+    found = step("rename", str(path), "truce", "lasting_truce")
+    assert sorted(x.strip() for _, a, _ in found for x in a) == [
+        "- id: truce",
+        "scenario: truce",
+    ] or sorted(x.strip() for _, a, _ in found for x in a) == ["-   id: truce", "scenario: truce"]
+    found = step("remove", str(path), "lasting_truce", "--cascade")
+    # Lines go; a section left empty says so ("scenarios: []") rather than holding null.
+    assert all(
+        tag == "delete" or [x.strip() for x in b] == ["scenarios: []"] for tag, _, b in found
+    )
+
     (texts / "second.txt").write_text("A look back.", encoding="utf-8")
     found = step("add-source", str(path), "second", "--title", "Second: a look back")
     assert [tag for tag, *_ in found] == ["insert"]
@@ -287,7 +307,7 @@ def test_a_new_long_description_is_folded_like_the_files_own(tmp_path) -> None:
         ),
         (["set", "{f}", "beta", "sign=postive"], "unknown field 'sign'"),
         (["remove", "{f}", "gamma"], "actor 'gamma' is still referred to by 2 relation(s)"),
-        (["remove", "{f}", "report"], "source 'report' is still referred to by 4 evidence item(s)"),
+        (["remove", "{f}", "report"], "source 'report' is still referred to by 6 evidence item(s)"),
         (["rename", "{f}", "alpha", "Beta!"], "'Beta!' is not a valid id"),
         (["rename", "{f}", "alpha", "beta"], "a actor with the id 'beta' exists already"),
         (
@@ -429,3 +449,35 @@ def test_library_raises_data_errors_with_positions() -> None:
     )
     with pytest.raises(EditError, match="did you mean 'gamma'"):
         doc.find("actor:gama")
+
+
+def test_add_many_adds_records_of_several_kinds_in_one_checked_edit(tmp_path) -> None:
+    path = variant(FIXTURES / "indented.yaml", tmp_path)
+    doc = StakeholderFile.open(path)
+    edit = doc.add_many(
+        [
+            ("actor", {"id": "delta", "name": "Delta", "kind": "state"}),
+            ("relation", {"source": "delta", "target": "alpha", "type": "ally_of"}),
+            (
+                "relation",
+                {"source": "delta", "target": "alpha", "type": "ally_of", "status": "projected"},
+            ),
+            ("scenario", {"id": "truce", "title": "A truce"}),
+        ]
+    )
+    assert edit.added == (
+        ("actor", "delta"),
+        ("relation", "delta__ally_of__alpha"),
+        ("relation", "delta__ally_of__alpha_2"),
+        ("scenario", "truce"),
+    )
+    assert all(tag == "insert" for tag, *_ in changes(doc.data, edit.data))
+    save(edit)
+    assert_valid(path)
+    with pytest.raises(DataErrors):  # one bad record refuses them all
+        StakeholderFile.open(path).add_many(
+            [
+                ("actor", {"id": "eps", "name": "E", "kind": "state"}),
+                ("actor", {"id": "x", "name": "X", "kind": "sate"}),
+            ]
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import shutil
 from collections.abc import Iterator
@@ -85,14 +86,18 @@ def test_a_selected_sentence_becomes_a_saved_relation(page: Any, tmp_path: Path)
             page.screenshot(path=shot)
         page.get_by_role("button", name="Save relation").click()
         page.get_by_text("Saved: added relation gamma").wait_for(timeout=30_000)
-    text = path.read_text(encoding="utf-8")
-    assert text.startswith(original)
-    assert text[len(original) :] == (
+    a, b = original.splitlines(True), path.read_text(encoding="utf-8").splitlines(True)
+    ops = [
+        o
+        for o in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+        if o[0] != "equal"
+    ]
+    assert [o[0] for o in ops] == ["insert"]
+    assert "".join(b[ops[0][3] : ops[0][4]]) in (
         "- source: gamma\n  target: beta\n  type: denounces\n  evidence:\n"
-        f"  - source: report\n    quote: '{SENTENCE}'\n"
-    ) or text[len(original) :] == (
+        f"  - source: report\n    quote: '{SENTENCE}'\n",
         "- source: gamma\n  target: beta\n  type: denounces\n  evidence:\n"
-        f'  - source: report\n    quote: "{SENTENCE}"\n'
+        f'  - source: report\n    quote: "{SENTENCE}"\n',
     )
     report = check_file(path, sources=tmp_path / "texts")
     assert not report.failed(strict=True), report.errors + report.warnings

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import shutil
 from pathlib import Path
 
@@ -42,6 +43,18 @@ def map_file(tmp_path: Path) -> Path:
     return tmp_path / "map.yaml"
 
 
+def inserted(before: bytes, after: bytes) -> str:
+    """The lines an edit inserted, which must be its only change."""
+    a, b = before.decode().splitlines(True), after.decode().splitlines(True)
+    ops = [
+        op
+        for op in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+        if op[0] != "equal"
+    ]
+    assert [op[0] for op in ops] == ["insert"], ops
+    return "".join(b[ops[0][3] : ops[0][4]])
+
+
 def button(at: AppTest, label: str):
     found = [b for b in at.button if b.label == label]
     return found[0] if found else None
@@ -70,9 +83,7 @@ def test_a_relation_saved_from_the_form_lands_in_the_file(
     at.run()
     assert not at.exception
     assert any("Saved: added relation council" in s.value for s in at.success)
-    text = map_file.read_text(encoding="utf-8")
-    assert text.startswith(original.decode("utf-8"))  # only lines added, at the end
-    assert text.endswith(
+    assert inserted(original, map_file.read_bytes()) == (
         "- source: council\n  target: gamma\n  type: hostile_to\n  evidence:\n"
         '  - source: report\n    quote: "Gamma, long a rival of both"\n'
     )
