@@ -85,7 +85,7 @@ def test_projected_scenario_and_readable_output(cli_runner: RunCli, write_yaml) 
     assert "unbalanced triangles  0         1" in out
     # The summary leads: what changed in balance and camps comes first.
     summary = out.split("in short:", 1)[1].split("\n\n", 1)[0]
-    assert "Strained pairs: 0 observed, 1 observed + projected" in summary
+    assert "Strained pairs: 0 (observed) -> 1 (observed + projected)" in summary
 
 
 def test_compare_needs_exactly_one_scenario(cli_runner: RunCli, files: tuple[str, str]) -> None:

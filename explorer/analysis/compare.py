@@ -261,8 +261,12 @@ def comparison_views(
 
 def scenario_label(G: nx.MultiDiGraph, scenario: str | None) -> str:
     """How a comparison names a view by its scenario: "main forecast" or the scenario's title."""
+    from explorer.filters import ALL_SCENARIOS
+
     if scenario is None:
         return "main forecast"
+    if scenario == ALL_SCENARIOS:
+        return "every scenario"
     return f"scenario: {G.graph['scenarios'][scenario]['title']}"
 
 

@@ -475,8 +475,8 @@ def comparison_summary(report: Comparison) -> list[str]:
     a, b = report.balance[one], report.balance[two]
     names = report.names
     out = [
-        f"Strained pairs: {a.frustration_index} {one}, {b.frustration_index} {two} "
-        f"(weighted {a.weighted.frustration_index:g} and {b.weighted.frustration_index:g})."
+        f"Strained pairs: {a.frustration_index} ({one}) -> {b.frustration_index} ({two}); "
+        f"their weight {a.weighted.frustration_index:g} -> {b.weighted.frustration_index:g}."
     ]
     side_a = {x: i for part in a.camps for i, camp in enumerate(part) for x in camp}
     side_b = {x: i for part in b.camps for i, camp in enumerate(part) for x in camp}
@@ -493,9 +493,15 @@ def comparison_summary(report: Comparison) -> list[str]:
     joined = set(side_b) - set(side_a)
     if joined:
         out.append(f"Newly in a camp: {join_names(_names(names, joined))}.")
+    left = set(side_a) - set(side_b)
+    if left:
+        out.append(
+            f"No longer in a camp (no friendly or hostile pair left): "
+            f"{join_names(_names(names, left))}."
+        )
     if b.camps and b.camps[0][1]:
         out.append(
-            f"Camps {two}: {join_names(_names(names, b.camps[0][0]))} against "
+            f"Camps ({two}): {join_names(_names(names, b.camps[0][0]))} against "
             f"{join_names(_names(names, b.camps[0][1]))}."
         )
     weighty = [c for c in report.changes if c.index_effect or c.weight_effect]
@@ -504,7 +510,13 @@ def comparison_summary(report: Comparison) -> list[str]:
         out.append(
             "The change that weighs most on the balance: "
             + relation_words(top.relation, names, quote=False)
-            + f" ({top.change}; without it the count moves by {top.index_effect})."
+            + (
+                " (removed; put back, it would move"
+                if top.change == "removed"
+                else f" ({top.change}; it moves"
+            )
+            + f" the strained pairs by {top.index_effect:+d} and their weight by "
+            f"{top.weight_effect:+g})."
         )
     elif report.changes:
         out.append("No single changed relation moves the balance on its own.")
@@ -530,7 +542,11 @@ def comparison_text(report: Comparison, *, top: int = 10) -> str:
     lines.append("balance and camps:")
     rows = [
         ["frustration index", ba.frustration_index, bb.frustration_index],
-        ["weighted index", ba.weighted.frustration_index, bb.weighted.frustration_index],
+        [
+            "weighted index",
+            f"{ba.weighted.frustration_index:g}",
+            f"{bb.weighted.frustration_index:g}",
+        ],  # fmt: skip
         ["proved", exactness(ba.exact, ba.method), exactness(bb.exact, bb.method)],
         ["signed pairs", ba.signed_pairs, bb.signed_pairs],
         ["unbalanced triangles", ba.triangles.unbalanced, bb.triangles.unbalanced],
