@@ -618,3 +618,27 @@ def test_import_into_applies_the_differences_keeps_comments_and_undoes(
     assert target.read_text(encoding="utf-8") == CURATED
     again = cli_runner("import", str(graphml), "-o", str(target), "--into", str(target))
     assert again.exit_code == 2 and "either -o OUTPUT" in again.output
+
+
+# --- the corpus of hostile files to import ---------------------------------------------------
+
+CORPUS = Path(__file__).resolve().parent / "bad_inputs"
+IMPORT_CASES = sorted(p for p in CORPUS.glob("import_*") if p.suffix != ".expected")
+
+
+def test_the_import_corpus_has_its_cases() -> None:
+    assert len(IMPORT_CASES) >= 8
+
+
+@pytest.mark.parametrize("case", IMPORT_CASES, ids=[c.name for c in IMPORT_CASES])
+def test_each_hostile_import_gets_exactly_its_expected_errors(
+    cli_runner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, case: Path
+) -> None:
+    monkeypatch.setenv("STAKEHOLDER_EXPLORER_MAX_BYTES", "1000000")
+    text = case.with_suffix(".expected").read_text(encoding="utf-8")
+    want = [line.replace("tests/bad_inputs/", f"{CORPUS}/", 1) for line in text.splitlines()]
+    assert problems(lambda: import_path(case)) == want
+    out = tmp_path / "out.yaml"
+    result = cli_runner("import", str(case), "-o", str(out))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.splitlines() == want and not out.exists()
