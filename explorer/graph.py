@@ -32,6 +32,7 @@ __all__ = [
     "FilterSpec",
     "Hidden",
     "build_graph",
+    "check_scenario",
     "default_as_of",
     "ego_network",
     "filter_graph",
@@ -194,16 +195,16 @@ def _period(G: nx.MultiDiGraph, spec: FilterSpec) -> tuple[dt.date, dt.date] | N
     return (parsed.first, parsed.last)
 
 
-def check_scenario(G: nx.MultiDiGraph, scenario: str | None) -> None:
-    """Raise ``ViewError`` when ``scenario`` is not one the map declares."""
+def check_scenario(G: nx.MultiDiGraph, scenario: str | None, field: str = "scenario") -> None:
+    """Raise ``ViewError`` (naming ``field``) when ``scenario`` is not one the map declares."""
     known = G.graph.get("scenarios") or {}
     if scenario is None or scenario == ALL_SCENARIOS or scenario in known:
         return
     if not known:
-        raise ViewError("scenario", f"unknown scenario {scenario!r}: this map declares none")
+        raise ViewError(field, f"unknown scenario {scenario!r}: this map declares none")
     hint = did_you_mean(scenario, sorted(known))
     raise ViewError(
-        "scenario", f"unknown scenario {scenario!r}{hint}; this map's scenarios: {', '.join(known)}"
+        field, f"unknown scenario {scenario!r}{hint}; this map's scenarios: {', '.join(known)}"
     )
 
 

@@ -232,3 +232,32 @@ def test_all_scenarios_keeps_every_relation_and_all_is_no_scenario_id(
     taken = MAP.replace("id: alienated", "id: all").replace("scenario: alienated", "scenario: all")
     errors = [p.message for p in check_file(write_yaml(taken, "taken.yaml")).errors]
     assert "'all' names every scenario at once; give the scenario another id" in errors
+
+
+def test_compare_against_a_scenario_and_analyze_under_one(path: Path, cli_runner: RunCli) -> None:
+    code, out, _ = cli_runner("compare", str(path), "--against-scenario", "alienated")
+    assert code == 0
+    before, after = out.splitlines()[:2]
+    assert before.startswith("before: main forecast (3 actors, 2 relations; ")
+    assert after.startswith("after:  scenario: The Taliban lean to China (3 actors, 3 relations;")
+    assert "it replaces the main forecast: 1 projected relation of the main forecast left out" in (
+        after
+    )
+    code, out, _ = cli_runner(
+        "compare", str(path), "--scenario", "recognition", "--against-scenario", "main"
+    )
+    assert code == 0
+    assert out.startswith("before: scenario: China recognises the Taliban (3 actors, 3 relations;")
+    assert "after:  main forecast (3 actors, 2 relations;" in out
+    code, _, err = cli_runner("compare", str(path), "--against-scenario", "alienatd")
+    assert (
+        code == 2
+        and "--against-scenario: unknown scenario 'alienatd' (did you mean 'alienated'?)" in err
+    )
+    code, _, err = cli_runner("compare", str(path), "--projected", "--against-scenario", "main")
+    assert code == 2 and "give exactly one of" in err
+    code, out, _ = cli_runner(
+        "analyze", str(path), "--include-projected", "--scenario", "recognition", "--json"
+    )
+    assert code == 0
+    assert '"scenario": "recognition"' in out
