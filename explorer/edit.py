@@ -728,10 +728,12 @@ class StakeholderFile:
                     if isinstance(inner, yaml.ScalarNode) and inner.value == record.id:
                         splices.append(self._scalar_splice(inner, new_id))
                         target[path[0]][i] = {**target[path[0]][i], path[1]: new_id}
-        return self._apply(
+        edit = self._apply(
             splices, intended, f"renamed {record.kind} {record.id} -> {new_id}", record.kind,
             new_id,
         )  # fmt: skip
+        edit.previous_id = record.id
+        return edit
 
     # -- writing pieces --
 
@@ -944,6 +946,7 @@ class Edit:
     renamed: tuple[tuple[str, str], ...] = ()
     removed: tuple[str, ...] = ()
     added: tuple[tuple[str, str], ...] = ()  # (kind, id) of each record added
+    previous_id: str | None = None  # the record's id before a rename
 
     @property
     def text(self) -> str:

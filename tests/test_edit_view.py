@@ -165,3 +165,22 @@ def test_change_and_remove_forms(map_file, monkeypatch, local_server) -> None:
     text = map_file.read_text(encoding="utf-8")
     assert "id: gamma" not in text and "gamma" not in text.split("relations:")[1]
     assert not check_file(map_file).errors
+
+
+def test_a_save_records_where_actors_were_drawn(map_file, monkeypatch, local_server) -> None:
+    from explorer.render.layout import read_positions, record_path
+
+    at = open_edit_mode(map_file, monkeypatch)
+    at.session_state["edit_mode"] = "Change or remove"
+    at.run()
+    at.selectbox(key="edit_change_record").set_value(("actor", "gamma"))
+    at.run()
+    at.text_input(key="edit_change_actor_gamma_id").set_value("gamma_state")
+    at.run()
+    button(at, "Apply changes").click()
+    at.run()
+    assert not at.exception
+    recorded = read_positions(record_path(map_file), map_file.name)
+    # Everyone drawn before the save keeps a place; the renamed actor keeps its own.
+    assert set(recorded) == {"alpha", "beta", "gamma_state", "council"}
+    assert "id: gamma_state" in map_file.read_text(encoding="utf-8")

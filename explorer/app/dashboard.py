@@ -447,7 +447,7 @@ def run(argv: list[str] | None = None) -> None:
         if edit_tab.open:
             from explorer.app.edit_view import render as edit_mode
 
-            edit_mode(mapfile.name, mapfile.data, mapfile.base_dir, dataset)
+            edit_mode(mapfile.name, mapfile.data, mapfile.base_dir, dataset, positions)
         else:
             st.caption("Edit mode: add and change actors, relations, sources and scenarios.")
     with graph_tab:

@@ -13,7 +13,8 @@ to download instead). An upload is edited in memory and downloaded.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +115,7 @@ class EditTarget:
     data: bytes
     name: str
     read_only_reason: str | None  # why saving is off; None when it is on
+    positions: Mapping[str, tuple[float, float]] | None = None  # where actors are drawn now
 
 
 def edit_target(name: str, data: bytes, base_dir: str | None) -> EditTarget:
@@ -144,9 +146,19 @@ def _document(target: EditTarget, base_dir: str | None) -> StakeholderFile:
     return StakeholderFile(data, path, sources=sources)
 
 
-def render(name: str, data: bytes, base_dir: str | None, dataset: Dataset) -> None:
-    """Draw Edit mode for the map ``name`` (its bytes ``data``)."""
-    target = edit_target(name, data, base_dir)
+def render(
+    name: str,
+    data: bytes,
+    base_dir: str | None,
+    dataset: Dataset,
+    positions: Mapping[str, tuple[float, float]] | None = None,
+) -> None:
+    """Draw Edit mode for the map ``name`` (its bytes ``data``).
+
+    ``positions`` are where the graph draws the actors now: a save records them beside the
+    map, so that afterwards everyone stays put and a new actor lands near its neighbours.
+    """
+    target = replace(edit_target(name, data, base_dir), positions=positions)
     if st.session_state.get("edit_working_for") != name or target.path is not None:
         st.session_state.pop("edit_working", None)  # a saved file is re-read from disk
     st.session_state["edit_working_for"] = name
@@ -193,6 +205,7 @@ def _commit(edit: Edit | None, target: EditTarget, label: str, key: str) -> None
             except ExplorerError as exc:
                 st.error(_literal(str(exc)))
                 return
+            _keep_positions(edit, target)
             lines = [f"Saved: {edit.summary}."]
             lines += [f"Relation id {old} -> {new}." for old, new in edit.renamed]
             st.session_state["edit_done"] = " ".join(lines)
@@ -210,6 +223,21 @@ def _commit(edit: Edit | None, target: EditTarget, label: str, key: str) -> None
         key=key + "_download",
         type="primary",
     )
+
+
+def _keep_positions(edit: Edit, target: EditTarget) -> None:
+    """Record the drawn positions (a renamed actor keeps its place under its new id)."""
+    if target.path is None or not target.positions:
+        return
+    from explorer.render.layout import record_path, record_positions
+
+    kept = dict(target.positions)
+    if edit.kind == "actor" and edit.previous_id in kept:
+        kept[edit.id] = kept.pop(str(edit.previous_id))
+    try:
+        record_positions(record_path(target.path), kept, map_name=target.path.name)
+    except OSError:
+        pass  # the map is saved; only the drawing may move
 
 
 def _undo_button(target: EditTarget) -> None:
