@@ -347,3 +347,126 @@ def test_a_long_title_shrinks_then_wraps_inside_the_figure(small: tuple) -> None
     assert box.x0 >= 0 and box.x1 <= 800
     assert heading.get_fontsize() >= 11
     assert " ".join(heading.get_text().split()) == " ".join(title.split())
+
+
+# --- every script, every picture format ------------------------------------------------------
+
+SCRIPTS = {
+    "ru": "Российская Федерация",
+    "ar": "طالبان",
+    "fa": "جمهوری اسلامی ایران",
+    "zh": "中华人民共和国",
+    "ja": "日本国",
+    "ko": "대한민국",
+}
+
+
+@pytest.fixture
+def scripts() -> tuple:
+    actors = [{"id": k, "name": v, "kind": "state"} for k, v in SCRIPTS.items()]
+    actors.append({"id": "bom", "name": "\ufeffHidden\u200b marks", "kind": "person"})
+    ds = Dataset.model_validate(
+        {
+            "format": "stakeholder-explorer/1",
+            "title": "\ufeffNames in every script: Кабул, كابل, 喀布尔, 카불",
+            "actors": actors,
+            "relations": [
+                {"source": "ru", "target": "ar", "type": "supports"},
+                {"source": "zh", "target": "ar", "type": "cooperates_with"},
+                {"source": "fa", "target": "ar", "type": "rival_of"},
+                {"source": "ja", "target": "ko", "type": "ally_of"},
+                {"source": "bom", "target": "ru", "type": "hostile_to"},
+            ],
+        }
+    )
+    G = build_graph(ds)
+    return G, layout_positions(G)
+
+
+def test_every_script_has_a_font_that_draws_it() -> None:
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    from explorer.render.figure import GENERIC_FAMILY, _installed_fonts
+
+    fonts = []
+    for family in _installed_fonts():
+        if family == GENERIC_FAMILY:
+            continue
+        path = font_manager.findfont(
+            font_manager.FontProperties(family=family), fallback_to_default=False
+        )
+        fonts.append(FT2Font(path))
+    missing = [
+        (lang, char)
+        for lang, name in SCRIPTS.items()
+        for char in name.replace(" ", "")
+        if not any(font.get_char_index(ord(char)) for font in fonts)
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg", "pdf"])
+def test_every_script_exports_without_raw_warnings(
+    scripts: tuple, fmt: str, capfd: Any, recwarn: Any
+) -> None:
+    from explorer.render.figure import image_bytes
+
+    G, positions = scripts
+    fig = network_figure(G, positions, title=G.graph["title"])
+    data = image_bytes(fig, fmt, dpi=100, title=G.graph["title"])
+    assert data
+    out, err = capfd.readouterr()
+    assert "Glyph" not in out + err and "findfont" not in out + err
+    assert not [w for w in recwarn if "Glyph" in str(w.message)]
+    drawn = [t.get_text() for ax in fig.axes for t in ax.texts] + [t.get_text() for t in fig.texts]
+    assert not any("\ufeff" in t or "\u200b" in t for t in drawn)
+    assert "Hidden marks" in " ".join(drawn)
+
+
+def test_the_pdf_embeds_its_fonts_and_renders_every_page(scripts: tuple, tmp_path: Path) -> None:
+    import os
+    import shutil
+    import subprocess
+
+    from explorer.render.figure import image_bytes
+
+    if not shutil.which("pdffonts") or not shutil.which("pdftoppm"):
+        if os.environ.get("CI") == "true":
+            pytest.fail("poppler-utils must be installed in CI")
+        pytest.skip("poppler-utils (pdffonts, pdftoppm) is not installed")
+    G, positions = scripts
+    pdf = tmp_path / "scripts.pdf"
+    pdf.write_bytes(image_bytes(network_figure(G, positions), "pdf", dpi=100))
+    report = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True)
+    rows = report.stdout.splitlines()[2:]
+    assert rows and all(" yes " in row for row in rows)  # every font embedded
+    assert not any("LastResort" in row for row in rows)  # no glyph left without a font
+    assert report.stderr == ""
+    names = " ".join(rows)
+    assert "NotoSansArabic" in names and "DroidSansFallback" in names and "Nanum" in names
+    page = subprocess.run(
+        ["pdftoppm", "-r", "30", "-png", str(pdf), str(tmp_path / "page")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert page.stderr == "" and (tmp_path / "page-1.png").stat().st_size > 1000
+
+
+def test_svg_fonts_end_in_a_generic_family_and_pdf_and_svg_carry_the_title(
+    scripts: tuple,
+) -> None:
+    import re
+
+    from explorer.render.figure import image_bytes
+
+    G, positions = scripts
+    title = "Who stands with whom \ufeff"
+    fig = network_figure(G, positions, title=title)
+    svg = image_bytes(fig, "svg", dpi=100, title=title).decode("utf-8")
+    families = re.findall(r"font-family: ([^;\"]+)", svg)
+    assert families and all(f.strip().endswith("sans-serif") for f in families)
+    assert "<dc:title>Who stands with whom </dc:title>" in svg
+    pdf = image_bytes(fig, "pdf", dpi=100, title=title)
+    assert b"/Title" in pdf

@@ -77,14 +77,16 @@ BASE_DPI = 100
 #: Default figure size in pixels at 1x: 10 x 10 inches (PNG exports are written at 2x).
 DEFAULT_SIZE = (1000, 1000)
 #: Fonts tried in order, per glyph: Noto Sans (DejaVu Sans where it is missing) for Latin,
-#: Greek and Cyrillic, Noto for Arabic script, Droid Sans Fallback for CJK (a TrueType font
-#: the PDF backend embeds cleanly).
+#: Greek and Cyrillic, Noto for Arabic script, Droid Sans Fallback for Chinese and Japanese
+#: and NanumGothic for Korean (TrueType fonts, which the PDF backend embeds cleanly; Debian
+#: packages fonts-noto-core, fonts-dejavu-core, fonts-droid-fallback and fonts-nanum).
 FONT_FAMILIES = (
     "Noto Sans",
-    "DejaVu Sans",
     "Noto Sans Arabic",
+    "DejaVu Sans",
     "Noto Naskh Arabic",
     "Droid Sans Fallback",
+    "NanumGothic",
 )
 #: The generic family that ends every font list (SVG readers without the fonts use it).
 GENERIC_FAMILY = "sans-serif"
