@@ -762,6 +762,8 @@ class StakeholderFile:
         for field_name, value in sorted(fields.items(), key=lambda kv: _rank(order, kv[0])):
             pair = record.field(field_name)
             remove = value is None or value == "" or value == []
+            if pair is not None and not remove and _as_text(value) == record.data.get(field_name):
+                continue  # unchanged: its lines stay exactly as written
             if pair is not None:
                 key_node, value_node = pair
                 if remove:
@@ -783,6 +785,9 @@ class StakeholderFile:
                     lines = [" " * record.key_col + f"{field_name}: {kept}"]
                 else:
                     lines = self._render_field(name, field_name, value, record.key_col)
+                    kept_list = self._kept_list(field_name, value, value_node, record.key_col)
+                    if kept_list is not None:
+                        lines = kept_list
                 start = int(key_node.end_mark.index)
                 end = _content_end(text, _last_scalar(value_node))
                 if isinstance(value_node, yaml.SequenceNode) and value_node.flow_style:
@@ -807,6 +812,29 @@ class StakeholderFile:
         for at, pieces in inserts.items():
             splices.append((at, at, "".join(piece for _, piece in pieces)))
         return splices
+
+    def _kept_list(self, key: str, value: Any, node: yaml.Node, col: int) -> list[str] | None:
+        """A list of text written in its old form, each item that stays keeping its quoting."""
+        if not isinstance(node, yaml.SequenceNode) or not isinstance(value, list | tuple):
+            return None
+        if not all(isinstance(v, str) for v in value) or not all(
+            isinstance(item, yaml.ScalarNode) for item in node.value
+        ):
+            return None
+        old = {}
+        for item in node.value:
+            old.setdefault(
+                item.value, self.text[item.start_mark.index : _content_end(self.text, item)]
+            )
+        written = [old.get(v) or _scalar(v, "plain", bool(node.flow_style)) for v in value]
+        if node.flow_style:
+            line = " " * col + f"{key}: [" + ", ".join(written) + "]"
+            return [line] if len(line) <= max(self.style.width, 100) else None
+        if not node.value:
+            return None
+        dash = self.text.rindex("-", 0, node.value[0].start_mark.index)
+        head = self.text[_line_start(self.text, dash) : node.value[0].start_mark.index]
+        return [" " * col + f"{key}:", *(head + w for w in written)]
 
     def _render_field(self, section: str, key: str, value: Any, col: int) -> list[str]:
         """``key: value`` as lines at column ``col`` (no line breaks), in the file's style."""

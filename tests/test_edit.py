@@ -97,11 +97,7 @@ def test_the_bundled_map_survives_every_no_op_edit(tmp_path) -> None:
     original = path.read_bytes()
     doc = StakeholderFile.open(path)
     for record in doc.records("actor") + doc.records("relation") + doc.records("source"):
-        same = {
-            k.value: v.value
-            for k, v in record.node.value
-            if getattr(v, "style", "x") in (None, '"', "'") and v.start_mark.line == v.end_mark.line
-        }
+        same = {k.value: record.data[k.value] for k, _ in record.node.value if k.value != "id"}
         assert doc.change(f"{record.kind}:{record.id}", same).data == original, record.id
     # Adding a record and removing it again gives the file back, byte for byte.
     added = doc.add("actor", {"id": "qatar", "name": "Qatar", "kind": "state"}).then()
@@ -481,3 +477,22 @@ def test_add_many_adds_records_of_several_kinds_in_one_checked_edit(tmp_path) ->
                 ("actor", {"id": "x", "name": "X", "kind": "sate"}),
             ]
         )
+
+
+def test_a_changed_list_keeps_the_quoting_of_the_items_that_stay(tmp_path) -> None:
+    path = variant(FIXTURES / "indentless.yaml", tmp_path)
+    before = path.read_bytes()
+    assert (
+        run("set", str(path), "alpha", "aliases=the Alphans,Alpha Republic,Alphaland").exit_code
+        == 0
+    )
+    assert changes(before, path.read_bytes()) == [
+        (
+            "replace",
+            ['  aliases: [the Alphans, "Alpha Republic"]\n'],
+            ['  aliases: [the Alphans, "Alpha Republic", Alphaland]\n'],
+        )
+    ]
+    before = path.read_bytes()
+    assert run("set", str(path), "beta", "aliases=the Betans,Beta Kingdom,B").exit_code == 0
+    assert changes(before, path.read_bytes()) == [("insert", [], ["  - B\n"])]
