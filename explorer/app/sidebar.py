@@ -41,6 +41,10 @@ __all__ = [
 DISPLAY_DEFAULTS: dict[str, Any] = {"size": "degree", "layout": "spring", "physics": False}
 #: The "As of" option that stands for the default date (a spec's ``as_of=None``).
 LATEST = "latest"
+#: The option of a select box that stands for a spec's None (no focus, the main forecast).
+#: Streamlit shows a None value as an empty "Choose an option", so the widget never holds
+#: None; no actor or scenario id can be empty.
+NONE = ""
 #: Widget keys that are not ``f_<field>`` (kept so that shared links and tests stay valid).
 _KEYS = {"statuses": "f_status"}
 
@@ -70,6 +74,8 @@ def _widget_value(f: FilterField, value: Any) -> Any:
         return list(value)
     if f.filter.options == "dates":
         return LATEST if value is None else value
+    if widget == "selectbox":
+        return NONE if value is None else value
     return value
 
 
@@ -83,7 +89,7 @@ def _spec_value(f: FilterField, value: Any, options: list[Any] | None) -> Any:
     if f.filter.options == "dates":
         return None if value == LATEST or value not in (options or []) else value
     if widget == "selectbox":
-        return value if value in (options or []) else None
+        return value if value != NONE and value in (options or []) else None
     if f.kind is int:
         return int(value)
     if f.kind is bool:
@@ -155,10 +161,10 @@ def _options(
         return list(titles), lambda s: titles.get(s, str(s))
     if where == "actors":
         names = facts.names
-        return [None, *facts.actors_by_name], lambda n: "(none)" if n is None else names[n]
+        return [NONE, *facts.actors_by_name], lambda n: "(none)" if n == NONE else names[n]
     if where == "scenarios":
         scenarios = G.graph.get("scenarios") or {}
-        return [None, *scenarios, ALL_SCENARIOS], lambda s: _scenario_label(scenarios, s)
+        return [NONE, *scenarios, ALL_SCENARIOS], lambda s: _scenario_label(scenarios, s)
     if where == "dates":
         dates = [LATEST, ALL_PERIODS, *facts.dates]
         current = st.session_state.get(_key(f))
@@ -183,8 +189,8 @@ def _options(
     return list(f.filter.choices), str
 
 
-def _scenario_label(scenarios: dict[str, dict[str, Any]], ident: str | None) -> str:
-    if ident is None:
+def _scenario_label(scenarios: dict[str, dict[str, Any]], ident: str) -> str:
+    if ident == NONE:
         return "main forecast (no scenario)"
     if ident == ALL_SCENARIOS:
         return "every scenario at once (for curating)"
@@ -247,7 +253,7 @@ def sidebar(
         else:
             options, label = _options(f, dataset, G, facts)
         if f.filter.options == "scenarios" and len(options) == 2:
-            st.session_state[_key(f)] = None  # a map without scenarios: nothing to pick
+            st.session_state[_key(f)] = NONE  # a map without scenarios: nothing to pick
         else:
             _widget(f, options, label, _help(f, G))
         known = None if f.filter.options is None and not f.filter.choices else options
@@ -297,8 +303,13 @@ def view_line(H: nx.MultiDiGraph, summary: str) -> None:
 
     When the date hides relations, a button shows every period in one click.
     """
-    left, right = st.columns([5, 1], vertical_alignment="center")
+    left, right = st.columns([4, 1], vertical_alignment="center")
     left.markdown(f"**{summary}**")
     left.text(view_note(H))
     if hidden_in(H).by_date:
-        right.button("Show all periods", key="all_periods", on_click=_all_periods)
+        right.button(
+            "All periods",
+            key="all_periods",
+            on_click=_all_periods,
+            help="Show the relations of every period, the ended ones included.",
+        )
