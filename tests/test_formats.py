@@ -234,3 +234,36 @@ def test_every_data_format_has_a_folder_or_file_form(tmp_path: Path) -> None:
             assert zipfile.ZipFile(io.BytesIO(data)).namelist() == list(fmt.files(view)), name
             export_file(view, tmp_path / name, name, positions=positions)
             assert sorted(p.name for p in (tmp_path / name).iterdir()) == sorted(fmt.files(view))
+
+
+def test_attributes_added_in_another_tool_are_reported_not_dropped_silently(
+    tmp_path: Path,
+) -> None:
+    original = load_dataset(EVERY_FIELD)
+    path = exported(original, "graphml", tmp_path)
+    G = nx.read_graphml(path, force_multigraph=True)
+    for n in G:
+        G.nodes[n]["Modularity Class"] = 1  # as Gephi adds
+    nx.write_graphml(G, path)
+    result = import_path(path)
+    assert dump_dataset(result.dataset) == as_curated(original)
+    assert "ignored actor attribute 'Modularity Class' on 3 records: not a field" in result.notes
+
+
+def test_cytoscape_json_ships_a_style_a_preset_layout_and_an_interaction_column(
+    tmp_path: Path,
+) -> None:
+    original = load_dataset(explorer.bundled_map())
+    data = json.loads(exported(original, "cytoscape", tmp_path).read_text())
+    assert data["layout"] == {"name": "preset"}
+    edges = data["elements"]["edges"]
+    assert [e["data"]["interaction"] for e in edges] == [r.type for r in original.relations]
+    assert all("position" in n for n in data["elements"]["nodes"])
+    selectors = {rule["selector"]: rule["style"] for rule in data["style"]}
+    colours = {
+        selectors[f"edge[sign = '{w}']"]["line-color"] for w in ("positive", "negative", "neutral")
+    }
+    assert len(colours) == 3  # each sign its own colour
+    assert selectors["edge[?directed]"] == {"target-arrow-shape": "triangle"}
+    kinds = {a.kind for a in original.actors}
+    assert all(f"node[kind = '{k}']" in selectors for k in kinds)
