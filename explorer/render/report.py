@@ -170,11 +170,18 @@ def _camp_sentence(balance: Balance, names: Mapping[str, str]) -> list[str]:
     else:
         out = [f"All in one camp: {join_names(one)}; any split into two would strain more pairs."]
     if others:
-        loose = sum(len(c[0]) + len(c[1]) for c in others)
-        out.append(
-            f"{loose} more actors in {len(others)} separate group"
-            f"{'s' if len(others) > 1 else ''} have no friendly or hostile tie to these camps."
-        )
+        loose = [a for c in others for a in c[0] + c[1]]
+        groups = f"{len(others)} separate groups" if len(others) > 1 else "a separate group"
+        if len(loose) <= 2 * SUMMARY_MAX:
+            out.append(
+                f"{join_names(_names(names, loose))} form {groups} with no friendly or "
+                "hostile tie to these camps."
+            )
+        else:
+            out.append(
+                f"{len(loose)} more actors in {groups} have no friendly or hostile tie to "
+                "these camps."
+            )
     return out
 
 
@@ -478,8 +485,9 @@ def comparison_summary(report: Comparison) -> list[str]:
         f"Strained pairs: {a.frustration_index} ({one}) -> {b.frustration_index} ({two}); "
         f"their weight {a.weighted.frustration_index:g} -> {b.weighted.frustration_index:g}."
     ]
-    side_a = {x: i for part in a.camps for i, camp in enumerate(part) for x in camp}
-    side_b = {x: i for part in b.camps for i, camp in enumerate(part) for x in camp}
+    # The main camps: the largest signed group of each view.
+    side_a = {x: i for part in a.camps[:1] for i, camp in enumerate(part) for x in camp}
+    side_b = {x: i for part in b.camps[:1] for i, camp in enumerate(part) for x in camp}
     common = set(side_a) & set(side_b)
     if common:
         same = sum(side_a[x] == side_b[x] for x in common)
@@ -489,14 +497,14 @@ def comparison_summary(report: Comparison) -> list[str]:
         if flipped:
             out.append(f"{join_names(_names(names, flipped))} change camp.")
         else:
-            out.append("The actors in both views keep their camps.")
+            out.append("The actors in the main camps of both views keep their camps.")
     joined = set(side_b) - set(side_a)
     if joined:
-        out.append(f"Newly in a camp: {join_names(_names(names, joined))}.")
+        out.append(f"Newly in the main camps: {join_names(_names(names, joined))}.")
     left = set(side_a) - set(side_b)
     if left:
         out.append(
-            f"No longer in a camp (no friendly or hostile pair left): "
+            "No longer in the main camps: "
             f"{join_names(_names(names, left))}."
         )
     if b.camps and b.camps[0][1]:
