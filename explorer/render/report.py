@@ -503,10 +503,7 @@ def comparison_summary(report: Comparison) -> list[str]:
         out.append(f"Newly in the main camps: {join_names(_names(names, joined))}.")
     left = set(side_a) - set(side_b)
     if left:
-        out.append(
-            "No longer in the main camps: "
-            f"{join_names(_names(names, left))}."
-        )
+        out.append(f"No longer in the main camps: {join_names(_names(names, left))}.")
     if b.camps and b.camps[0][1]:
         out.append(
             f"Camps ({two}): {join_names(_names(names, b.camps[0][0]))} against "
