@@ -727,6 +727,7 @@ class StakeholderFile:
                     inner = next((v for k, v in item.value if k.value == path[1]), None)
                     if isinstance(inner, yaml.ScalarNode) and inner.value == record.id:
                         splices.append(self._scalar_splice(inner, new_id))
+                        target[path[0]] = list(target[path[0]])  # never the record's own
                         target[path[0]][i] = {**target[path[0]][i], path[1]: new_id}
         edit = self._apply(
             splices, intended, f"renamed {record.kind} {record.id} -> {new_id}", record.kind,

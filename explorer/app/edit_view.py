@@ -139,11 +139,21 @@ def _literal(text: str) -> str:
     return markdown_literal(text)
 
 
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _parsed(
+    digest: str, name: str, on_disk: bool, sources: str | None, _data: bytes
+) -> StakeholderFile:
+    """The map read for editing, once per content: typing in a form does not re-read it."""
+    return StakeholderFile(_data, Path(name) if on_disk else None, sources=sources)
+
+
 def _document(target: EditTarget, base_dir: str | None) -> StakeholderFile:
+    import hashlib
+
     data = st.session_state.get("edit_working") or target.data
     sources = os.environ.get(SOURCES_ENV) or None
-    path = Path(target.name) if base_dir is not None else None
-    return StakeholderFile(data, path, sources=sources)
+    digest = hashlib.blake2b(data, digest_size=20).hexdigest()
+    return _parsed(digest, target.name, base_dir is not None, sources, data)
 
 
 def render(
