@@ -675,8 +675,9 @@ def export(
     """Export a map as an image, a standalone page or data for other tools.
 
     Data formats (GraphML, GEXF, JSON, Cytoscape, Kumu, GML, Pajek, DOT, Cypher, Neo4j) carry
-    the whole map, every period, unless --as-of or other filters narrow it; pictures (PNG,
-    SVG, PDF) and the HTML page show the default view (as of the latest date). Formats by
+    the whole map, every period and scenario, unless --as-of, --scenario or other filters
+    narrow it; pictures (PNG, SVG, PDF) and the HTML page show the default view (as of the
+    latest date, as the dashboard opens). Formats by
     extension: .png .svg .pdf .html .graphml .gexf .json .cyjs .xlsx (Kumu workbook) .zip
     (Kumu CSV) .gml .net (Pajek) .dot .cypher; --format neo4j or kumu-csv writes a folder
     unless OUTPUT ends in .zip. Positions come from the full map, as in the dashboard.
