@@ -162,10 +162,14 @@ def _pair_name(G: nx.MultiDiGraph, pair: list[str]) -> str:
 
 
 def _plain(text: str, where: Any = st) -> None:
-    """Show text that holds names or quotes from the file as written, never as Markdown."""
+    """Show text that holds names or quotes from the file as written, never as Markdown.
+
+    ``where`` is a container (its ``markdown``) or a Markdown element such as ``st.caption``.
+    """
     from explorer.app.dashboard import markdown_literal
 
-    where.markdown(markdown_literal(text))
+    show = where if callable(where) and not hasattr(where, "markdown") else where.markdown
+    show(markdown_literal(text))
 
 
 def _exact_text(exact: bool, method: str) -> str:
@@ -352,7 +356,7 @@ def _balance(G: nx.MultiDiGraph, report: Analysis) -> None:
         f"{_exact_text(balance.weighted.exact, balance.weighted.method)}."
     )
     for note in balance.notes:
-        st.warning(note)
+        _plain(note, st.warning)
     _heuristic_hint(balance.exact, balance.method, balance.notes)
     for one, two in balance.camps[:1]:
         cols = st.columns(2)
@@ -539,7 +543,7 @@ def _paths(G: nx.MultiDiGraph, S: nx.Graph) -> None:
         return
     shortest = shortest_signed_paths(S, source, target)
     if not shortest:
-        st.write(f"{_name(G, source)} does not reach {_name(G, target)} through signed pairs.")
+        _plain(f"{_name(G, source)} does not reach {_name(G, target)} through signed pairs.")
         return
     found = signed_paths(S, source, target, cutoff=int(cutoff))
     rows = []
@@ -562,10 +566,11 @@ def render(dataset: Dataset, G: nx.MultiDiGraph, view: nx.MultiDiGraph, spec: Fi
     prepared = _prepare(G, spec)
     base, key, S = prepared.view, prepared.key, prepared.signed
     report = _analysis(key, repr(spec), base, S, G, spec)
-    st.caption(
+    _plain(  # the view's words can name a scenario or a search: file or URL text
         f"Analysing {base.number_of_nodes()} actors and {base.number_of_edges()} relations: "
         f"{report.view.words}, as the graph shows them (the sidebar's Status filter decides "
-        "whether projected relations count)."
+        "whether projected relations count).",
+        st.caption,
     )
     st.subheader("In short", anchor=False)
     for sentence in report.summary:

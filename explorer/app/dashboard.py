@@ -63,12 +63,16 @@ _RELATION_COLUMNS = [
 # --- file text on the page: always as text ----------------------------------------------------
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&])")
+# GFM turns "www.x.org", "https://3627734734/x" and "someone@x.org" into live links after
+# escapes are read, so escaping cannot stop it; an invisible word joiner inside each does.
+_AUTOLINK = re.compile(r"(?i)(?<![^\W_])(?:www(?=\.)|https?(?=:)|mailto(?=:)|xmpp(?=:))|(?=@)")
 # Streamlit expands ":name:" shortcodes and ":colour[...]" directives even after a backslash.
 _MD_DIRECTIVE = re.compile(r":(?=[A-Za-z][A-Za-z0-9_/+\\-]*[:\[])")
 
 
 def markdown_literal(text: str) -> str:
     """Text for a Streamlit markdown slot (``st.error``, captions) that shows as written."""
+    text = _AUTOLINK.sub(lambda m: m[0] + "\u2060", text)
     escaped = _MD_SPECIAL.sub(r"\\\1", text)
     return _MD_DIRECTIVE.sub(":\u2060", escaped)  # a word joiner breaks the shortcode
 
@@ -214,10 +218,12 @@ def map_path(argv: list[str]) -> Path:
 
 
 def _read_path(path: Path) -> tuple[MapFile | None, list[str]]:
+    from explorer.reading import ReadRefused, read_bounded
+
     try:
-        return MapFile(str(path), path.read_bytes(), str(path.parent)), []
-    except OSError as exc:
-        return None, [str(Problem(str(path), 1, 1, "file", f"cannot read: {exc.strerror}"))]
+        return MapFile(str(path), read_bounded(path), str(path.parent)), []
+    except ReadRefused as exc:
+        return None, [str(Problem(str(path), 1, 1, "file", exc.reason))]
 
 
 def _choose_file(argv: list[str]) -> tuple[MapFile | None, list[str]]:
@@ -271,7 +277,9 @@ def _load(argv: list[str]) -> tuple[MapFile, Dataset] | None:
     ) or st.session_state.get("last_good")
     if last is None:
         return None
-    st.warning("Still showing the last valid map, " + markdown_literal(last.name) + ".")
+    # The file's name only: the folder it was started from is the server's business.
+    shown = Path(last.name).name
+    st.warning("Still showing the last valid map, " + markdown_literal(shown) + ".")
     report = _checked(last.digest, last.name, last.base_dir, last.data)
     assert report.dataset is not None
     return last, report.dataset

@@ -18,7 +18,13 @@ import networkx as nx
 import streamlit as st
 
 from explorer.app.bridge import graph_frame
-from explorer.app.dashboard import MapFacts, _heading, _relation_rows, _sign_text
+from explorer.app.dashboard import (
+    MapFacts,
+    _heading,
+    _relation_rows,
+    _sign_text,
+    markdown_literal,
+)
 from explorer.model import Dataset, Sign
 from explorer.render.html import LIGHT_TIPS_ABOVE, PageParts, WhatIf, page_parts, view_json
 
@@ -170,7 +176,7 @@ def _details(G: nx.MultiDiGraph, H: nx.MultiDiGraph, dataset: Dataset, facts: Ma
         left, right = st.columns([1, 2])
         left.select_slider("Radius", [1, 2, 3], key="details_radius")
         right.button(
-            f"Focus on {d['name']}",
+            f"Focus on {markdown_literal(str(d['name']))}",  # a button label is Markdown
             key="details_focus",
             on_click=_focus_on,
             args=(actor, "details_radius"),
