@@ -356,7 +356,7 @@ def _balance(G: nx.MultiDiGraph, report: Analysis) -> None:
         f"{_exact_text(balance.weighted.exact, balance.weighted.method)}."
     )
     for note in balance.notes:
-        _plain(note, st.warning)
+        st.warning(note)
     _heuristic_hint(balance.exact, balance.method, balance.notes)
     for one, two in balance.camps[:1]:
         cols = st.columns(2)
