@@ -742,6 +742,10 @@ def export(
         "spec": spec,
         "each_relation": each_relation,
     }
+    if layout == "camps" and name in ("png", "svg", "pdf"):
+        from explorer.analysis.camps import camps
+
+        options["camps"] = camps(G)
     try:
         if output == "-":
             sys.stdout.buffer.write(export_bytes(view, name, **options))

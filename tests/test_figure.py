@@ -470,3 +470,23 @@ def test_svg_fonts_end_in_a_generic_family_and_pdf_and_svg_carry_the_title(
     assert "<dc:title>Who stands with whom </dc:title>" in svg
     pdf = image_bytes(fig, "pdf", dpi=100, title=title)
     assert b"/Title" in pdf
+
+
+def test_a_camps_figure_heads_each_camp_and_names_the_view(bundled: tuple) -> None:
+    from explorer.analysis.camps import camps
+
+    G, positions = bundled
+    split = camps(G)
+    fig = network_figure(G, positions, title=G.graph["title"], camps=split)
+    texts = {t.get_gid(): t for t in fig.axes[0].texts if t.get_gid()}
+    left, right = texts["camp-heading-left"], texts["camp-heading-right"]
+    assert left.get_text().startswith("\u25c0 camp of ")
+    assert right.get_text().startswith("camp of ")
+    # Each heading names an actor of its own camp, and sits on that camp's side.
+    names = {d["name"]: n for n, d in G.nodes(data=True)}
+    assert split.side[names[left.get_text()[len("\u25c0 camp of ") :]]] == 0
+    assert split.side[names[right.get_text()[len("camp of ") : -2]]] == 1
+    assert left.get_position()[0] < right.get_position()[0]
+    assert texts["camp-view"].get_text() == f"camps: {split.view}"
+    # The headings take a row of their own: nothing drawn collides still.
+    assert collisions(fig) == {"boxes": [], "lines": [], "labels": []}

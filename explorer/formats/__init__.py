@@ -68,6 +68,7 @@ class ExportOptions:
     sizes: Mapping[str, float] | None = None
     spec: FilterSpec = field(default_factory=FilterSpec)
     each_relation: bool = False
+    camps: Any = None  # a CampSplit: the figures head each camp (camps layout)
 
 
 Writer = Callable[[nx.MultiDiGraph, ExportOptions], bytes]
@@ -231,6 +232,7 @@ def export_bytes(
     sizes: Mapping[str, float] | None = None,
     spec: FilterSpec | None = None,
     each_relation: bool = False,
+    camps: Any = None,
 ) -> bytes:
     """Return ``view`` in format ``fmt`` (a key of ``FORMATS``) as bytes.
 
@@ -254,6 +256,7 @@ def export_bytes(
         sizes=sizes,
         spec=spec or FilterSpec(),
         each_relation=each_relation,
+        camps=camps,
     )
     return FORMATS[fmt].writer(view, options)
 

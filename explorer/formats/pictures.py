@@ -94,6 +94,7 @@ def image_writer(fmt: str) -> Writer:
             caption=options.caption or default_caption(view, options.spec),
             size=options.size,
             each_relation=getattr(options, "each_relation", False),
+            camps=getattr(options, "camps", None),
         )
         return image_bytes(fig, fmt, dpi=options.dpi, title=title)
 

@@ -55,6 +55,8 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
     from matplotlib.text import Text
 
+    from explorer.analysis.camps import CampSplit
+
 __all__ = [
     "BASE_DPI",
     "DEFAULT_NODE_SIZE",
@@ -200,8 +202,13 @@ def network_figure(
     legend: bool = True,
     each_relation: bool = False,
     kinds: Mapping[str, KindStyle] | None = None,
+    camps: CampSplit | None = None,
 ) -> Figure:
     """Draw a view of a map as a matplotlib ``Figure`` of ``size`` pixels (at 1x).
+
+    ``camps`` (from ``explorer.analysis.camps``, for a map drawn with the camps layout)
+    adds a heading over each camp of the largest signed component, naming its best
+    connected actor in view, and the view the camps come from.
 
     With no ``size``, the figure is ``DEFAULT_SIZE`` but grows taller (up to 1.4 times its
     width) when the map needs the room to keep every label at full size by its actor.
@@ -222,7 +229,7 @@ def network_figure(
         raise ValueError(f"no position for actor {missing[0]!r}")
     styles = dict(kinds) if kinds is not None else kind_styles(G)
     lines = pair_lines(G, each_relation=each_relation)
-    args = (G, positions, sizes, title, caption, legend, each_relation, styles, lines)
+    args = (G, positions, sizes, title, caption, legend, each_relation, styles, lines, camps)
     fig = _figure(*args, width, height)
     short = getattr(fig, "height_short_pt", 0.0)
     if auto and short > 0:
@@ -241,6 +248,7 @@ def _figure(
     each_relation: bool,
     styles: Mapping[str, KindStyle],
     lines: list[PairLine],
+    camps: CampSplit | None,
     width: int,
     height: int,
 ) -> Figure:
@@ -306,11 +314,17 @@ def _figure(
                     color="#555555",
                 )
                 bottom = top_of_legends + 8 / height
+        headings = _camp_headings(G, camps)
+        if headings:
+            # A row for the camps' headings between the title and the drawing.
+            top -= (_LEGEND_PT * zoom * 1.6) * (BASE_DPI / 72) / height
         ax = fig.add_axes(
             (12 / width, bottom, max(right - 12 / width, 0.1), max(top - bottom, 0.1))
         )
         ax.set_axis_off()
         hidden = _draw(ax, G, positions, sizes, styles, lines, renderer, LABEL_PT * zoom)
+        if headings:
+            _draw_headings(ax, headings, _LEGEND_PT * zoom)
         if hidden and hidden_note is not None:
             hidden_note.set_text(f"{hidden} label{'s' if hidden > 1 else ''} hidden (no room)")
     return fig
@@ -673,6 +687,66 @@ def _marker_reach(style: KindStyle) -> float:
     path = marker.get_path().transformed(marker.get_transform())
     ext = path.get_extents()
     return max(abs(ext.x0), abs(ext.x1), abs(ext.y0), abs(ext.y1)) * 2 * style.scale
+
+
+def _camp_headings(G: nx.MultiDiGraph, camps: CampSplit | None) -> list[tuple[str, list[str], str]]:
+    """Heading words, actors and alignment for each camp of the largest signed component."""
+    if camps is None or not camps.components:
+        return []
+    first = camps.components[0]
+    out = []
+    for side, align in ((0, "left"), (1, "right")):
+        members = [a for a in G if a in first and camps.side.get(a) == side]
+        if not members:
+            return []
+        best = min(members, key=lambda a: (-G.degree(a), _name(G, a)))
+        arrow = ("\u25c0 ", "") if side == 0 else ("", " \u25b6")
+        words = f"{arrow[0]}camp of {_name(G, best)}{arrow[1]}"
+        out.append((words, members, align))
+    out.append((f"camps: {camps.view}", [], "center"))
+    return out
+
+
+def _draw_headings(ax: Any, headings: list[tuple[str, list[str], str]], fontsize: float) -> None:
+    """Write the camps' headings just above the drawing, over each camp's actors."""
+    frame_w, frame_h = ax.get_xlim()[1], ax.get_ylim()[1]
+    centres = {}
+    for collection in ax.collections:
+        for actor, point in zip(
+            getattr(collection, "actor_ids", []), collection.get_offsets(), strict=False
+        ):
+            centres[actor] = point
+    for words, members, align in headings:
+        if align == "center":
+            continue
+        xs = [float(centres[a][0]) for a in members if a in centres]
+        x = min(xs) if align == "left" else max(xs)
+        x = min(max(x, 0.0), frame_w)
+        ax.text(
+            x,
+            frame_h + fontsize * 0.5,
+            _shown(words),
+            ha=align,
+            va="bottom",
+            fontsize=fontsize,
+            fontweight="bold",
+            color="#444444",
+            gid=f"camp-heading-{align}",
+            clip_on=False,
+        )
+    note = next((w for w, _, a in headings if a == "center"), "")
+    if note:
+        ax.text(
+            frame_w / 2,
+            frame_h + fontsize * 0.5,
+            _shown(note),
+            ha="center",
+            va="bottom",
+            fontsize=fontsize * 0.8,
+            color="#666666",
+            gid="camp-view",
+            clip_on=False,
+        )
 
 
 def _name(G: nx.Graph, n: str) -> str:
