@@ -28,8 +28,12 @@ test: $(VENV)/.installed
 test-fast: $(VENV)/.installed
 	$(BIN)/python -m pytest -m "not browser"
 
+## Lint, check formatting and types (mypy --strict), and check the page's JavaScript
 lint: $(VENV)/.installed
 	$(BIN)/ruff check explorer tests
+	$(BIN)/ruff format --check explorer tests
+	$(BIN)/mypy
+	.ci/lint-js
 
 ## Check the bundled map against the article it quotes (needs ../shared/sources)
 check-map: $(VENV)/.installed

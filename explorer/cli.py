@@ -843,7 +843,7 @@ def import_command(
             click.echo(text, nl=False)
         else:
             folder = Path(source)
-            inputs = [source, *folder.iterdir()] if folder.is_dir() else [source]
+            inputs: list[str | Path] = [source, *folder.iterdir()] if folder.is_dir() else [source]
             write_atomic(output, text.encode("utf-8"), force=force, protect=inputs)
     except ExplorerError as exc:
         fail(str(exc))

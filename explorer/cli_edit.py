@@ -212,7 +212,7 @@ def add_scenario(
 
         stakeholder-explorer add-scenario map.yaml china_recognises --title "China recognises"
     """
-    fields = {"id": id, "title": title, "description": description}
+    fields: dict[str, str | bool | None] = {"id": id, "title": title, "description": description}
     if replaces_main:
         fields["replaces_main"] = True
     _run(file, None, lambda doc: doc.add("scenario", fields))

@@ -45,11 +45,14 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from explorer.errors import DataErrors, ExplorerError
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 __all__ = [
     "KINDS",
@@ -283,6 +286,7 @@ class StakeholderFile:
             root = None
         if root is None or not isinstance(root, yaml.MappingNode):
             self._refuse_invalid()
+        assert isinstance(root, yaml.MappingNode)  # _refuse_invalid raised otherwise
         self.root: yaml.MappingNode = root
         self.sections = {name: self._section(name) for name in KINDS.values()}
         self.style = self._learn_style()
@@ -1080,6 +1084,8 @@ def _plain_ok(value: str, flow: bool) -> bool:
         node = yaml.compose(probe, Loader=_Loader)
     except yaml.YAMLError:
         return False
+    if not isinstance(node, yaml.MappingNode):
+        return False
     got = node.value[0][1]
     if flow:
         if not isinstance(got, yaml.SequenceNode) or len(got.value) != 1:
@@ -1304,7 +1310,12 @@ def list_fields(kind: str) -> set[str]:
     """The fields of a record kind that hold a list of text (aliases, tags)."""
     from explorer import model
 
-    cls = {"actor": model.Actor, "relation": model.Relation, "source": model.Source}.get(kind)
+    classes: dict[str, type[BaseModel]] = {
+        "actor": model.Actor,
+        "relation": model.Relation,
+        "source": model.Source,
+    }
+    cls = classes.get(kind)
     if cls is None:
         cls = getattr(model, "Scenario", None)
     if cls is None:

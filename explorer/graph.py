@@ -68,7 +68,7 @@ def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
     >>> G.edges["a", "b", "a__rival_of__b"]["sign"]
     -1
     """
-    G = nx.MultiDiGraph(title=dataset.title, description=dataset.description or "")
+    G: nx.MultiDiGraph = nx.MultiDiGraph(title=dataset.title, description=dataset.description or "")
     G.graph["dataset"] = dataset
     vocab = dataset.vocab
     for actor in dataset.actors:
@@ -294,7 +294,7 @@ def filter_graph(G: nx.MultiDiGraph, spec: FilterSpec = _DEFAULT_VIEW) -> nx.Mul
         nodes = [n for n in nodes if n in linked]
     H = _new_like(G)
     H.add_nodes_from((n, G.nodes[n]) for n in nodes)
-    H.add_edges_from(edges)
+    H.add_edges_from(edges)  # type: ignore[arg-type]  # the stubs miss multigraph keys
     order = [s for s in G.graph.get("scenarios") or {} if s in hidden_scenarios]
     hidden = Hidden(ended, not_begun, other_scenarios, main_forecast, tuple(order))
     H.graph["hidden"] = dataclasses.asdict(hidden)  # plain data: exports write it as it is
@@ -329,7 +329,7 @@ def _matches(node: str, data: Mapping[str, Any], needle: str) -> bool:
 
 def _new_like(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """An empty graph with ``G``'s graph attributes, less the whole map's counts."""
-    H = nx.MultiDiGraph()
+    H: nx.MultiDiGraph = nx.MultiDiGraph()
     H.graph.update((k, v) for k, v in G.graph.items() if k != "map_size")
     return H
 
@@ -339,9 +339,8 @@ def _subgraph(G: nx.MultiDiGraph, nodes: Iterable[str]) -> nx.MultiDiGraph:
     keep = set(nodes)
     H = _new_like(G)
     H.add_nodes_from((n, d) for n, d in G.nodes(data=True) if n in keep)
-    H.add_edges_from(
-        (u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True) if u in keep and v in keep
-    )
+    kept = [(u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True) if u in keep and v in keep]
+    H.add_edges_from(kept)  # type: ignore[arg-type]  # the stubs miss multigraph keys
     return H
 
 
@@ -444,7 +443,7 @@ def signed_graph(G: nx.MultiDiGraph) -> nx.Graph:
         entry["projected"] = entry["projected"] and d.get("status") == "projected"
         conf = CONFIDENCES[d["confidence"]]
         entry["by_conf"].setdefault(conf, [0, 0])[0 if d["sign"] > 0 else 1] += w
-    S = nx.Graph()
+    S: nx.Graph = nx.Graph()
     S.graph.update({k: v for k, v in G.graph.items() if k != "dataset"})
     S.add_nodes_from(G.nodes(data=True))
     for entry in pairs.values():
@@ -547,7 +546,7 @@ class ViewStats:
     density: float
 
 
-def _most_first(counts: Counter[str]) -> tuple[tuple[str, int], ...]:
+def _most_first(counts: Mapping[Any, int]) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 

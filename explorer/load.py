@@ -217,22 +217,22 @@ def _compose(text: str, path: str) -> tuple[yaml.Node | None, Problem | None]:
         return yaml.compose(text, Loader=_Loader), None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        at_line, at_col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = exc.problem or "invalid YAML"
         if exc.context and exc.context_mark and mark is not exc.context_mark:
             message = f"{message} ({exc.context} at line {exc.context_mark.line + 1})"
-        return None, Problem(path, line, col, "yaml", message)
+        return None, Problem(path, at_line, at_col, "yaml", message)
     except yaml.reader.ReaderError:
         # libyaml's reader gives no line or column; find the character ourselves.
         found = _UNPRINTABLE.search(text)
         if found is None:
             return None, Problem(path, 1, 1, "yaml", "a character YAML does not allow")
-        line = text.count("\n", 0, found.start()) + 1
-        col = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+        at_line = text.count("\n", 0, found.start()) + 1
+        at_col = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
         return None, Problem(
             path,
-            line,
-            col,
+            at_line,
+            at_col,
             "yaml",
             f"control character U+{ord(found[0]):04X} is not allowed in a YAML file",
         )
@@ -274,6 +274,7 @@ class _Walk:
             return node.value
         if isinstance(node, yaml.SequenceNode):
             return [self.value(item, (*where, i), depth + 1) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.MappingNode)  # the composer makes no other node
         return self.mapping(node, where, depth)
 
     def mapping(self, node: yaml.MappingNode, where: Loc, depth: int) -> dict[str, Any]:

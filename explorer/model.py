@@ -108,7 +108,7 @@ class Sign(IntEnum):
         """The sign a word names; ``ValueError`` for anything else."""
         if word not in SIGNS:
             raise ValueError(f"unknown sign {word!r}: use {', '.join(SIGNS)}")
-        return cls(SIGNS[word])  # type: ignore[index]
+        return cls(SIGNS[word])
 
 
 _SIGN_WORDS: dict[Sign, SignWord] = {
@@ -566,12 +566,12 @@ def reference_problems(raw: Mapping[str, Any]) -> list[tuple[Loc, str, Loc | Non
             )
     for index, item in _records(raw, "relations"):
         for end in ("source", "target"):
-            ident = item.get(end)
-            if isinstance(ident, str) and ident not in actors:
+            named = item.get(end)
+            if isinstance(named, str) and named not in actors:
                 problems.append(
                     (
                         ("relations", index, end),
-                        f"unknown actor {ident!r}{_suggest(ident, actors)}",
+                        f"unknown actor {named!r}{_suggest(named, actors)}",
                         None,
                     )
                 )

@@ -103,7 +103,7 @@ def max_bytes(given: int | None = None) -> int:
     size = whole * _UNITS[unit] + int(fraction or 0) * _UNITS[unit] // 10 ** len(fraction)
     if size < 1:
         raise ReadRefused(MAX_BYTES_ENV, f"{MAX_BYTES_ENV} must be at least 1 byte, got {text!r}")
-    return size
+    return int(size)
 
 
 def too_big_reason(size_text: str, limit: int) -> str:

@@ -92,7 +92,8 @@ class _Rows:
         from scipy.sparse import coo_matrix
 
         shape = (len(self), variables)
-        A = coo_matrix((self.vals, (self.rows, self.cols)), shape=shape).tocsr()
+        entries = (np.array(self.vals), (np.array(self.rows), np.array(self.cols)))
+        A = coo_matrix(entries, shape=shape).tocsr()
         return LinearConstraint(A, np.array(self.lower), np.array(self.upper))
 
 
@@ -474,7 +475,7 @@ class _TwoBlocs:
         result = milp(
             self.cost if objective is None else objective,
             constraints=[*self.base, *extra],
-            integrality=np.ones(self.size),
+            integrality=np.ones(self.size, dtype=np.int8),
             bounds=Bounds(
                 np.zeros(self.size) if lower is None else lower,
                 np.ones(self.size) if upper is None else upper,
@@ -482,7 +483,8 @@ class _TwoBlocs:
             options={"time_limit": max(0.05, time_limit), "disp": False},
         )
         if result.x is None:
-            return None, result.status == 0, result.status == 2
+            # no assignment: the time ran out (1) or the program is infeasible (2)
+            return None, False, result.status == 2
         side = {a: int(round(result.x[i])) for a, i in self.index.items()}
         return side, result.status == 0, False
 

@@ -97,7 +97,7 @@ def tie_digraph(
     >>> sorted(tie_digraph(G).edges(data="weight"))
     [('a', 'b', 2), ('b', 'a', 2)]
     """
-    D = nx.DiGraph()
+    D: nx.DiGraph = nx.DiGraph()
     D.add_nodes_from(G)
     for u, v, d, directed in _relations(G, ties, sign):
         w = d.get(weight, 1)

@@ -78,7 +78,7 @@ def diff_relations(A: nx.MultiDiGraph, B: nx.MultiDiGraph) -> dict[str, Any]:
     }
 
 
-def ranks(values: Mapping[Hashable, float]) -> dict[Hashable, int]:
+def ranks(values: Mapping[Any, float]) -> dict[Any, int]:
     """Rank actors by value, highest first, ties sharing the best rank (1, 2, 2, 4).
 
     Examples

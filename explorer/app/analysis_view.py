@@ -76,7 +76,7 @@ def apply_what_if(view: nx.MultiDiGraph, flips: list[str], removes: list[str]) -
             H.remove_edge(*where[rid], key=rid)
     for rid in flips:
         if rid in where and rid not in removes:
-            d = H.edges[(*where[rid], rid)]
+            d = H.edges[where[rid][0], where[rid][1], rid]
             d["sign"] = -d["sign"]
     return H
 
@@ -509,7 +509,7 @@ def _blocs(G: nx.MultiDiGraph, report: Analysis, prepared: Prepared) -> None:
 
 def _centrality(G: nx.MultiDiGraph, base: nx.MultiDiGraph, key: str) -> None:
     st.subheader("Who matters", anchor=False)
-    ties = st.radio("Count ties", TIES, horizontal=True, key="analysis_ties")
+    ties = st.radio("Count ties", TIES, horizontal=True, key="analysis_ties") or TIES[0]
     values = _centrality_values(key, ties, base)
     approx = {name: c["approximate"] for name, c in values.items()}
     rows: list[dict[str, Any]] = []

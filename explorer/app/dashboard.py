@@ -331,7 +331,8 @@ def _relation_rows(H: nx.MultiDiGraph, facts: MapFacts, actor: str) -> list[dict
 
 def _relation_table(H: nx.MultiDiGraph, facts: MapFacts) -> pd.DataFrame:
     """The relations table of the view: its rows picked from the map's table."""
-    return facts.relation_table.loc[[k for *_, k in H.edges(keys=True)]]
+    table: pd.DataFrame = facts.relation_table.loc[[k for *_, k in H.edges(keys=True)]]
+    return table
 
 
 def _actor_table(
@@ -343,7 +344,8 @@ def _actor_table(
     table.insert(2, "relations in view", [d for _, d in H.degree(actors)])
     table.insert(3, label, [round(measure.get(n, 0.0), 4) for n in actors])
     table = table.sort_values(["relations in view", "_by_name"], ascending=[False, True])
-    return table.drop(columns="_by_name")
+    shown: pd.DataFrame = table.drop(columns="_by_name")
+    return shown
 
 
 def _sources_table(dataset: Dataset) -> None:

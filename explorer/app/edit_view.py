@@ -13,7 +13,7 @@ to download instead). An upload is edited in memory and downloaded.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -266,7 +266,7 @@ def _undo_button(target: EditTarget) -> None:
         st.rerun(scope="app")
 
 
-def _checked(make: Any) -> Edit | None:
+def _checked(make: Callable[[], Edit]) -> Edit | None:
     """Run an edit; show its problems inline and return None when it cannot be made."""
     try:
         return make()

@@ -195,7 +195,7 @@ def _scenario_label(scenarios: dict[str, dict[str, Any]], ident: str) -> str:
     if ident == ALL_SCENARIOS:
         return "every scenario at once (for curating)"
     about = scenarios[ident]
-    return about["title"] + (" (replaces the main forecast)" if about["replaces_main"] else "")
+    return str(about["title"]) + (" (replaces the main forecast)" if about["replaces_main"] else "")
 
 
 def _help(f: FilterField, G: nx.MultiDiGraph) -> str:

@@ -193,14 +193,14 @@ def _replace_in_folder(target: Path, files: Mapping[str, bytes]) -> None:
             staged[name] = Path(temp)
             staged[name].write_bytes(data)
             os.chmod(temp, 0o644)
-        for name, temp in staged.items():
-            os.replace(temp, target / name)
+        for name, staged_path in staged.items():
+            os.replace(staged_path, target / name)
     except OSError as exc:
         raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None
     finally:
-        for temp in staged.values():
-            if temp.exists():
-                temp.unlink()
+        for staged_path in staged.values():
+            if staged_path.exists():
+                staged_path.unlink()
 
 
 def refuse_dtd(data: bytes, path: str) -> None:

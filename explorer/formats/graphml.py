@@ -10,7 +10,7 @@ sources, vocabulary and scenarios are graph data keys (see ``explorer.formats.re
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import networkx as nx
@@ -46,7 +46,7 @@ def flat_view(
     view: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]] | None, *, xml: bool = True
 ) -> nx.MultiDiGraph:
     """The view as a graph whose attributes are all scalars, with the file's records."""
-    F = nx.MultiDiGraph()
+    F: nx.MultiDiGraph = nx.MultiDiGraph()
     F.graph.update(scalars(file_records(view), xml=xml))
     for n in view.nodes:
         attrs = scalars(actor_record(view, n), xml=xml)
@@ -70,7 +70,9 @@ def records_of_graph(G: nx.Graph, path: str) -> Records:
     records = Records(path, graph=dict(G.graph))
     for n, d in G.nodes(data=True):
         records.actors.append({**d, "id": d.get("id", str(n))})
-    edges = G.edges(keys=True, data=True) if G.is_multigraph() else G.edges(data=True)
+    edges: Iterable[tuple[Any, ...]] = (
+        G.edges(keys=True, data=True) if isinstance(G, nx.MultiGraph) else G.edges(data=True)
+    )
     for item in edges:
         u, v, d = item[0], item[1], item[-1]
         record = dict(d)

@@ -354,7 +354,8 @@ def kumu_xlsx(view: nx.MultiDiGraph, options: Any = None) -> bytes:
     from openpyxl.cell.cell import TYPE_STRING
 
     book = Workbook()
-    book.remove(book.active)
+    for sheet in list(book.worksheets):  # the empty sheet every new workbook starts with
+        book.remove(sheet)
     for name, (header, rows) in _sheets(view).items():
         sheet = book.create_sheet(name)
         for values in [header, *rows]:

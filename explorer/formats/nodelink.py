@@ -35,7 +35,7 @@ def json_view(
     view: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]] | None
 ) -> nx.MultiDiGraph:
     """The view with every record whole (JSON values), positions added."""
-    J = nx.MultiDiGraph()
+    J: nx.MultiDiGraph = nx.MultiDiGraph()
     J.graph.update(file_records(view))
     for n in view.nodes:
         attrs = actor_record(view, n)

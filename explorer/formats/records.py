@@ -107,7 +107,7 @@ def actor_record(view: nx.MultiDiGraph, actor: str) -> dict[str, Any]:
     """Every field of one actor as the file has it, plus its ``label`` (the name)."""
     dataset = _dataset(view)
     index = view.graph.setdefault("_actor_index", {a.id: a for a in dataset.actors})
-    record = index[actor].model_dump(mode="json", exclude_none=True)
+    record: dict[str, Any] = index[actor].model_dump(mode="json", exclude_none=True)
     record["label"] = record["name"]
     return record
 
@@ -123,7 +123,7 @@ def relation_record(
     order = view.graph.setdefault(
         "_relation_order", {ident: n for n, ident in enumerate(dataset.relation_ids, start=1)}
     )
-    record = index[key].model_dump(mode="json", exclude_none=True)
+    record: dict[str, Any] = index[key].model_dump(mode="json", exclude_none=True)
     record["id"] = key
     record["file_order"] = order[key]
     record["sign"] = sign_word(int(data.get("sign", 0)))
@@ -235,7 +235,9 @@ def dataset_from_records(records: Records, *, title: str | None = None) -> Impor
     actor_fields, relation_fields = _fields(Actor), _fields(Relation)
     dataset_fields = _fields(Dataset)
 
-    def keep(record: Mapping[str, Any], fields: dict[str, type], derived: Iterable[str], what: str):
+    def keep(
+        record: Mapping[str, Any], fields: dict[str, type], derived: Iterable[str], what: str
+    ) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, value in record.items():
             if key in fields:

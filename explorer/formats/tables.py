@@ -244,7 +244,7 @@ def _cell_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if hasattr(value, "isoformat"):
-        text = value.isoformat()
+        text = str(value.isoformat())
         return text[:10] if text.endswith("T00:00:00") else text
     return str(value)
 

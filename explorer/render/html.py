@@ -85,7 +85,9 @@ def _vis_js() -> str:
     Read at run time, never copied into this project: the newest ``vis-9.*`` folder pyvis
     carries (9.1.2 with pyvis 0.3.2), whose standalone build injects its own CSS.
     """
-    lib = files("pyvis").joinpath(*_PYVIS_LIB)
+    lib = files("pyvis")
+    for part in _PYVIS_LIB:  # one part at a time: Python 3.10's joinpath takes one
+        lib = lib.joinpath(part)
     found = []
     for entry in lib.iterdir():
         match = re.fullmatch(r"vis-(\d+)\.(\d+)\.(\d+)", entry.name)

@@ -243,7 +243,7 @@ def line_width(total_strength: float) -> float:
     Grows with the total but slower than it, so a pair of eight relations stands out
     without covering its neighbours: 1 -> 1.2, 2 -> 2.1, 3 -> 2.9, 8 -> 6.0, at most 9.
     """
-    return round(min(1.2 * max(float(total_strength), 1.0) ** 0.8, 9.0), 2)
+    return round(min(1.2 * float(max(float(total_strength), 1.0) ** 0.8), 9.0), 2)
 
 
 def edge_width(strength: int) -> float:
@@ -344,18 +344,18 @@ def legend_entries(
         several = several or line.count > 1
     for sign in (1, -1, 0):
         if sign in signs:
-            style = SIGN_STYLES[sign]
+            sign_style = SIGN_STYLES[sign]
             words = {1: "positive", -1: "negative", 0: "neutral or structural"}[sign]
             if not each_relation and sign != 0:
                 words += " (net)"
             entries.append(
                 LegendEntry(
                     "sign",
-                    style.name,
+                    sign_style.name,
                     words,
-                    marker=style.marker,
-                    colour=style.colour,
-                    symbol=style.symbol,
+                    marker=sign_style.marker,
+                    colour=sign_style.colour,
+                    symbol=sign_style.symbol,
                     count=signs[sign],
                 )
             )
