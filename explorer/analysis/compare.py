@@ -97,7 +97,7 @@ def ranks(values: Mapping[Any, float]) -> dict[Any, int]:
     return out
 
 
-def _spans(values: Mapping[Hashable, float]) -> dict[Hashable, tuple[int, int]]:
+def _spans(values: Mapping[Any, float]) -> dict[Any, tuple[int, int]]:
     """Each actor's possible positions: best and worst rank however its ties are broken."""
     import bisect
 

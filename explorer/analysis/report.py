@@ -292,8 +292,8 @@ def robustness(
         rows.append(
             RobustRow(
                 view=words,
-                statuses=list(statuses),  # type: ignore[arg-type]
-                min_confidence=floor,  # type: ignore[arg-type]
+                statuses=list(statuses),
+                min_confidence=floor,
                 signed_pairs=S.number_of_edges(),
                 frustration_index=result.index,
                 exact=result.exact,
@@ -425,7 +425,7 @@ def view_info(
     return ViewInfo(
         filters=spec.to_query(),
         include_projected="projected" in statuses,
-        statuses=statuses,  # type: ignore[arg-type]
+        statuses=statuses,
         scenario=getattr(spec, "scenario", None),
         words=_words(view, spec),
         actors=view.number_of_nodes(),

@@ -9,7 +9,7 @@ relations in ``evidence``.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -42,8 +42,8 @@ __all__ = [
 ]
 
 #: Format tags of the JSON documents, bumped when a field changes meaning.
-ANALYSIS_FORMAT = "stakeholder-explorer-analysis/1"
-COMPARISON_FORMAT = "stakeholder-explorer-comparison/1"
+ANALYSIS_FORMAT: Final = "stakeholder-explorer-analysis/1"
+COMPARISON_FORMAT: Final = "stakeholder-explorer-comparison/1"
 
 ActorId = Annotated[str, Field(description="An actor id of the file.")]
 Pair = Annotated[

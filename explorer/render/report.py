@@ -545,7 +545,7 @@ def comparison_text(report: Comparison, *, top: int = 10) -> str:
     ]
     ba, bb = report.balance[one], report.balance[two]
     lines.append("balance and camps:")
-    rows = [
+    rows: list[list[Any]] = [
         ["frustration index", ba.frustration_index, bb.frustration_index],
         [
             "weighted index",
