@@ -48,11 +48,12 @@ def _records(dataset: Dataset, kind: str) -> dict[str, dict[str, Any]]:
             ident: rel.model_dump(mode="json", exclude_none=True)
             for ident, rel in zip(dataset.relation_ids, dataset.relations, strict=True)
         }
-    items: Iterable[Any] = {
+    by_kind: dict[str, Iterable[Any]] = {
         "actor": dataset.actors,
         "source": dataset.sources,
         "scenario": dataset.scenarios,
-    }[kind]
+    }
+    items = by_kind[kind]
     return {item.id: item.model_dump(mode="json", exclude_none=True) for item in items}
 
 

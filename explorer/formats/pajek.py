@@ -34,7 +34,8 @@ def write_pajek(view: nx.MultiDiGraph, options: Any) -> bytes:
         # Readers key vertices by label: two names made alike get their ids.
         label = labels[n] if seen[labels[n]] == 1 else f"{labels[n]} ({n})"
         lines.append(f'{numbers[n]} "{label}"')
-    arcs, edges = [], []
+    arcs: list[str] = []
+    edges: list[str] = []
     for u, v, d in view.edges(data=True):
         line = f"{numbers[u]} {numbers[v]} {int(d.get('strength', 2))}"
         (arcs if d.get("directed", True) else edges).append(line)

@@ -262,7 +262,7 @@ def _figure(
         FigureCanvasAgg(fig)
         renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
         titles: dict[str, str] = {}
-        fig.svg_titles = titles  # whole texts of wrapped lines, for the SVG's titles
+        fig.svg_titles = titles  # type: ignore[attr-defined]  # our mark; whole texts of wrapped lines, for the SVG's titles
         pad = 12 / height  # 12 px margins, as figure fractions
         top = 1 - pad
         if title:
@@ -377,7 +377,7 @@ def _fit_width(text: Text, fig: Figure, renderer: Any) -> float:
     limit = fig.bbox.width - 24
     box = text.get_window_extent(renderer)
     if box.width > limit:
-        text.set_fontsize(max(text.get_fontsize() * limit / box.width, 11))
+        text.set_fontsize(max(float(text.get_fontsize()) * limit / box.width, 11))
         box = text.get_window_extent(renderer)
     chars = len(content)
     while box.width > limit and chars > 10:
@@ -686,7 +686,7 @@ def _marker_reach(style: KindStyle) -> float:
     marker = MarkerStyle(style.marker)
     path = marker.get_path().transformed(marker.get_transform())
     ext = path.get_extents()
-    return max(abs(ext.x0), abs(ext.x1), abs(ext.y0), abs(ext.y1)) * 2 * style.scale
+    return float(max(abs(ext.x0), abs(ext.x1), abs(ext.y0), abs(ext.y1))) * 2 * style.scale
 
 
 def _camp_headings(G: nx.MultiDiGraph, camps: CampSplit | None) -> list[tuple[str, list[str], str]]:
@@ -821,7 +821,7 @@ def _pair_lines(
             zorder=1,
         )
         patch.set_gid(f"line-{line.key}")
-        patch.ends = (line.a, line.b)  # read by line_paths
+        patch.ends = (line.a, line.b)  # type: ignore[attr-defined]  # our mark, read by line_paths
         ax.add_patch(patch)
         _middle_marks(ax, line, at[line.a], at[line.b], 0.0, width)
 
@@ -929,7 +929,7 @@ def _curved_lines(
                 zorder=1,
             )
             patch.set_gid(f"relation-{line.key}")
-            patch.ends = (line.a, line.b)
+            patch.ends = (line.a, line.b)  # type: ignore[attr-defined]  # our mark
             ax.add_patch(patch)
             _middle_marks(ax, line, at[line.a], at[line.b], rad, width)
 
@@ -996,7 +996,7 @@ def _straight_lines(
             zorder=1,
             gid="relations",
         )
-        collection.ends = ends
+        collection.ends = ends  # type: ignore[attr-defined]  # our mark
         ax.add_collection(collection, autolim=False)
     if heads:
         ax.add_collection(
@@ -1234,7 +1234,7 @@ def _labels_drawn(fig: Figure) -> list[tuple[str, str, tuple[float, float, float
         for text in ax.texts:
             if (text.get_gid() or "").startswith(LABEL_GID):
                 # The text alone: an Annotation's own extent includes its leader line.
-                text.update_positions(renderer)
+                text.update_positions(renderer)  # type: ignore[attr-defined]  # an Annotation
                 box = Text.get_window_extent(text, renderer)
                 shown = " ".join(text.get_text().replace(r"\$", "$").split())
                 actor = getattr(text, "actor_id", "")
@@ -1256,7 +1256,10 @@ def actor_boxes(fig: Figure) -> dict[str, tuple[float, float, float, float]]:
             path = collection.get_paths()[0]
             extents = path.get_extents()
             for n, (x, y), area in zip(
-                ids, centres, np.broadcast_to(collection.get_sizes(), len(ids)), strict=True
+                ids,
+                centres,
+                np.broadcast_to(collection.get_sizes(), len(ids)),  # type: ignore[attr-defined]
+                strict=True,
             ):
                 # A marker's path is in units of its size (points), scaled to pixels.
                 scale = math.sqrt(area) * fig.dpi / 72
@@ -1292,7 +1295,8 @@ def line_paths(fig: Figure) -> list[tuple[tuple[str, str], Any]]:
             ends_list = getattr(collection, "ends", None)
             if ends_list is None:
                 continue
-            for ends, segment in zip(ends_list, collection.get_segments(), strict=True):
+            segments = collection.get_segments()  # type: ignore[attr-defined]  # a LineCollection
+            for ends, segment in zip(ends_list, segments, strict=True):
                 points = ax.transData.transform(np.linspace(segment[0], segment[-1], 40))
                 out.append((ends, points))
     del renderer

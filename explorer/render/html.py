@@ -355,7 +355,10 @@ def _camps_data(camps: Any, H: nx.MultiDiGraph, parts: PageParts) -> dict[str, A
     names = {n: json.loads(text) for n, text in parts.names.items()}
     leaders = []
     for which in (0, 1):
-        members = sorted((n for n, s in camps.side.items() if s == which), key=parts.rank.get)
+        members = sorted(
+            (n for n, s in camps.side.items() if s == which),
+            key=lambda n: parts.rank.get(n, float("inf")),
+        )
         leaders.append(names.get(members[0], members[0]) if members else "")
     return {"side": side, "names": leaders, "view": str(getattr(camps, "view", ""))}
 
@@ -405,8 +408,8 @@ def view_json(
             elif k in flips:
                 drawn.edges[u, v, k]["sign"] = -drawn.edges[u, v, k]["sign"]
         removed_view = H.edge_subgraph(
-            [(u, v, k) for u, v, k in H.edges(keys=True) if k in removes]
-        )
+            [(u, v, k) for u, v, k in H.edges(keys=True) if k in removes]  # type: ignore[misc]
+        )  # (the stubs know no multigraph keys here)
     big = H.number_of_edges() > STRAIGHT_EDGES_ABOVE
     lines = {}
     for mode, each in (("pairs", False), ("each", True)):

@@ -41,7 +41,7 @@ import os
 import unicodedata
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 import numpy as np
@@ -229,7 +229,7 @@ def actor_boxes(G: nx.Graph) -> dict[str, ActorBox]:
 
 def _simple(G: nx.Graph) -> nx.Graph:
     """An undirected simple graph of ``G`` with its actors in a fixed (sorted) order."""
-    simple = nx.Graph()
+    simple: nx.Graph = nx.Graph()
     simple.add_nodes_from(sorted(G.nodes, key=str))
     pairs = {(u, v) if str(u) <= str(v) else (v, u) for u, v in G.edges() if u != v}
     simple.add_edges_from(sorted(pairs, key=lambda e: (str(e[0]), str(e[1]))))
@@ -276,7 +276,7 @@ def _camps(G: nx.Graph, seed: int) -> Positions:
     # The split of ``camps()``, in its parts: the swing search, the costly one, runs only on
     # small maps. Generous limits: the split decides the picture, so it must not depend on
     # the load of the machine; maps this size are solved exactly in well under a second.
-    S = signed_graph(filter_graph(G, CAMPS_VIEW))
+    S = signed_graph(filter_graph(cast(nx.MultiDiGraph, G), CAMPS_VIEW))  # a map's graph
     small = S.number_of_nodes() <= SWING_MAX_NODES
     # Beyond small maps the seeded local search alone: the exact program can take seconds.
     result = frustration_index(S, exact=None if small else False, time_limit=20.0)
@@ -379,7 +379,7 @@ def _forces_in_regions(
     return {a: (float(x), float(y)) for a, (x, y) in zip(nodes, xy, strict=True)}
 
 
-def _pivot_mds(adjacency: object, n: int, degrees: np.ndarray, seed: int) -> np.ndarray:
+def _pivot_mds(adjacency: Any, n: int, degrees: np.ndarray, seed: int) -> np.ndarray:
     """Place actors by classical MDS on hop distances to a few farthest-first pivots."""
     from scipy.sparse.csgraph import shortest_path
 
@@ -475,7 +475,7 @@ def _circular(G: nx.Graph, seed: int) -> Positions:
     order = sorted(G.nodes, key=str)
     if not order:
         return {}
-    pos = nx.circular_layout(order)
+    pos: dict[Any, Any] = nx.circular_layout(order)  # type: ignore[arg-type]  # takes nodes too
     return _fit(pos, _spread_em(G, actor_boxes(G)))
 
 
@@ -673,11 +673,12 @@ def refine(
     for _ in range(rounds if len(nodes) <= 60 else rounds // 2):
         # One kind of collision after the other, each on the positions the last left.
         found = 0
-        for moves_for in (
+        movers: tuple[Callable[[np.ndarray], tuple[np.ndarray, int]], ...] = (
             lambda p: _box_moves(p, hw, above, below, sideways),
             lambda p: _line_moves(p, radius, segments),
             lambda p: _label_moves(p, radius, label_h),
-        ):
+        )
+        for moves_for in movers:
             moves, count = moves_for(xy)
             if not count:
                 continue
