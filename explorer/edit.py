@@ -826,7 +826,7 @@ class StakeholderFile:
             isinstance(item, yaml.ScalarNode) for item in node.value
         ):
             return None
-        old = {}
+        old: dict[str, str] = {}
         for item in node.value:
             old.setdefault(
                 item.value, self.text[item.start_mark.index : _content_end(self.text, item)]
