@@ -11,8 +11,8 @@
   the map. The attributes keep ``since``/``until`` as written (``2021-08`` stays partial).
 - Attributes: every field of the stakeholder file under its own name (lists and evidence as
   JSON text), nothing else; the file's title and description are in ``meta``, and its
-  sources, vocabulary and scenarios in graph-level ``data`` elements of our own namespace
-  that Gephi ignores and our import reads.
+  sources, vocabulary and scenarios in XML comments inside ``graph`` (JSON), which the
+  schema allows, every reader ignores and our import reads.
 """
 
 from __future__ import annotations
@@ -43,7 +43,6 @@ __all__ = ["GEXF_NS", "read_gexf", "write_gexf"]
 
 GEXF_NS = "http://gexf.net/1.3"
 VIZ_NS = "http://gexf.net/1.3/viz"
-OUR_NS = "https://stakeholder-explorer.invalid/gexf"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 
 #: Our fields that GEXF holds natively rather than as attributes.
@@ -132,7 +131,6 @@ def write_gexf(view: nx.MultiDiGraph, options: Any) -> bytes:
     """The view as GEXF 1.3 bytes."""
     ET.register_namespace("", GEXF_NS)
     ET.register_namespace("viz", VIZ_NS)
-    ET.register_namespace("se", OUR_NS)
     ET.register_namespace("xsi", XSI_NS)
     root = ET.Element(
         f"{{{GEXF_NS}}}gexf",
@@ -165,12 +163,9 @@ def write_gexf(view: nx.MultiDiGraph, options: Any) -> bytes:
     node_ids = _declare(graph, "node", list(actors.values()), _NODE_NATIVE)
     edge_ids = _declare(graph, "edge", [r for *_, r in relations], _EDGE_NATIVE)
     for key, value in files.items():
-        if key in ("title", "description"):
-            continue
-        data = ET.SubElement(graph, f"{{{OUR_NS}}}data", {"key": key})
-        data.text = xml_text(
-            json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
-        )
+        if key not in ("title", "description"):
+            # A comment is the one place the GEXF schema leaves free: readers ignore it.
+            graph.append(ET.Comment(_comment(key, value)))
     nodes = ET.SubElement(graph, f"{{{GEXF_NS}}}nodes")
     sizes = options.sizes or {}
     for n, record in actors.items():
@@ -213,15 +208,25 @@ def write_gexf(view: nx.MultiDiGraph, options: Any) -> bytes:
     return buffer.getvalue() + b"\n"
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
+_MARK = " stakeholder-explorer "
+
+
+def _comment(key: str, value: Any) -> str:
+    """One file record as comment text: JSON, with ``--`` (never allowed in a comment) escaped."""
+    text = json.dumps(value, ensure_ascii=False).replace("--", "-\\u002d")
+    return xml_text(f"{_MARK}{key} {text} ")
+
+
+def _local(tag: Any) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
 def read_gexf(data: bytes, path: str, *, title: str | None = None) -> ImportResult:
     """A dataset from GEXF our export wrote (or Gephi saved from it)."""
     refuse_dtd(data, path)
     try:
-        root = ET.fromstring(data)
+        parser = ET.XMLParser(target=ET.TreeBuilder(insert_comments=True))
+        root = ET.fromstring(data, parser=parser)
     except ET.ParseError as exc:
         line, col = exc.position
         raise DataErrors(
@@ -245,12 +250,12 @@ def read_gexf(data: bytes, path: str, *, title: str | None = None) -> ImportResu
                     attribute.get("title", attribute.get("id", "")),
                     attribute.get("type", "string"),
                 )
-        elif name == "data" and element.get("key"):
-            text = element.text or ""
+        elif element.tag is ET.Comment and (element.text or "").startswith(_MARK):
+            key, _, text = (element.text or "")[len(_MARK) :].partition(" ")
             try:
-                records.graph[element.get("key", "")] = json.loads(text)
+                records.graph[key] = json.loads(text)
             except ValueError:
-                records.graph[element.get("key", "")] = text
+                records.graph[key] = text
     for element in graph.iter():
         name = _local(element.tag)
         if name == "node":
