@@ -23,6 +23,7 @@ import pandas as pd
 import streamlit as st
 
 from explorer.app.sidebar import (
+    carried_view_line,
     init_state_from_url,
     measures,
     sidebar,
@@ -426,6 +427,7 @@ def run(argv: list[str] | None = None) -> None:
     init_state_from_url()
     graph_view.apply_requests()  # what the graph page asked for, before widgets are drawn
     spec, display = sidebar(dataset, G, facts)
+    carried_view_line(digest, spec, display)  # before sync_url: the URL holds what was asked
     sync_url(view_query(spec, display))
 
     H = filter_graph(G, spec)

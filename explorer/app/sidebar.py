@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 import streamlit as st
 
-from explorer.filters import ALL_PERIODS, ALL_SCENARIOS, FilterField, FilterSpec, filter_fields
+from explorer.filters import (
+    ALL_PERIODS,
+    ALL_SCENARIOS,
+    FilterField,
+    FilterSpec,
+    filter_fields,
+    parse_filter_text,
+)
 from explorer.graph import hidden_in, view_note
 from explorer.model import SIGNS, Dataset
 from explorer.render.layout import LAYOUTS
@@ -29,6 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DISPLAY_DEFAULTS",
+    "carried_view_line",
     "init_state_from_url",
     "measures",
     "sidebar",
@@ -130,6 +138,7 @@ def _reset_filters() -> None:
     for key, value in _widget_values(FilterSpec(), DISPLAY_DEFAULTS).items():
         st.session_state[key] = value
     st.session_state["details_actor"] = None
+    st.session_state.pop(_CARRIED, None)
 
 
 def _keep_known(key: str, options: list[Any]) -> None:
@@ -313,3 +322,78 @@ def view_line(H: nx.MultiDiGraph, summary: str) -> None:
             on_click=_all_periods,
             help="Show the relations of every period, the ended ones included.",
         )
+
+
+# --- what a link or the previous map asked for, and what this map could not honour ----------
+
+_CARRIED = "_carried_view_line"
+
+
+def _is_default(name: str, text: str) -> bool:
+    """Whether the URL parameter ``name=text`` asks for what the view does by default."""
+    if name in DISPLAY_DEFAULTS:
+        default = DISPLAY_DEFAULTS[name]
+        return text == (("1" if default else "0") if isinstance(default, bool) else str(default))
+    field = next((f for f in filter_fields() if f.name == name), None)
+    if field is None:
+        return False
+    try:
+        value = parse_filter_text(field, text)
+    except ValueError:
+        return False
+    return bool(value == field.default or (value == () and field.default in ((), None)))
+
+
+def unhonoured(asked: dict[str, str], shown: dict[str, str]) -> list[str]:
+    """The ``name=value`` items of ``asked`` that the view ``shown`` does not carry.
+
+    Lists are compared item by item, so ``kinds=state,spaceship`` on a map without
+    spaceships gives ``kinds=spaceship``.
+
+    >>> unhonoured({"kinds": "state,ship", "foo": "1", "size": "degree"}, {"kinds": "state"})
+    ['kinds=ship', 'foo=1']
+    """
+    out = []
+    for name, text in asked.items():
+        if shown.get(name) == text or _is_default(name, text):
+            continue
+        kept = set(shown.get(name, "").split(","))
+        items = text.split(",")
+        if len(items) > 1 and kept & set(items):
+            out += [f"{name}={item}" for item in items if item not in kept]
+        else:
+            out.append(f"{name}={text}")
+    return out
+
+
+def carried_view_line(digest: str, spec: FilterSpec, display: dict[str, Any]) -> None:
+    """Say which filters of a link, or of the map shown before, this map could not honour.
+
+    Call after ``sidebar`` and before ``sync_url``: the URL still holds what was asked for
+    (the link on a first visit, the previous map's view after another file is opened).
+    """
+    from explorer.app.dashboard import markdown_literal
+
+    state = st.session_state
+    previous = state.get("_carried_digest")
+    if previous != digest:
+        state["_carried_digest"] = digest
+        asked = {k: (v[-1] if isinstance(v, list) else v) for k, v in st.query_params.items()}
+        shown = view_query(spec, display)
+        dropped = unhonoured(asked, shown)
+        if previous is None:
+            line = "Ignored from the link: " + ", ".join(dropped) if dropped else ""
+        elif dropped:
+            kept = ", ".join(f"{k}={v}" for k, v in shown.items()) or "none"
+            line = f"Kept the filters this map can use: {kept}. Dropped: {', '.join(dropped)}."
+        else:
+            line = ""
+        if line:
+            state[_CARRIED] = line
+        else:
+            state.pop(_CARRIED, None)
+    line = state.get(_CARRIED)
+    if line:
+        left, right = st.columns([5, 1], vertical_alignment="center")
+        left.warning(markdown_literal(line))  # names and values come from a link or a file
+        right.button("Reset all filters", on_click=_reset_filters, key="reset_carried")
