@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-## Install and open the dashboard on the bundled map at http://127.0.0.1:$(PORT)
+## Install and serve the dashboard on the bundled map at http://127.0.0.1:$(PORT) (printed; no browser opens)
 app: $(VENV)/.installed
 	$(BIN)/stakeholder-explorer app --port $(PORT)
 
