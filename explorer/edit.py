@@ -220,6 +220,7 @@ class _Style:
     scalar: dict[tuple[str, str], str]  # (section, field) -> plain, ", ', >, |
     lists: dict[tuple[str, str], str]  # (section, field) -> flow or block
     folded: set[str]  # fields written folded (>) somewhere in the file
+    flow_records: dict[str, bool]  # sections whose records are mostly one-line {...} mappings
     order: dict[str, list[str]]
     default_scalar: str
 
@@ -327,7 +328,7 @@ class StakeholderFile:
         if isinstance(value, yaml.SequenceNode) and not value.flow_style:
             kind = next(k for k, s in KINDS.items() if s == name)
             for index, item in enumerate(value.value):
-                if not isinstance(item, yaml.MappingNode) or item.flow_style:
+                if not isinstance(item, yaml.MappingNode):
                     raise EditError(
                         f"{self.name}:{item.start_mark.line + 1}:{item.start_mark.column + 1}: "
                         f"{name}[{index}]: written in a form that cannot be edited in place"
@@ -441,6 +442,11 @@ class StakeholderFile:
             order=order,
             default_scalar=default_scalar,
             folded={k for (_, k), counts in scalars.items() if counts.get(">")},
+            flow_records={
+                name: sum(bool(r.node.flow_style) for r in section.records)
+                > len(section.records) / 2
+                for name, section in self.sections.items()
+            },
         )
 
     def _learn_value(
@@ -534,6 +540,13 @@ class StakeholderFile:
             values = {k: v for k, v in fields.items() if v is not None and v != [] and v != ""}
             evidence += values.get("evidence") or []
             dash, key = style.dash_col[name], style.key_col[name]
+            if style.flow_records[name]:
+                ordered = sorted(values, key=lambda k: _rank(style.order[name], k))
+                inline = ", ".join(f"{k}: {_flow_value(values[k])}" for k in ordered)
+                bodies.setdefault(name, []).append(" " * dash + "- {" + inline + "}" + nl)
+                intended[name].append(_as_text(values))
+                added.append((kind, str(values.get("id") or "")))
+                continue
             lines: list[str] = []
             for i, field_name in enumerate(
                 sorted(values, key=lambda k: _rank(style.order[name], k))
@@ -761,6 +774,11 @@ class StakeholderFile:
         text = self.text
         nl = self.style.newline
         splices: list[tuple[int, int, str]] = []
+        if record.node.flow_style:
+            raise EditError(
+                f"{self.name}:{record.line}: {record.kind} {record.id} is written as one flow "
+                "mapping ({...}); change it in a text editor, or remove it and add it again"
+            )
         present = [k.value for k, _ in record.node.value]
         order = self.style.order[name]
         inserts: dict[int, list[tuple[int, str]]] = {}
@@ -1107,6 +1125,20 @@ def _scalar(value: str, style: str, flow: bool = False) -> str:
     if style == "'" and all(_printable(c) for c in value):
         return "'" + value.replace("'", "''") + "'"
     return _double(value)
+
+
+def _flow_value(value: Any) -> str:
+    """A value inside a one-line flow mapping ``{k: v, ...}``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, str):
+        return _scalar(value, "plain", True)
+    if isinstance(value, Mapping):
+        inner = ", ".join(f"{k}: {_flow_value(v)}" for k, v in value.items() if v is not None)
+        return "{" + inner + "}"
+    return "[" + ", ".join(_flow_value(v) for v in value) + "]"
 
 
 def _foldable(value: str) -> bool:

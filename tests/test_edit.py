@@ -496,3 +496,40 @@ def test_a_changed_list_keeps_the_quoting_of_the_items_that_stay(tmp_path) -> No
     before = path.read_bytes()
     assert run("set", str(path), "beta", "aliases=the Betans,Beta Kingdom,B").exit_code == 0
     assert changes(before, path.read_bytes()) == [("insert", [], ["  - B\n"])]
+
+
+def test_one_line_flow_records_get_new_records_in_flow_style(write_yaml) -> None:
+    path = write_yaml(
+        """
+        format: stakeholder-explorer/1
+        title: Flow records
+        sources:
+          - {id: s1, title: First report}
+        actors:
+          - {id: a, name: Aland, kind: state}
+          - {id: c, name: Cland, kind: state}
+        relations:
+          - {source: a, target: c, type: ally_of, evidence: [{source: s1, quote: A and C}]}
+        """
+    )
+    before = path.read_bytes()
+    result = run(
+        "add-actor",
+        str(path),
+        "b",
+        "--name",
+        "B: the odd, one",
+        "--kind",
+        "state",
+        "--alias",
+        "x, y",
+    )
+    assert result.exit_code == 0, result.output
+    assert changes(before, path.read_bytes()) == [
+        ("insert", [], ['  - {id: b, name: "B: the odd, one", kind: state, aliases: ["x, y"]}\n'])
+    ]
+    assert run("rename", str(path), "a", "aland").exit_code == 0
+    assert "  - {source: aland, target: c, type: ally_of," in path.read_text(encoding="utf-8")
+    refused = run("set", str(path), "c", "name=Cee")
+    assert refused.exit_code == 1 and "written as one flow mapping" in refused.output
+    assert_valid(path)
