@@ -392,8 +392,8 @@ def carried_view_line(digest: str, spec: FilterSpec, display: dict[str, Any]) ->
             state[_CARRIED] = line
         else:
             state.pop(_CARRIED, None)
-    line = state.get(_CARRIED)
-    if line:
+    carried = state.get(_CARRIED)
+    if carried:
         left, right = st.columns([5, 1], vertical_alignment="center")
-        left.warning(markdown_literal(line))  # names and values come from a link or a file
+        left.warning(markdown_literal(str(carried)))  # names and values come from a link or a file
         right.button("Reset all filters", on_click=_reset_filters, key="reset_carried")

@@ -250,7 +250,10 @@ def read_gexf(data: bytes, path: str, *, title: str | None = None) -> ImportResu
                     attribute.get("title", attribute.get("id", "")),
                     attribute.get("type", "string"),
                 )
-        elif element.tag is ET.Comment and (element.text or "").startswith(_MARK):
+        # A comment's tag is the Comment factory itself, which the stubs type as text.
+        elif element.tag is ET.Comment and (  # type: ignore[comparison-overlap]
+            element.text or ""
+        ).startswith(_MARK):
             key, _, text = (element.text or "")[len(_MARK) :].partition(" ")
             try:
                 records.graph[key] = json.loads(text)
