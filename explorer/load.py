@@ -127,8 +127,11 @@ def check_file(
     return check_bytes(data, name, base_dir=Path(name).parent, sources=sources, max_bytes=limit)
 
 
-_cache: OrderedDict[tuple[str, str, str | None, str | None], Report] = OrderedDict()
+_cache: OrderedDict[tuple[str, str, str | None, str | None], tuple[int, Report]] = OrderedDict()
 _CACHE_SIZE = 8
+#: Bytes of files whose reports the cache keeps in all: a checked map takes tens of times
+#: its size in memory (a 59 MB upload took 4.6 GB), so a few big files must not stay.
+CACHE_BYTES = 64 * 1024 * 1024
 
 
 def check_bytes(
@@ -161,13 +164,14 @@ def check_bytes(
     )
     if key in _cache:
         _cache.move_to_end(key)
-        return _cache[key]
+        return _cache[key][1]
     # The node tree and the plain data are millions of small objects that all live until
     # the check ends; with the collector running, building them costs ~10x more.
     with collector_paused():
         report = _check(data, path, base_dir, sources)
-    _cache[key] = report
-    while len(_cache) > _CACHE_SIZE:
+    if len(data) <= CACHE_BYTES:
+        _cache[key] = (len(data), report)
+    while len(_cache) > _CACHE_SIZE or sum(size for size, _ in _cache.values()) > CACHE_BYTES:
         _cache.popitem(last=False)
     return report
 
@@ -243,9 +247,12 @@ def _compose(text: str, path: str) -> tuple[yaml.Node | None, Problem | None]:
 class _Walk:
     """Builds plain data from a node tree, collecting problems as it goes."""
 
-    def __init__(self, path: str, budget: int) -> None:
+    def __init__(self, path: str, budget: int, text_budget: int) -> None:
         self.path = path
         self.budget = budget
+        # Characters of text built: an alias of a long text reused everywhere is few values
+        # but many megabytes (a 560 KB file became a 103 MB page).
+        self.text_budget = text_budget
         self.problems: list[Problem] = []
         self.refused: list[Loc] = []
 
@@ -271,6 +278,9 @@ class _Walk:
         if isinstance(node, yaml.ScalarNode):
             if not node.style and tag == _CORE + "null":
                 return None
+            self.text_budget -= len(node.value)
+            if self.text_budget < 0:
+                raise _TooLarge(node, where)
             return node.value
         if isinstance(node, yaml.SequenceNode):
             return [self.value(item, (*where, i), depth + 1) for i, item in enumerate(node.value)]
@@ -310,6 +320,11 @@ class _Walk:
         if merged:
             out = {**{k: v for k, v in merged.items() if k not in out}, **out}
         return out
+
+
+def _text_budget(text: str) -> int:
+    """Characters of text a document may build: twice its own length, plus 1 MB."""
+    return 2 * len(text) + 1_000_000
 
 
 class _TooLarge(Exception):
@@ -496,7 +511,7 @@ def _check(
             ],
         )
 
-    walk = _Walk(path, budget=2 * len(text) + 10_000)
+    walk = _Walk(path, budget=2 * len(text) + 10_000, text_budget=_text_budget(text))
     try:
         raw = walk.value(root, ())
     except _TooDeep as exc:
@@ -507,7 +522,8 @@ def _check(
             exc.node,
             exc.where,
             "aliases expand this document beyond its size limit; refusing to load it "
-            f"(more than {2 * len(text) + 10_000:,} values)",
+            f"(more than {2 * len(text) + 10_000:,} values or "
+            f"{_text_budget(text):,} characters of text)",
         )
         return Report(path, None, walk.problems)
     problems = list(walk.problems)

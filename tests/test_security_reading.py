@@ -267,3 +267,21 @@ def test_load_dataset_raises_our_error_for_a_folder(tmp_path: Path) -> None:
 
     with pytest.raises(DataErrors, match="not a regular file"):
         load_dataset(tmp_path)
+
+
+def test_the_report_cache_is_bounded_in_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from explorer import load
+
+    monkeypatch.setattr(load, "CACHE_BYTES", 5_000)
+    load._cache.clear()
+    for i in range(4):
+        padding = "x" * 2_000
+        data = f"format: stakeholder-explorer/1\ntitle: Map {i}\ndescription: {padding}\n"
+        assert load.check_bytes(data.encode(), f"m{i}.yaml").dataset is not None
+    kept = [size for size, _ in load._cache.values()]
+    assert 0 < sum(kept) <= 5_000 and len(kept) == 2
+    # A file bigger than the whole budget is checked but never kept.
+    big = "format: stakeholder-explorer/1\ntitle: Big\ndescription: " + "y" * 6_000 + "\n"
+    assert load.check_bytes(big.encode(), "big.yaml").dataset is not None
+    assert all(size <= 5_000 for size, _ in load._cache.values())
+    load._cache.clear()
