@@ -41,10 +41,10 @@ def main() -> None:
         page.screenshot(path=DOCS / "screenshot-focus.png")
         page.goto(base + "/")
         wait_for_graph(page)
+        # The Analysis tab reads the relations the graph shows (observed + main forecast).
         page.get_by_role("tab", name="Analysis").click()
         wait_for_app_idle(page)
-        page.get_by_text("Include projected relations").click()
-        wait_for_app_idle(page)
+        page.get_by_text("In short").wait_for(timeout=60_000)
         page.screenshot(path=DOCS / "screenshot-analysis.png", full_page=True)
 
 

@@ -117,7 +117,9 @@ def test_swing_is_not_computed_on_a_heuristic_split() -> None:
 def test_swing_actors_match_their_definition(seed: int, weighted: bool) -> None:
     rng = random.Random(seed)
     G = nx.gnp_random_graph(8, 0.45, seed=seed)
-    S = signed([(u, v, -1 if rng.random() < 0.4 else 1, rng.choice((1, 2, 8))) for u, v in G.edges])
+    S = signed(
+        [(u, v, -1 if rng.random() < 0.4 else 1, rng.choice((0, 1, 2, 8))) for u, v in G.edges]
+    )
     weight = "weight" if weighted else None
     result = frustration_index(S, weight=weight)
     best, expected = brute_force_swing(S, weight)
@@ -196,3 +198,15 @@ def test_robustness_shows_a_conclusion_that_falls_with_low_confidence_relations(
     assert report.balance.frustration_index == 1
     assert basis.pair == ["a", "c"]
     assert [(r.status, r.confidence) for r in relations] == [("projected", "low")]
+
+
+def test_a_tree_hanging_by_a_pair_that_costs_nothing_can_swing() -> None:
+    # c-d is a contested tie (weight 0): d and e, hanging from it, may sit on either side.
+    S = signed(
+        [("a", "b", 1, 2), ("b", "c", 1, 2), ("a", "c", 1, 2), ("c", "d", 1, 0),
+         ("d", "e", 1, 2)]
+    )  # fmt: skip
+    weighted = frustration_index(S, weight="weight")
+    found = swing_actors(S, weighted)
+    best, expected = brute_force_swing(S, "weight")
+    assert found.exact and found.actors == expected == {"d", "e"}

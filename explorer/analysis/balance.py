@@ -698,8 +698,10 @@ def swing_actors(
 
     Exact by one integer program per actor not already settled: the split's program with
     the actor forced to the other side, at least half its component kept on the reported
-    side, and the cost held at the optimum. Nothing is anchored, so an actor that is its
-    component's most connected can be found swing too. Every split found on the way settles
+    side, and the cost held at the optimum. Actors outside the map's 2-core need no solve
+    of their own: their pairs hold in every optimal split, so they move with the core.
+    Nothing is anchored, so an actor that is its component's most connected can be found
+    swing too. Every split found on the way settles
     all the actors it moves. ``time_limit`` bounds all the solves together.
 
     Examples
@@ -747,8 +749,14 @@ def swing_actors(
 
     bound = LinearConstraint(program.cost, -np.inf, optimum + tolerance)
     exact = True
+    # An actor outside the 2-core (a leaf, or a tree hanging off the map) has its pairs
+    # satisfied in every optimal split, so it moves exactly with the actor it hangs from:
+    # the solves for the core settle it.
+    # (A pair that costs nothing to frustrate breaks this: then every actor is solved.)
+    free = any(_cost(d, split.weight) <= 0 for _u, _v, d in active.edges(data=True))
+    core = set(active) if free else set(nx.k_core(nx.Graph(active.edges()), 2))
     for a in sorted(reported, key=str):
-        if a in witness or len(parts[part_of[a]]) < 2:
+        if a in witness or len(parts[part_of[a]]) < 2 or a not in core:
             continue
         left = deadline - time.perf_counter()
         if left <= 0:

@@ -202,7 +202,9 @@ def balance_of(
         start_from=result.side if beyond else None,
     )
     swing = swing_actors(S, result, time_limit=budget.left())
-    weighted_swing = swing_actors(S, weighted, time_limit=budget.left())
+    # The weighted swing actors may use at most half of what is left, so that the
+    # robustness table (computed next, by the caller) keeps its share of the time.
+    weighted_swing = swing_actors(S, weighted, time_limit=budget.left() / 2)
     census = triangle_census(S)
     side, parts = camp_sides(S, result)
     swing_list, swing_exact = _swing_fields(swing)
@@ -460,6 +462,9 @@ def analyze_view(
     with collector_paused():
         S = signed_graph(view) if signed is None else signed
         paths = None if path is None else paths_summary(S, *path, cutoff=cutoff)
+        # The solver's first import takes a second on a busy machine: not the solves' time.
+        import scipy.optimize  # noqa: F401
+
         budget = _Budget(time_limit)
         balance = balance_of(S, seed=seed, budget=budget)
         rows: tuple[list[RobustRow], HoldsInAll | None] = ([], None)
