@@ -564,7 +564,7 @@ def view_stats(G: nx.MultiDiGraph, H: nx.MultiDiGraph, spec: FilterSpec) -> View
     ('2 of 2 actors, 1 of 1 relations', 'no dates in the file', (('negative', 1),))
     """
     edges = [d for *_, d in H.edges(data=True)]
-    signs = Counter(Sign(d["sign"]).word for d in edges)
+    signs: Counter[str] = Counter(Sign(d["sign"]).word for d in edges)
     statuses = Counter(str(d["status"]) for d in edges)
     tables = (
         ("actors by kind", _most_first(Counter(d["kind"] for _, d in H.nodes(data=True)))),
