@@ -112,6 +112,7 @@ _PX_TO_PT = 72 / BASE_DPI
 _EDGE_ALPHA = 0.9
 _PARALLEL_STEP = 0.18  # curvature between parallel relations of one pair (each relation)
 _LABEL_GAP = 2.0  # points between a shape and its label
+_FULL_SIZE_MAX = 150  # actors in view up to which shapes are drawn at full size
 _LABEL_PAD = 1.5  # points of white around a label's text
 _NODE_PT_PER_PX = 0.75 * _PX_TO_PT  # the figure draws the dashboard's node sizes at 3/4
 
@@ -233,8 +234,11 @@ def network_figure(
     fig = _figure(*args, width, height)
     short = getattr(fig, "height_short_pt", 0.0)
     if auto and short > 0:
-        taller = min(round(height + short * BASE_DPI / 72) + 2, round(1.4 * width))
-        fig = _figure(*args, width, taller)
+        height = min(round(height + short * BASE_DPI / 72) + 2, round(1.4 * width))
+        fig = _figure(*args, width, height)
+    if getattr(fig, "hidden_labels", 0) and legend:
+        # Draw again with a line above the legends that says how many labels were left out.
+        fig = _figure(*args, width, height, note_room=True)
     return fig
 
 
@@ -251,6 +255,7 @@ def _figure(
     camps: CampSplit | None,
     width: int,
     height: int,
+    note_room: bool = False,
 ) -> Figure:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -304,16 +309,17 @@ def _figure(
             if boxes:
                 # The legends sit in a row under the drawing, above the caption.
                 top_of_legends = max(b.y1 for b in boxes) / fig.bbox.height
+                # Room above the legends for the note on labels left out, if any.
                 hidden_note = fig.text(
                     right,
-                    bottom,
+                    top_of_legends + 4 / height,
                     "",
                     ha="right",
                     va="bottom",
                     fontsize=_LEGEND_PT * zoom * 0.9,
                     color="#555555",
                 )
-                bottom = top_of_legends + 8 / height
+                bottom = top_of_legends + (8 + (2 * _LEGEND_PT * zoom if note_room else 0)) / height
         headings = _camp_headings(G, camps)
         if headings:
             # A row for the camps' headings between the title and the drawing.
@@ -325,7 +331,8 @@ def _figure(
         hidden = _draw(ax, G, positions, sizes, styles, lines, renderer, LABEL_PT * zoom)
         if headings:
             _draw_headings(ax, headings, _LEGEND_PT * zoom)
-        if hidden and hidden_note is not None:
+        fig.hidden_labels = hidden
+        if hidden and hidden_note is not None and note_room:
             hidden_note.set_text(f"{hidden} label{'s' if hidden > 1 else ''} hidden (no room)")
     return fig
 
@@ -609,6 +616,10 @@ def _draw(
 
     nodes = list(G)
     radius = _radii(G, sizes)
+    if len(nodes) > _FULL_SIZE_MAX:
+        # A view of hundreds of actors is an overview: smaller shapes keep it legible.
+        shrink = max(0.35, math.sqrt(_FULL_SIZE_MAX / len(nodes)))
+        radius = {n: r * shrink for n, r in radius.items()}
     reach = {kind: _marker_reach(style) for kind, style in styles.items()}
     for n in nodes:
         kind = str(G.nodes[n].get("kind", ""))
@@ -1160,20 +1171,23 @@ def _best_spot(
     shift_y = np.clip(limits[1] - boxes[:, 1], 0, None) - np.clip(boxes[:, 3] - limits[3], 0, None)
     boxes += np.column_stack([shift_x, shift_y, shift_x, shift_y])
     mid = np.column_stack([(boxes[:, 0] + boxes[:, 2]) / 2, (boxes[:, 1] + boxes[:, 3]) / 2])
-    # Only obstacles within reach of some spot can matter.
-    reach = (boxes[:, 0].min(), boxes[:, 1].min(), boxes[:, 2].max(), boxes[:, 3].max())
-    close = obstacles[
-        (obstacles[:, 2] > reach[0])
-        & (obstacles[:, 0] < reach[2])
-        & (obstacles[:, 3] > reach[1])
-        & (obstacles[:, 1] < reach[3])
-    ]
     others = np.delete(centres, own, axis=0)
     for part in (slice(0, _NEAR), slice(_NEAR, None)):
         candidates = boxes[part]
         ok = _nearest_own(mid[part], (x, y), others)
+        if not ok.any():
+            continue
+        # Only obstacles within reach of some spot of this part can matter.
+        lo = candidates[ok, :2].min(axis=0)
+        hi = candidates[ok, 2:].max(axis=0)
+        close = obstacles[
+            (obstacles[:, 2] > lo[0])
+            & (obstacles[:, 0] < hi[0])
+            & (obstacles[:, 3] > lo[1])
+            & (obstacles[:, 1] < hi[1])
+        ]
         if len(close):
-            ok &= ~_hits(candidates, close)
+            ok[ok] = ~_hits(candidates[ok], close)
         found = np.flatnonzero(ok)
         if len(found):
             return candidates[found[0]], part.start == _NEAR, True
