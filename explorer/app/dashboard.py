@@ -36,7 +36,7 @@ from explorer.graph import FilterSpec, build_graph, filter_graph, view_summary
 from explorer.load import Report, check_bytes
 from explorer.model import Dataset, Sign
 from explorer.render.html import safe_url, sizes_from_measure
-from explorer.render.layout import layout_positions
+from explorer.render.layout import positions_for, record_path
 from explorer.render.style import SIGN_STYLES
 
 #: Largest upload accepted, in megabytes: room for the 20,000-actor benchmark file (~60 MB).
@@ -99,9 +99,26 @@ def _graph(digest: str, _dataset: Dataset) -> nx.MultiDiGraph:
 
 
 @st.cache_resource(max_entries=16, show_spinner="Laying out the map…")
-def _positions(digest: str, layout: str, _G: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
-    """Seeded positions of the full map, so filters never move actors."""
-    return layout_positions(_G, layout=layout, seed=7)
+def _positions(
+    digest: str, layout: str, record: str, map_name: str, stamp: float, _G: nx.MultiDiGraph
+) -> dict[str, tuple[float, float]]:
+    """Positions of the full map, so filters never move actors: the positions record kept
+    beside the map file (``record``, empty for an upload; ``stamp`` is its modification
+    time), then the seeded layout for the actors it lacks."""
+    return positions_for(_G, layout=layout, seed=7, record_path=record or None, map_name=map_name)
+
+
+def _map_positions(
+    mapfile: MapFile, layout: str, G: nx.MultiDiGraph
+) -> dict[str, tuple[float, float]]:
+    """The positions the screen, the downloads and ``export`` share for this map file."""
+    record = record_path(mapfile.name) if mapfile.base_dir is not None else None
+    try:
+        stamp = record.stat().st_mtime if record is not None else 0.0
+    except OSError:
+        stamp = 0.0
+    name = Path(mapfile.name).name
+    return _positions(mapfile.digest, layout, str(record or ""), name, stamp, G)
 
 
 @st.cache_resource(max_entries=32, show_spinner="Measuring…")
@@ -431,7 +448,7 @@ def run(argv: list[str] | None = None) -> None:
     sync_url(view_query(spec, display))
 
     H = filter_graph(G, spec)
-    positions = _positions(digest, display["layout"], G)
+    positions = _map_positions(mapfile, display["layout"], G)
     values = _measure_values(digest, display["size"], G)
     sizes = _sizes(digest, display["size"], values)
     size_label = measures()[display["size"]][0]

@@ -86,6 +86,20 @@ def _parts(
     return page_parts(_G, _positions, _sizes, ranking=_ranking, light_tips=light)
 
 
+#: Largest map whose camps are computed for "colour by camp" (once per file).
+CAMPS_MAX_ACTORS = 1_500
+
+
+@st.cache_resource(max_entries=8, show_spinner="Finding the camps…")
+def _camps(digest: str, _G: nx.MultiDiGraph) -> Any:
+    """The map's two camps (observed and the main forecast), for "colour by camp"."""
+    from explorer.analysis import camps
+
+    if len(_G) > CAMPS_MAX_ACTORS:
+        return None
+    return camps(_G)
+
+
 def _level_of_detail(H: nx.MultiDiGraph, ranking: list[str], label: str) -> nx.MultiDiGraph:
     """The part of the view to draw: all of it, or on a big view its most central actors.
 
@@ -197,7 +211,6 @@ def render(
     size_label: str,
     summary: str,
     search: str = "",
-    camps: Any = None,
 ) -> None:
     """Draw the Graph tab's content for the view ``H`` of the map ``G``."""
     drawn = _level_of_detail(H, ranking, size_label)
@@ -215,7 +228,7 @@ def render(
             drawn,
             parts,
             physics=display["physics"],
-            camps=camps,
+            camps=_camps(digest, G),
             what_if=_what_if(drawn),
             search=search,
         )

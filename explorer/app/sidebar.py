@@ -28,7 +28,7 @@ from explorer.filters import (
 )
 from explorer.graph import hidden_in, view_note
 from explorer.model import SIGNS, Dataset
-from explorer.render.layout import LAYOUTS
+from explorer.render.layout import DEFAULT_LAYOUT, LAYOUTS
 from explorer.render.style import SIGN_STYLES
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ __all__ = [
 ]
 
 #: Display settings kept in the URL beside the filters, with their defaults.
-DISPLAY_DEFAULTS: dict[str, Any] = {"size": "degree", "layout": "spring", "physics": False}
+DISPLAY_DEFAULTS: dict[str, Any] = {"size": "degree", "layout": DEFAULT_LAYOUT, "physics": False}
 #: The "As of" option that stands for the default date (a spec's ``as_of=None``).
 LATEST = "latest"
 #: The option of a select box that stands for a spec's None (no focus, the main forecast).

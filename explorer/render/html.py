@@ -23,7 +23,6 @@ import functools
 import hashlib
 import html
 import json
-import math
 import re
 from collections.abc import Iterable, Mapping
 from importlib.resources import files
@@ -31,6 +30,7 @@ from typing import Any
 
 import networkx as nx
 
+from explorer.render.layout import EM
 from explorer.render.pairs import PairLine, pair_lines
 from explorer.render.style import (
     ACTOR_BORDER,
@@ -69,8 +69,15 @@ SELECT_MESSAGE = MESSAGE_PREFIX + "select"
 #: page's bytes.
 LIGHT_TIPS_ABOVE = 2_000
 #: Smallest label on screen in pixels, and that of the ten most central actors in view.
-LABEL_PX = 10
-CENTRAL_LABEL_PX = 12
+LABEL_PX = 9.5
+CENTRAL_LABEL_PX = 11.5
+#: The label size the layout plans for, in canvas pixels: one em of ``layout``'s geometry.
+#: Positions (in units of ``1 / EM`` ems) are scaled by ``LABEL_FONT / EM``, and no shape is
+#: drawn larger than the layout reserved for it (``SHAPE_EM`` ems of radius).
+LABEL_FONT = 14.0
+SHAPE_EM = 0.9
+#: The smallest shape, as a share of the largest, for the least central actor.
+SMALLEST_SHAPE = 0.55
 #: The mark a line changed by a what-if carries.
 WHAT_IF_MARK = "\u270e"
 
@@ -224,7 +231,8 @@ def _node_record(
         "kind": kind,
         "x": round(xy[0] * scale, 2),
         "y": round(-xy[1] * scale, 2),  # screen y grows downwards
-        "size": round(size * (style.scale if style else 1.0), 2),
+        "size": round(size * (max(1.0, style.scale) if style else 1.0), 2),
+        "scale": style.scale if style else 1.0,
         "shape": style.shape if style else "dot",
         "fill": style.fill if style else NEUTRAL_FILL,
         "badge": style.badge if style else "",
@@ -300,11 +308,17 @@ def page_parts(
     rank = {n: i for i, n in enumerate(order)}
     for n in G:
         rank.setdefault(n, len(rank))
-    # Spread the [-1, 1] layout so the mean distance between actors stays readable.
-    scale = max(350.0, 90.0 * math.sqrt(max(len(positions), 1)))
+    # One em of the layout's geometry is one label's size on the canvas.
+    scale = LABEL_FONT / EM
+    low, high = (min(size_of.values()), max(size_of.values())) if size_of else (0.0, 0.0)
+
+    def radius(n: str) -> float:
+        share = 1.0 if high <= low else (size_of[n] - low) / (high - low)
+        return LABEL_FONT * SHAPE_EM * (SMALLEST_SHAPE + (1 - SMALLEST_SHAPE) * share)
+
     nodes = {
         n: _script_json(
-            _node_record(n, d, positions.get(n, (0.0, 0.0)), scale, size_of[n], kinds, rank[n])
+            _node_record(n, d, positions.get(n, (0.0, 0.0)), scale, radius(n), kinds, rank[n])
         )
         for n, d in G.nodes(data=True)
     }
@@ -440,6 +454,7 @@ def view_json(
         "serial": serial,
         "standalone": standalone,
         "labelPx": LABEL_PX,
+        "labelFont": LABEL_FONT,
         "centralLabelPx": CENTRAL_LABEL_PX,
         "emptyText": "Nothing in this view: widen the filters.",
     }
@@ -494,11 +509,11 @@ def _page(title: str, header: str, data: str, height: str) -> str:
         f"<style>{page_asset('page.css')}#page {{ height: {html.escape(height)}; }}</style>"
         "</head><body>"
         f'<div id="page">{header}<div id="main">'
-        '<details id="legend-box" open><summary>Legend</summary><ul id="legend"></ul></details>'
         '<div id="graph-wrap" tabindex="0" role="application" '
         f'aria-label="{page_title}: arrows pan, + and - zoom, 0 fits, Tab moves through '
         'actors, Enter shows details, Escape clears">'
         '<div id="graph"></div>'
+        '<details id="legend-box"><summary>Legend</summary><ul id="legend"></ul></details>'
         '<div id="toolbar">'
         '<input id="search" type="search" placeholder="Mark actors by name" '
         'aria-label="Mark actors by name or alias">'

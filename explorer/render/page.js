@@ -142,7 +142,7 @@
     var dim = isDimmed(n.id);
     var marked = matches(n);
     var item = {
-      id: n.id, name: n.name, label: n.hideLabel ? undefined : n.label, shape: n.shape,
+      id: n.id, name: n.name, rank: n.rank, label: n.hideLabel ? undefined : n.label, shape: n.shape,
       size: n.size,
       color: { background: fill, border: marked ? "#000000" : view.style.border,
                highlight: { background: fill, border: "#000000" },
@@ -246,41 +246,86 @@
   }
 
   function placeLabels() {
-    if (!network || !view || view.options.big) { updateLegendCounts(); return; }
+    if (!network || !view || view.options.big) {
+      updateLegendCounts();
+      document.body.setAttribute("data-labels", "placed");
+      return;
+    }
     var scale = network.getScale();
+    var base = view.options.labelFont;
     var ranked = view.nodes.slice().sort(function (p, q) { return p.rank - q.rank; });
+    // The layout keeps labels of `base` canvas pixels apart; a label smaller than
+    // options.labelPx on screen (the ten most central: centralLabelPx) is enlarged.
     ranked.forEach(function (n, index) {
       var px = index < 10 ? view.options.centralLabelPx : view.options.labelPx;
-      n.font = Math.max(12, px / scale);
+      n.wanted = Math.max(base, px / scale);
+      n.least = Math.max(base, view.options.labelPx / scale);
+      n.font = n.wanted;
       n.hideLabel = false;
     });
     restyleLabels();
     network.redraw();
-    // A label that would cover another actor or a placed label is hidden (the most
-    // central actors are placed first); the legend counts them.
-    var placed = [];
     var shapes = {};
     ranked.forEach(function (n) {
-      var box = network.getBoundingBox(n.id);
-      var size = n.size * (n.scale || 1);
       var pos = network.getPositions([n.id])[n.id];
-      shapes[n.id] = { left: pos.x - size, right: pos.x + size, top: pos.y - size,
-                       bottom: pos.y + size };
-      n.labelBox = { left: box.left, right: box.right, top: pos.y + size, bottom: box.bottom };
+      n.pos = pos;
+      shapes[n.id] = { left: pos.x - n.size, right: pos.x + n.size, top: pos.y - n.size,
+                       bottom: pos.y + n.size };
     });
+    function labelBox(n) {
+      var box = network.getBoundingBox(n.id);
+      return { left: box.left, right: box.right, top: n.pos.y + n.size, bottom: box.bottom };
+    }
+    function clashes(box, n, placed) {
+      return placed.some(function (b) { return boxesOverlap(box, b); }) ||
+        ranked.some(function (m) { return m.id !== n.id && boxesOverlap(box, shapes[m.id]); });
+    }
+    // Most central first: a label that would cover another actor or a placed label falls
+    // back to the smallest readable size, and is hidden only if it still does not fit.
+    var placed = [];
     var hidden = 0;
+    var retry = [];
     ranked.forEach(function (n) {
-      var lb = n.labelBox;
-      var clash = placed.some(function (b) { return boxesOverlap(lb, b); }) ||
-        ranked.some(function (m) { return m.id !== n.id && boxesOverlap(lb, shapes[m.id]); });
-      if (clash) { n.hideLabel = true; hidden += 1; } else { placed.push(lb); }
+      var box = labelBox(n);
+      if (!clashes(box, n, placed)) { placed.push(box); return; }
+      retry.push(n);
     });
+    if (retry.length) {
+      retry.forEach(function (n) { n.font = n.least; });
+      restyleLabels();
+      network.redraw();
+      retry.forEach(function (n) {
+        var box = labelBox(n);
+        if (!clashes(box, n, placed)) { placed.push(box); return; }
+        n.hideLabel = true;
+        hidden += 1;
+      });
+      if (hidden) { restyleLabels(); }
+    }
+    // Last, the boxes as drawn: where two still overlap, the less central label goes.
+    restyleLabels();
+    network.redraw();
+    var boxes = {};
+    ranked.forEach(function (n) { boxes[n.id] = network.getBoundingBox(n.id); });
+    for (var i = 0; i < ranked.length; i++) {
+      for (var j = i + 1; j < ranked.length; j++) {
+        var p = ranked[i], q = ranked[j];
+        if (!boxesOverlap(boxes[p.id], boxes[q.id])) { continue; }
+        var loser = !q.hideLabel ? q : (!p.hideLabel ? p : null);
+        if (!loser) { continue; }
+        loser.hideLabel = true;
+        hidden += 1;
+        boxes[loser.id] = shapes[loser.id];
+      }
+    }
+    restyleLabels();
     state.hiddenLabels = hidden;
-    if (hidden) { restyleLabels(); }
+    document.body.setAttribute("data-labels", "placed");
     updateLegendCounts();
   }
 
   function schedulePlaceLabels() {
+    document.body.setAttribute("data-labels", "pending");
     window.clearTimeout(labelTimer);
     labelTimer = window.setTimeout(placeLabels, 120);
   }
@@ -517,8 +562,8 @@
       state.byCamp = !!view.options.byCamp;
       state.query = view.options.search || "";
       $("each-relation").checked = state.eachRelation;
-      var legendBox = $("legend-box");
-      if (legendBox && window.innerWidth < 700) { legendBox.open = false; }
+      // The legend lies over the drawing: open on a wide page, folded on a narrow one.
+      $("legend-box").open = window.innerWidth >= 1300;
     } else if (view.options.search !== undefined && view.options.search !== null) {
       state.query = view.options.search;
     }
@@ -577,7 +622,11 @@
 
   // --- controls -------------------------------------------------------------------------
 
-  function fit() { network.fit({ animation: false }); schedulePlaceLabels(); }
+  function fit() {
+    network.fit({ animation: false });
+    state.userMoved = false;
+    schedulePlaceLabels();
+  }
 
   function toggleFullscreen() {
     var target = document.documentElement;
@@ -587,6 +636,8 @@
       target.requestFullscreen().catch(function () { /* not allowed here */ });
     }
   }
+
+  function zoomed() { state.userMoved = true; schedulePlaceLabels(); }
 
   function actorOrder() {
     return view.nodes.slice().sort(function (p, q) { return p.rank - q.rank; });
@@ -598,13 +649,14 @@
     var pos = network.getViewPosition();
     var scale = network.getScale();
     var handled = true;
+    if (event.key.indexOf("Arrow") === 0) { state.userMoved = true; }
     switch (event.key) {
       case "ArrowLeft": network.moveTo({ position: { x: pos.x - step / scale, y: pos.y } }); break;
       case "ArrowRight": network.moveTo({ position: { x: pos.x + step / scale, y: pos.y } }); break;
       case "ArrowUp": network.moveTo({ position: { x: pos.x, y: pos.y - step / scale } }); break;
       case "ArrowDown": network.moveTo({ position: { x: pos.x, y: pos.y + step / scale } }); break;
-      case "+": case "=": network.moveTo({ scale: scale * 1.2 }); schedulePlaceLabels(); break;
-      case "-": case "_": network.moveTo({ scale: scale / 1.2 }); schedulePlaceLabels(); break;
+      case "+": case "=": network.moveTo({ scale: scale * 1.2 }); zoomed(); break;
+      case "-": case "_": network.moveTo({ scale: scale / 1.2 }); zoomed(); break;
       case "0": fit(); break;
       case "Escape": select(null); state.tabIndex = -1; break;
       case "Enter":
@@ -654,7 +706,16 @@
       Object.keys(positions).forEach(function (id) { moved[id] = positions[id]; });
       post("moved", { positions: moved });
     });
-    network.on("zoom", schedulePlaceLabels);
+    network.on("zoom", function () { state.userMoved = true; schedulePlaceLabels(); });
+    network.on("dragEnd", function (params) {
+      if (!params.nodes.length) { state.userMoved = true; }
+    });
+    // The frame may get its final size after the first drawing: until the reader moves the
+    // view, the map is fitted to the frame again.
+    network.on("resize", function () {
+      if (!state.userMoved) { network.fit({ animation: false }); }
+      schedulePlaceLabels();
+    });
     window.addEventListener("resize", schedulePlaceLabels);
     $("fit").addEventListener("click", fit);
     $("fullscreen").addEventListener("click", toggleFullscreen);
