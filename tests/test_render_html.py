@@ -187,6 +187,7 @@ def test_big_maps_get_straight_edges() -> None:
                 confidence="medium",
                 directed=False,
                 structural=False,
+                n_sources=1,
             )
     data = page_data(network_html(G, {}))
     assert len(data["each"]) == 2 * (STRAIGHT_EDGES_ABOVE + 1)
@@ -315,6 +316,7 @@ def _ring(n: int) -> nx.MultiDiGraph:
                 confidence="medium",
                 directed=False,
                 structural=False,
+                n_sources=1,
             )
     return G
 
