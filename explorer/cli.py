@@ -518,18 +518,9 @@ def compare(
     from explorer.analysis.compare import compare_views, comparison_views
     from explorer.analysis.report import ContradictoryView
     from explorer.graph import build_graph
-    from explorer.model import PartialDate
     from explorer.render.report import comparison_summary, comparison_text
 
-    if sum([other is not None, against is not None, projected, against_scenario is not None]) != 1:
-        raise click.UsageError(
-            "give exactly one of OTHER, --against DATE, --projected or --against-scenario ID"
-        )
-    if against is not None and against != "all":
-        try:
-            PartialDate.parse(against)
-        except ValueError as exc:
-            raise click.UsageError(f"--against: {exc}") from None
+    _check_one_comparison(other, against, projected, against_scenario)
     G = build_graph(load_or_exit(file))
     second = None if other is None else build_graph(load_or_exit(other))
     labels = None if other is None else (file, other)
@@ -552,6 +543,23 @@ def compare(
                            time_limit=time_limit)  # fmt: skip
     report = report.model_copy(update={"summary": comparison_summary(report)})
     print_result(report, comparison_text, as_json, output, force)
+
+
+def _check_one_comparison(
+    other: str | None, against: str | None, projected: bool, against_scenario: str | None
+) -> None:
+    """Usage error unless exactly one second view is asked for (and a date reads as one)."""
+    from explorer.model import PartialDate
+
+    if sum([other is not None, against is not None, projected, against_scenario is not None]) != 1:
+        raise click.UsageError(
+            "give exactly one of OTHER, --against DATE, --projected or --against-scenario ID"
+        )
+    if against is not None and against != "all":
+        try:
+            PartialDate.parse(against)
+        except ValueError as exc:
+            raise click.UsageError(f"--against: {exc}") from None
 
 
 # --- export and import ---------------------------------------------------------------------
@@ -688,70 +696,42 @@ def export(
 
         stakeholder-explorer export data/us-taliban-2021.yaml -o map.gexf
     """
-    from explorer.formats import (
-        FORMATS,
-        export_bytes,
-        export_file,
-        export_view,
-        format_for_path,
-        spec_for_format,
-    )
+    from explorer.formats import export_view, spec_for_format
     from explorer.graph import build_graph
-    from explorer.render.layout import positions_for, record_path
 
     size = parse_size(size_text) if size_text else None
-    name = fmt
-    if name is None and output != "-":
-        try:
-            name = format_for_path(output)
-        except ExplorerError as exc:
-            raise click.UsageError(str(exc)) from None
-    if output == "-":
-        if name is None:
-            raise click.UsageError("writing to stdout ('-o -') needs --format")
-        if FORMATS[name].binary:
-            raise click.UsageError(f"{name} is binary; write it to a file, not to stdout")
-    assert name is not None
+    name = _export_format(output, fmt)
     dataset = load_or_exit(file)
     G = build_graph(dataset)
     try:
         view = export_view(G, spec, name)
     except ExplorerError as exc:
         raise click.UsageError(str(exc)) from None
-    spec = spec_for_format(spec, name)
-    positions = positions_for(
-        G,
-        layout=layout,
-        seed=seed,
-        record_path=None if file == "-" else record_path(file),
-        map_name=Path(file).name,
-        fresh=fresh_layout,
+    options = _export_options(
+        G, file, name, layout=layout, seed=seed, fresh_layout=fresh_layout, size_by=size_by
     )
-    sizes = None
-    if size_by:
-        from explorer.analysis.centrality import MEASURES
-        from explorer.render.html import sizes_from_measure
+    options.update(
+        title=title,
+        size=size,
+        dpi=dpi,
+        spec=spec_for_format(spec, name),
+        each_relation=each_relation,
+    )
+    _write_export(view, output, name, protect=file, force=force, options=options)
 
-        sizes = sizes_from_measure(MEASURES[size_by](G))
-    options = {
-        "positions": positions,
-        "title": title,
-        "size": size,
-        "dpi": dpi,
-        "sizes": sizes,
-        "spec": spec,
-        "each_relation": each_relation,
-    }
-    if layout == "camps" and name in ("png", "svg", "pdf"):
-        from explorer.analysis.camps import camps
 
-        options["camps"] = camps(G)
+def _write_export(
+    view: Any, output: str, name: str, *, protect: str, force: bool, options: dict[str, Any]
+) -> None:
+    """Write the export to OUTPUT (never over ``protect``, the input) or stdout; say what."""
+    from explorer.formats import export_bytes, export_file
+
     try:
         if output == "-":
             sys.stdout.buffer.write(export_bytes(view, name, **options))
             sys.stdout.flush()
             return
-        written = export_file(view, output, name, force=force, protect=[file], **options)
+        written = export_file(view, output, name, force=force, protect=[protect], **options)
     except ExplorerError as exc:
         fail(str(exc))
         return
@@ -759,6 +739,52 @@ def export(
         f"{written}: {name}: {view.number_of_nodes()} actors, {view.number_of_edges()} relations",
         err=True,
     )
+
+
+def _export_format(output: str, fmt: str | None) -> str:
+    """The format to write: ``--format``, or OUTPUT's extension; stdout takes text only."""
+    from explorer.formats import FORMATS, format_for_path
+
+    name = fmt
+    if name is None and output != "-":
+        try:
+            name = format_for_path(output)
+        except ExplorerError as exc:
+            raise click.UsageError(str(exc)) from None
+    if name is None:
+        raise click.UsageError("writing to stdout ('-o -') needs --format")
+    if output == "-" and FORMATS[name].binary:
+        raise click.UsageError(f"{name} is binary; write it to a file, not to stdout")
+    return name
+
+
+def _export_options(
+    G: Any, file: str, name: str, *, layout: str, seed: int, fresh_layout: bool, size_by: str | None
+) -> dict[str, Any]:
+    """Positions (from the whole map), node sizes and camps for an export of ``G``."""
+    from explorer.render.layout import positions_for, record_path
+
+    options: dict[str, Any] = {
+        "positions": positions_for(
+            G,
+            layout=layout,
+            seed=seed,
+            record_path=None if file == "-" else record_path(file),
+            map_name=Path(file).name,
+            fresh=fresh_layout,
+        ),
+        "sizes": None,
+    }
+    if size_by:
+        from explorer.analysis.centrality import MEASURES
+        from explorer.render.html import sizes_from_measure
+
+        options["sizes"] = sizes_from_measure(MEASURES[size_by](G))
+    if layout == "camps" and name in ("png", "svg", "pdf"):
+        from explorer.analysis.camps import camps
+
+        options["camps"] = camps(G)
+    return options
 
 
 @main.command("import", context_settings=CONTEXT)
@@ -812,28 +838,11 @@ def import_command(
     from explorer.formats.files import write_atomic
     from explorer.load import dump_dataset
 
-    roles: dict[str, str] = {}
-    for pair in (columns or "").split(","):
-        if pair.strip():
-            header, sep, role = pair.rpartition("=")
-            if not sep or not header.strip():
-                raise click.UsageError(f"--columns: {pair.strip()!r} is not HEADER=ROLE")
-            roles[header.strip()] = role.strip()
+    roles = _column_roles(columns)
     if (output is None) == (into is None):
         raise click.UsageError("give either -o OUTPUT (a new file) or --into FILE")
     if into is not None:
-        from explorer.formats.into import apply_import
-
-        try:
-            result = import_path(source, title=title, columns=roles or None)
-            changes = apply_import(into, result.dataset)
-        except ExplorerError as exc:
-            fail(str(exc))
-            return
-        for note in result.notes:
-            click.echo(f"note: {note}", err=True)
-        for line in changes.lines():
-            click.echo(f"{into}: {line}", err=True)
+        _import_into(source, into, title, roles)
         return
     assert output is not None
     try:
@@ -857,6 +866,35 @@ def import_command(
             f"{len(ds.sources)} sources",
             err=True,
         )
+
+
+def _column_roles(columns: str | None) -> dict[str, str]:
+    """``--columns 'Von=source,Nach=target'`` as {header: role}."""
+    roles: dict[str, str] = {}
+    for pair in (columns or "").split(","):
+        if pair.strip():
+            header, sep, role = pair.rpartition("=")
+            if not sep or not header.strip():
+                raise click.UsageError(f"--columns: {pair.strip()!r} is not HEADER=ROLE")
+            roles[header.strip()] = role.strip()
+    return roles
+
+
+def _import_into(source: str, into: str, title: str | None, roles: dict[str, str]) -> None:
+    """``import SOURCE --into FILE``: add what SOURCE has and FILE lacks; say what changed."""
+    from explorer.formats import import_path
+    from explorer.formats.into import apply_import
+
+    try:
+        result = import_path(source, title=title, columns=roles or None)
+        changes = apply_import(into, result.dataset)
+    except ExplorerError as exc:
+        fail(str(exc))
+        return
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    for line in changes.lines():
+        click.echo(f"{into}: {line}", err=True)
 
 
 # --- editing: commands that change a stakeholder file in place (explorer/cli_edit.py) --------
