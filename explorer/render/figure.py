@@ -331,7 +331,7 @@ def _figure(
         hidden = _draw(ax, G, positions, sizes, styles, lines, renderer, LABEL_PT * zoom)
         if headings:
             _draw_headings(ax, headings, _LEGEND_PT * zoom)
-        fig.hidden_labels = hidden
+        fig.hidden_labels = hidden  # type: ignore[attr-defined]  # our mark, read back above
         if hidden and hidden_note is not None and note_room:
             hidden_note.set_text(f"{hidden} label{'s' if hidden > 1 else ''} hidden (no room)")
     return fig
