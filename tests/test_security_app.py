@@ -107,3 +107,14 @@ def test_another_map_keeps_the_filters_it_can_use_and_names_the_rest(
         "Kept the filters this map can use: signs=negative. Dropped: kinds=organization,person."
     ) in warnings(at)
     assert at.query_params["signs"] == "negative" and "kinds" not in at.query_params
+
+
+def test_a_bad_upload_names_the_kept_map_by_its_file_name_only(
+    start: Callable[..., AppTest],
+) -> None:
+    at = start()
+    at.get("file_uploader")[0].set_value(("bad.yaml", b"format: [unclosed\n", "application/yaml"))
+    at.run()
+    # The map the server started with lives in a folder of the server's: not shown.
+    assert "Still showing the last valid map, map.yaml." in warnings(at)
+    assert not any("/" in line for line in warnings(at))
