@@ -93,3 +93,16 @@ def test_a_map_without_scenarios_shows_no_picker(app: Callable[..., AppTest]) ->
     assert (
         count_line(at)[1] == "as of 2021-09, the latest date in the file: 1 ended relation hidden"
     )
+
+
+def test_the_downloads_caption_names_the_date_and_what_it_hides(
+    app: Callable[..., AppTest],
+) -> None:
+    at = app()
+    at.session_state["main_tab"] = "Download"
+    at.run()
+    captions = [c.value for c in at.caption if c.value.startswith("Downloads show")]
+    assert (
+        captions
+        and "as of 2021\\-09, the latest date in the file: 1 ended relation hidden" in (captions[0])
+    )

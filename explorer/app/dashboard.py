@@ -32,7 +32,7 @@ from explorer.app.sidebar import (
     view_query,
 )
 from explorer.errors import ExplorerError, Problem
-from explorer.graph import FilterSpec, build_graph, filter_graph, view_summary
+from explorer.graph import FilterSpec, build_graph, filter_graph, view_note, view_summary
 from explorer.load import Report, check_bytes
 from explorer.model import Dataset, Sign
 from explorer.render.html import safe_url, sizes_from_measure
@@ -513,7 +513,9 @@ def run(argv: list[str] | None = None) -> None:
             st.markdown("**Sources**")
             _sources_table(dataset)
     with download_tab:
-        st.caption("Downloads show the current view: " + summary)
+        st.caption(
+            "Downloads show the current view: " + summary + "; " + markdown_literal(view_note(H))
+        )
         _downloads(H, positions, sizes, dataset.title, spec)
     with analysis_tab:
         if not analysis_tab.open:
