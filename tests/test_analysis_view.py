@@ -280,3 +280,19 @@ def test_hard_maps_show_a_labelled_heuristic_within_the_tab_time_limit(
     assert "HEURISTIC, not proved optimal" in shown
     assert "This page gives the exact solver 0.1 s" in shown
     assert any("did not finish within 0.1 s" in w.value for w in at.warning)
+
+
+def test_every_table_names_actors_and_keeps_ids_in_a_last_column(
+    app: Callable[..., AppTest],
+) -> None:
+    at = app("observed")
+    at.selectbox(key="paths_from").set_value("us").run()
+    at.selectbox(key="paths_to").set_value("pakistan").run()
+    for df in at.dataframe:
+        columns = list(df.value.columns)
+        if "id" in columns:
+            assert columns[-1] == "id", columns
+        first = columns[0]
+        # The first column reads as names: no id of the map in it.
+        for cell in df.value[first].astype(str):
+            assert "__" not in cell and cell not in {"us", "ttp", "pakistan", "taliban"}

@@ -518,6 +518,7 @@ def _centrality(G: nx.MultiDiGraph, base: nx.MultiDiGraph, key: str) -> None:
         for name, m in MEASURES.items():
             label = m.label + (" (approx.)" if approx[name] else "")
             row[label] = round(values[name]["values"][actor], 3)
+        row["id"] = actor
         rows.append(row)
     lead = next(k for k in rows[0] if k.startswith("PageRank")) if rows else ""
     rows.sort(key=lambda r: -r[lead])
@@ -555,6 +556,7 @@ def _paths(G: nx.MultiDiGraph, S: nx.Graph) -> None:
                 "steps": p.steps,
                 "net": "friendly (+)" if p.net > 0 else "hostile (−)",
                 "shortest": "yes" if p.steps == shortest[0].steps else "",
+                "id": " → ".join(map(str, p.actors)),
             }
         )
     st.dataframe(rows, hide_index=True, width="stretch")
