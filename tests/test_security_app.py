@@ -118,3 +118,19 @@ def test_a_bad_upload_names_the_kept_map_by_its_file_name_only(
     # The map the server started with lives in a folder of the server's: not shown.
     assert "Still showing the last valid map, map.yaml." in warnings(at)
     assert not any("/" in line for line in warnings(at))
+
+
+def test_a_minimum_of_sources_above_the_maps_most_is_brought_down_and_said(
+    start: Callable[..., AppTest],
+) -> None:
+    at = start()
+    box = at.number_input(key="f_min_sources")
+    # No upper bound in the browser: it would keep a red error beside a number the server
+    # never received, which Reset all filters could not clear.
+    assert box.max is None
+    box.set_value(9).run()
+    assert at.number_input(key="f_min_sources").value == 1  # this map's relations: none cited
+    assert any("At most 1 here" in c.value for c in at.sidebar.caption)
+    at.button(key="reset").click().run()
+    assert at.number_input(key="f_min_sources").value == 0
+    assert not any("At most" in c.value for c in at.sidebar.caption)

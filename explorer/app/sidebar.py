@@ -237,7 +237,20 @@ def _widget(f: FilterField, options: list[Any], label: Callable[[Any], str], hel
         high = max(options[-1] if options else low, low + 1)
         if st.session_state.get(key, low) > high:
             st.session_state[key] = high
-        sb.number_input(about.label, min_value=low, max_value=high, step=1, key=key, help=help)
+        # No max_value: the browser would keep a red "must be at most" error beside a typed
+        # number that the server never saw (and that Reset could not clear). A number above
+        # the map's maximum is brought down to it here, and the caption says so.
+        sb.number_input(
+            about.label,
+            min_value=low,
+            step=1,
+            key=key,
+            help=help,
+            on_change=_at_most,
+            args=(key, high),
+        )
+        if st.session_state.pop(f"{key}_lowered", False):
+            sb.caption(f"At most {high} here: no relation of this map has more.")
     elif about.widget == "selectbox":
         _keep_known(key, options)
         sb.selectbox(about.label, options, key=key, format_func=label, help=help)
@@ -245,6 +258,13 @@ def _widget(f: FilterField, options: list[Any], label: Callable[[Any], str], hel
         sb.text_input(about.label, key=key, help=help)
     elif about.widget == "checkbox":
         sb.checkbox(about.label, key=key, help=help)
+
+
+def _at_most(key: str, high: int) -> None:
+    """Bring a typed number above the map's maximum down to it, and remember to say so."""
+    if st.session_state.get(key, 0) > high:
+        st.session_state[key] = high
+        st.session_state[f"{key}_lowered"] = True
 
 
 def sidebar(
