@@ -358,6 +358,13 @@ def _balance(G: nx.MultiDiGraph, report: Analysis) -> None:
     for note in balance.notes:
         st.warning(note)
     _heuristic_hint(balance.exact, balance.method, balance.notes)
+    _camp_lists(G, balance)
+    _strain_tables(G, report, balance)
+    _robustness(G, balance)
+
+
+def _camp_lists(G: nx.MultiDiGraph, balance: Balance) -> None:
+    """The two camps by name, the groups left out, and who could sit in either camp."""
     for one, two in balance.camps[:1]:
         cols = st.columns(2)
         for i, (col, camp) in enumerate(zip(cols, (one, two), strict=True)):
@@ -377,6 +384,10 @@ def _balance(G: nx.MultiDiGraph, report: Analysis) -> None:
         )
     else:
         st.caption("Nobody could sit in the other camp: the split is unique.")
+
+
+def _strain_tables(G: nx.MultiDiGraph, report: Analysis, balance: Balance) -> None:
+    """The pairs that strain the split and the swing actors, with the relations behind each."""
     if balance.rests_on:
         st.markdown("**Pairs that strain the split** and the relations they rest on")
         st.dataframe(
@@ -407,7 +418,6 @@ def _balance(G: nx.MultiDiGraph, report: Analysis) -> None:
             hide_index=True,
             width="stretch",
         )
-    _robustness(G, balance)
 
 
 def _robustness(G: nx.MultiDiGraph, balance: Balance) -> None:

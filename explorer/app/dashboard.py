@@ -427,6 +427,46 @@ def _analysis_tab(dataset: Dataset, G: nx.MultiDiGraph, H: nx.MultiDiGraph, spec
     analysis_view.render(dataset, G, H, spec)
 
 
+def _page_head(
+    title: str, file_name: str, spec: FilterSpec, H: nx.MultiDiGraph, summary: str
+) -> None:
+    """The map's title, the count line of the view, the file and the filters in words."""
+    # Less empty space above the title than Streamlit's default, so the graph fits the screen.
+    st.html("<style>.stMainBlockContainer { padding-top: 2.5rem; }</style>")
+    _heading(title, 2, "title")
+    described = spec.describe()
+    view_line(H, summary)
+    st.caption(
+        "File: "
+        + markdown_literal(Path(file_name).name)
+        + (" · Filters: " + markdown_literal(described) if described else "")
+    )
+
+
+# A big view's tables are megabytes that would hold up the graph when the page opens, so they
+# are built only while their tab is open (``built``); a small view's are always there.
+
+
+def _actors_tab(
+    H: nx.MultiDiGraph, facts: MapFacts, values: dict[str, float], label: str, *, built: bool
+) -> None:
+    if not built:
+        st.caption(f"The table of {len(H):,} actors is built when this tab is open.")
+        return
+    table = _actor_table(H, facts, values, label)
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
+def _relations_tab(H: nx.MultiDiGraph, facts: MapFacts, dataset: Dataset, *, built: bool) -> None:
+    if not built:
+        count = H.number_of_edges()
+        st.caption(f"The table of {count:,} relations is built when this tab is open.")
+        return
+    st.dataframe(_relation_table(H, facts), hide_index=True, width="stretch")
+    st.markdown("**Sources**")
+    _sources_table(dataset)
+
+
 def run(argv: list[str] | None = None) -> None:
     """Draw the whole dashboard for one script run; ``argv[0]``, if given, is the map file."""
     st.set_page_config(page_title="Stakeholder Explorer", layout="wide")
@@ -438,7 +478,6 @@ def run(argv: list[str] | None = None) -> None:
     digest = mapfile.digest
     G = _graph(digest, dataset)
     facts = _facts(digest, dataset, G)
-
     from explorer.app import graph_view
 
     init_state_from_url()
@@ -449,36 +488,20 @@ def run(argv: list[str] | None = None) -> None:
 
     H = filter_graph(G, spec)
     positions = _map_positions(mapfile, display["layout"], G)
-    values = _measure_values(digest, display["size"], G)
-    sizes = _sizes(digest, display["size"], values)
+    values, sizes = _sized(digest, display["size"], G)
     size_label = measures()[display["size"]][0]
     summary = view_summary(G, H)  # counted once: each count walks the graph
 
-    # Less empty space above the title than Streamlit's default, so the graph fits the screen.
-    st.html("<style>.stMainBlockContainer { padding-top: 2.5rem; }</style>")
-    _heading(dataset.title, 2, "title")
-    described = spec.describe()
-    view_line(H, summary)
-    st.caption(
-        "File: "
-        + markdown_literal(Path(mapfile.name).name)
-        + (" · Filters: " + markdown_literal(described) if described else "")
-    )
+    _page_head(dataset.title, mapfile.name, spec, H, summary)
 
-    # Streamlit runs every tab's code on every rerun unless tabs track which one is open;
-    # the analysis of a big view takes seconds, so it runs only while its tab is open.
+    # Tabs track which one is open, so that closed tabs can skip their costly work.
     graph_tab, actors_tab, relations_tab, analysis_tab, download_tab, edit_tab = st.tabs(
         ["Graph", "Actors", "Relations", "Analysis", "Download", "Edit"],
         key="main_tab",
         on_change="rerun",
     )
-    with edit_tab:  # Edit mode: explorer/app/edit_view.py
-        if edit_tab.open:
-            from explorer.app.edit_view import render as edit_mode
-
-            edit_mode(mapfile.name, mapfile.data, mapfile.base_dir, dataset, positions)
-        else:
-            st.caption("Edit mode: add and change actors, relations, sources and scenarios.")
+    with edit_tab:
+        _edit_tab(mapfile, dataset, positions, is_open=bool(edit_tab.open))
     with graph_tab:
         graph_view.render(
             dataset=dataset,
@@ -494,34 +517,46 @@ def run(argv: list[str] | None = None) -> None:
             summary=summary,
             search=spec.search,
         )
-    # A big view's tables are megabytes that would hold up the graph when the page opens,
-    # so they are built only while their tab is open; a small view's are always there.
     big = len(H) > graph_view.DETAIL_ABOVE
     with actors_tab:
-        if big and not actors_tab.open:
-            st.caption(f"The table of {len(H):,} actors is built when this tab is open.")
-        else:
-            table = _actor_table(H, facts, values, size_label)
-            st.dataframe(table, hide_index=True, width="stretch")
+        _actors_tab(H, facts, values, size_label, built=not big or bool(actors_tab.open))
     with relations_tab:
-        if big and not relations_tab.open:
-            st.caption(
-                f"The table of {H.number_of_edges():,} relations is built when this tab is open."
-            )
-        else:
-            st.dataframe(_relation_table(H, facts), hide_index=True, width="stretch")
-            st.markdown("**Sources**")
-            _sources_table(dataset)
+        _relations_tab(H, facts, dataset, built=not big or bool(relations_tab.open))
     with download_tab:
         st.caption(
             "Downloads show the current view: " + summary + "; " + markdown_literal(view_note(H))
         )
         _downloads(H, positions, sizes, dataset.title, spec)
     with analysis_tab:
-        if not analysis_tab.open:
-            st.caption("The analysis runs when this tab is open.")
-            return
-        try:
-            _analysis_tab(dataset, G, H, spec)
-        except ExplorerError as exc:
-            st.error(markdown_literal(str(exc)))
+        _analysis_panel(dataset, G, H, spec, is_open=bool(analysis_tab.open))
+
+
+def _analysis_panel(
+    dataset: Dataset, G: nx.MultiDiGraph, H: nx.MultiDiGraph, spec: FilterSpec, *, is_open: bool
+) -> None:
+    """The Analysis tab: it takes seconds on a big view, so it runs only while open."""
+    if not is_open:
+        st.caption("The analysis runs when this tab is open.")
+        return
+    try:
+        _analysis_tab(dataset, G, H, spec)
+    except ExplorerError as exc:
+        st.error(markdown_literal(str(exc)))
+
+
+def _sized(
+    digest: str, measure: str, G: nx.MultiDiGraph
+) -> tuple[dict[str, float], dict[str, float]]:
+    """The size measure's values for every actor, and the node sizes drawn from them."""
+    values = _measure_values(digest, measure, G)
+    return values, _sizes(digest, measure, values)
+
+
+def _edit_tab(mapfile: Any, dataset: Dataset, positions: Any, *, is_open: bool) -> None:
+    """Edit mode (explorer/app/edit_view.py), drawn only while its tab is open."""
+    if not is_open:
+        st.caption("Edit mode: add and change actors, relations, sources and scenarios.")
+        return
+    from explorer.app.edit_view import render as edit_mode
+
+    edit_mode(mapfile.name, mapfile.data, mapfile.base_dir, dataset, positions)
