@@ -523,12 +523,19 @@ def run(argv: list[str] | None = None) -> None:
     with relations_tab:
         _relations_tab(H, facts, dataset, built=not big or bool(relations_tab.open))
     with download_tab:
-        st.caption(
-            "Downloads show the current view: " + summary + "; " + markdown_literal(view_note(H))
-        )
-        _downloads(H, positions, sizes, dataset.title, spec)
+        _download_tab(H, positions, sizes, dataset.title, spec, summary)
     with analysis_tab:
         _analysis_panel(dataset, G, H, spec, is_open=bool(analysis_tab.open))
+
+
+def _download_tab(
+    H: nx.MultiDiGraph, positions: Any, sizes: Any, title: str, spec: FilterSpec, summary: str
+) -> None:
+    """The Download tab: every export of the current view, named in its caption."""
+    st.caption(
+        "Downloads show the current view: " + summary + "; " + markdown_literal(view_note(H))
+    )
+    _downloads(H, positions, sizes, title, spec)
 
 
 def _analysis_panel(

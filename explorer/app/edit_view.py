@@ -301,35 +301,9 @@ def _actor_choice(dataset: Dataset, label: str, key: str) -> str | None:
 @st.fragment
 def _relation_form(doc: StakeholderFile, dataset: Dataset, target: EditTarget) -> None:
     vocab = dataset.vocab
-    source_ids = [s.id for s in dataset.sources]
     form, pane = st.columns([3, 2], gap="large")
     with pane:
-        cite = st.selectbox(
-            "Source of the evidence",
-            source_ids,
-            key="edit_cite",
-            format_func=lambda i: dataset.source_index[i].title,
-            index=0 if source_ids else None,
-        )
-        if doc.path is None:
-            st.caption("An uploaded map has no source texts: type or paste the quote.")
-        elif cite is not None:
-            text = doc.source_text(cite)
-            if text is None:
-                st.caption(
-                    "No text for this source: give it a text: file beside the map, or start "
-                    "the dashboard with --sources DIR holding <source id>.txt."
-                )
-            else:
-                st.caption("Select a passage, then press Use as evidence to fill the quote.")
-                result: Any = _pane(
-                    key="edit_source_pane",
-                    data={"text": text},
-                    on_quote_change=lambda: None,
-                )
-                picked = getattr(result, "quote", None)
-                if isinstance(picked, str) and picked:
-                    st.session_state["edit_quote"] = picked
+        cite = _evidence_pane(doc, dataset)
     with form:
         left, right = st.columns(2)
         with left:
@@ -347,69 +321,16 @@ def _relation_form(doc: StakeholderFile, dataset: Dataset, target: EditTarget) -
         if rtype is not None:
             info = vocab.relation_types[rtype]
             st.caption(_literal(f"{info.label} ({info.sign} by default): {info.description}"))
-        c1, c2 = st.columns(2)
-        c3, c4 = st.columns(2)
-        sign = c1.selectbox(
-            "Sign",
-            [None, *SIGNS],
-            key="edit_rel_sign",
-            format_func=lambda s: "The type's default" if s is None else SIGN_LABELS[s],
-            help="Affect between the two actors themselves; the type gives the default.",
-        )
-        status = c2.selectbox(
-            "Status",
-            list(STATUSES),
-            key="edit_rel_status",
-            format_func=lambda s: STATUS_LABELS[s],
-            help="Observed: has happened. Projected: a prediction or condition.",
-        )
-        confidence = c3.selectbox(
-            "Confidence",
-            list(CONFIDENCES),
-            index=1,
-            key="edit_rel_confidence",
-            format_func=lambda c: CONFIDENCE_LABELS[c],
-            help="How sure the source is that this holds.",
-        )
-        strength = c4.selectbox(
-            "Strength", [1, 2, 3], index=1, key="edit_rel_strength", help="1 weak to 3 strong."
-        )
-        d1, d2, d3 = st.columns(3)
-        since = d1.text_input("Since", key="edit_rel_since", placeholder="YYYY[-MM[-DD]]")
-        until = d2.text_input("Until", key="edit_rel_until", placeholder="YYYY[-MM[-DD]]")
-        scenario = None
-        scenarios = [s.id for s in getattr(dataset, "scenarios", [])]
-        if scenarios:
-            scenario = d3.selectbox(
-                "Scenario",
-                [None, *scenarios],
-                key="edit_rel_scenario",
-                format_func=lambda s: "Main forecast" if s is None else s,
-                help="Only for a projected relation that holds under a named scenario.",
-            )
-        quote = st.text_area("Quote", key="edit_quote", height=90)
-        words = len(quote.split())
-        if words > MAX_QUOTE_WORDS:
-            st.error(f"The quote has {words} words; the format allows at most {MAX_QUOTE_WORDS}.")
-        elif words > QUOTE_WARN_WORDS:
-            st.warning(
-                f"The quote has {words} words; a quote of {QUOTE_WARN_WORDS} or fewer reads best."
-            )
+        grades = _relation_grades(dataset)
+        quote = _quote_input()
         note = st.text_input("Note", key="edit_rel_note")
-        ready = source and target_actor and rtype
         edit = None
-        if ready:
+        if source and target_actor and rtype:
             fields: dict[str, Any] = {
                 "source": source,
                 "target": target_actor,
                 "type": rtype,
-                "sign": sign,
-                "strength": None if strength == 2 else strength,
-                "status": None if status == "observed" else status,
-                "confidence": None if confidence == "medium" else confidence,
-                "since": since.strip() or None,
-                "until": until.strip() or None,
-                "scenario": scenario,
+                **grades,
                 "evidence": [{"source": cite, "quote": quote.strip()}] if quote.strip() else [],
                 "note": note.strip() or None,
             }
@@ -419,6 +340,106 @@ def _relation_form(doc: StakeholderFile, dataset: Dataset, target: EditTarget) -
         else:
             st.caption("Choose the two actors and the type.")
         _commit(edit, target, "Save relation", "edit_save_relation")
+
+
+def _evidence_pane(doc: StakeholderFile, dataset: Dataset) -> str | None:
+    """The source cited, and its text to pick the quote from where the map has one."""
+    source_ids = [s.id for s in dataset.sources]
+    cite = st.selectbox(
+        "Source of the evidence",
+        source_ids,
+        key="edit_cite",
+        format_func=lambda i: dataset.source_index[i].title,
+        index=0 if source_ids else None,
+    )
+    if doc.path is None:
+        st.caption("An uploaded map has no source texts: type or paste the quote.")
+        return cite
+    if cite is None:
+        return cite
+    text = doc.source_text(cite)
+    if text is None:
+        st.caption(
+            "No text for this source: give it a text: file beside the map, or start "
+            "the dashboard with --sources DIR holding <source id>.txt."
+        )
+        return cite
+    st.caption("Select a passage, then press Use as evidence to fill the quote.")
+    result: Any = _pane(
+        key="edit_source_pane",
+        data={"text": text},
+        on_quote_change=lambda: None,
+    )
+    picked = getattr(result, "quote", None)
+    if isinstance(picked, str) and picked:
+        st.session_state["edit_quote"] = picked
+    return cite
+
+
+def _relation_grades(dataset: Dataset) -> dict[str, Any]:
+    """Sign, status, confidence, strength, dates and scenario; defaults left out of the file."""
+    c1, c2 = st.columns(2)
+    c3, c4 = st.columns(2)
+    sign = c1.selectbox(
+        "Sign",
+        [None, *SIGNS],
+        key="edit_rel_sign",
+        format_func=lambda s: "The type's default" if s is None else SIGN_LABELS[s],
+        help="Affect between the two actors themselves; the type gives the default.",
+    )
+    status = c2.selectbox(
+        "Status",
+        list(STATUSES),
+        key="edit_rel_status",
+        format_func=lambda s: STATUS_LABELS[s],
+        help="Observed: has happened. Projected: a prediction or condition.",
+    )
+    confidence = c3.selectbox(
+        "Confidence",
+        list(CONFIDENCES),
+        index=1,
+        key="edit_rel_confidence",
+        format_func=lambda c: CONFIDENCE_LABELS[c],
+        help="How sure the source is that this holds.",
+    )
+    strength = c4.selectbox(
+        "Strength", [1, 2, 3], index=1, key="edit_rel_strength", help="1 weak to 3 strong."
+    )
+    d1, d2, d3 = st.columns(3)
+    since = d1.text_input("Since", key="edit_rel_since", placeholder="YYYY[-MM[-DD]]")
+    until = d2.text_input("Until", key="edit_rel_until", placeholder="YYYY[-MM[-DD]]")
+    scenario = None
+    scenarios = [s.id for s in getattr(dataset, "scenarios", [])]
+    if scenarios:
+        scenario = d3.selectbox(
+            "Scenario",
+            [None, *scenarios],
+            key="edit_rel_scenario",
+            format_func=lambda s: "Main forecast" if s is None else s,
+            help="Only for a projected relation that holds under a named scenario.",
+        )
+    return {
+        "sign": sign,
+        "strength": None if strength == 2 else strength,
+        "status": None if status == "observed" else status,
+        "confidence": None if confidence == "medium" else confidence,
+        "since": since.strip() or None,
+        "until": until.strip() or None,
+        "scenario": scenario,
+    }
+
+
+def _quote_input() -> str:
+    """The quote, with a word count that warns before the format's limit refuses it."""
+    quote = st.text_area("Quote", key="edit_quote", height=90)
+    words = len(quote.split())
+    if words > MAX_QUOTE_WORDS:
+        st.error(f"The quote has {words} words; the format allows at most {MAX_QUOTE_WORDS}.")
+    elif words > QUOTE_WARN_WORDS:
+        st.warning(
+            f"The quote has {words} words; a quote of {QUOTE_WARN_WORDS} or fewer reads best."
+        )
+    return quote
 
 
 @st.fragment
