@@ -319,3 +319,10 @@ def test_a_broken_record_is_ignored(tmp_path: Path) -> None:
     record.write_text("{not json", encoding="utf-8")
     G = build_graph(load_dataset(path))
     assert positions_for(G, record_path=record, map_name=path.name) == layout_positions(G)
+
+
+def test_the_camps_layout_falls_back_to_spring_on_a_graph_without_relation_details() -> None:
+    G = nx.MultiDiGraph()
+    G.add_edge("a", "b", sign=1, structural=False)
+    G.add_edge("b", "c", sign=-1, structural=False)
+    assert layout_positions(G) == layout_positions(G, layout="spring")

@@ -276,7 +276,10 @@ def _camps(G: nx.Graph, seed: int) -> Positions:
     # The split of ``camps()``, in its parts: the swing search, the costly one, runs only on
     # small maps. Generous limits: the split decides the picture, so it must not depend on
     # the load of the machine; maps this size are solved exactly in well under a second.
-    S = signed_graph(filter_graph(cast(nx.MultiDiGraph, G), CAMPS_VIEW))  # a map's graph
+    try:
+        S = signed_graph(filter_graph(cast(nx.MultiDiGraph, G), CAMPS_VIEW))  # a map's graph
+    except KeyError:  # a graph not built by build_graph lacks what the camps' view reads
+        return _spring(G, seed)
     small = S.number_of_nodes() <= SWING_MAX_NODES
     # Beyond small maps the seeded local search alone: the exact program can take seconds.
     result = frustration_index(S, exact=None if small else False, time_limit=20.0)
