@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from explorer.errors import DataErrors, ExplorerError
+from explorer.memory import collector_paused, collector_paused_during
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -114,6 +115,8 @@ REFERENCES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "scenario": (("relations", ("scenario",)),),
     "relation": (),
 }
+#: Records per section the file's style is learnt from (a big map writes them all alike).
+LEARN_FROM = 500
 #: Undo history bounds, per file: entries kept, and bytes of earlier versions kept.
 HISTORY_ENTRIES = 50
 HISTORY_BYTES = 64 * 1024 * 1024
@@ -281,16 +284,19 @@ class StakeholderFile:
         except UnicodeDecodeError:
             self._refuse_invalid()
             raise  # pragma: no cover
-        try:
-            root = yaml.compose(self.text, Loader=_Loader) if "\t" not in self.text else None
-        except yaml.YAMLError:
-            root = None
-        if root is None or not isinstance(root, yaml.MappingNode):
-            self._refuse_invalid()
-        assert isinstance(root, yaml.MappingNode)  # _refuse_invalid raised otherwise
-        self.root: yaml.MappingNode = root
-        self.sections = {name: self._section(name) for name in KINDS.values()}
-        self.style = self._learn_style()
+        # Millions of small objects that live until the edit ends: with the collector
+        # running, building them costs several times more (as in explorer.load).
+        with collector_paused():
+            try:
+                root = yaml.compose(self.text, Loader=_Loader) if "\t" not in self.text else None
+            except yaml.YAMLError:
+                root = None
+            if root is None or not isinstance(root, yaml.MappingNode):
+                self._refuse_invalid()
+            assert isinstance(root, yaml.MappingNode)  # _refuse_invalid raised otherwise
+            self.root: yaml.MappingNode = root
+            self.sections = {name: self._section(name) for name in KINDS.values()}
+            self.style = self._learn_style()
 
     @classmethod
     def open(
@@ -403,7 +409,7 @@ class StakeholderFile:
                 ]
                 blank[name] = bool(gaps) and sum(gaps) > len(gaps) / 2
             pairs: set[tuple[str, str]] = set()
-            for record in records:
+            for record in records[:LEARN_FROM]:  # the style shows in any few hundred
                 keys = [k.value for k, _ in record.node.value]
                 pairs.update(zip(keys, keys[1:], strict=False))
                 for k, v in record.node.value:
@@ -521,6 +527,7 @@ class StakeholderFile:
         """Add a record at the end of its section, in the file's style."""
         return self.add_many([(kind, fields)])
 
+    @collector_paused_during
     def add_many(self, records: Sequence[tuple[str, Mapping[str, Any]]]) -> Edit:
         """Add records (``(kind, fields)`` pairs) at the ends of their sections, checked once.
 
@@ -605,6 +612,7 @@ class StakeholderFile:
         edit.added = tuple(added)
         return edit
 
+    @collector_paused_during
     def change(self, ref: str, fields: Mapping[str, Any]) -> Edit:
         """Set fields of a record; a value of None or "" removes the field."""
         record = self.find(ref)
@@ -659,6 +667,7 @@ class StakeholderFile:
                                 out.append((other, i))
         return out
 
+    @collector_paused_during
     def remove(self, ref: str, *, cascade: bool = False) -> Edit:
         """Remove a record; what refers to it goes too with ``cascade``, else it is refused."""
         record = self.find(ref)
@@ -702,6 +711,7 @@ class StakeholderFile:
         edit.removed = tuple(removed[1:])
         return edit
 
+    @collector_paused_during
     def rename(self, ref: str, new_id: str) -> Edit:
         """Give a record a new id; every reference to it follows."""
         from explorer.model import ID_PATTERN
