@@ -35,7 +35,7 @@ from tests.browser import CHROMIUM, chromium_missing_reason, launch, start_dashb
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).resolve().parent / "results"
-SECTIONS = ("loading", "analysis", "browser", "dashboard")
+SECTIONS = ("loading", "analysis", "browser", "dashboard", "perceived")
 DEFAULT_SIZES = (100, 1000, 5000, 20000)
 #: Longest wait for pyvis's default physics to settle, in seconds.
 PYVIS_CAP_S = 120
@@ -54,6 +54,11 @@ TARGETS = [
     ("7 every dashboard measure N=5,000 warm (s)", "analysis.warm_s.5000", 2.0),
     ("7 exact frustration 150 actors/1,300 pairs (s)", "analysis.frustration_s", 10.0),
     ("16.5 `validate` bundled map, whole process, vs yaml+model", "loading.validate_ratio", 1.5),
+    ("16.1 bundled map opened to all drawn vs bare Streamlit", "perceived.open_ratio.bundled", 1.3),
+    ("16.2 bundled map filter changed vs bare rerun", "perceived.rerun_ratio.bundled", 1.5),
+    ("16.3 `app` started to healthy vs `streamlit run` bare", "perceived.start_ratio", 1.2),
+    ("16.4 N=1,000 opened to all drawn vs bare Streamlit", "perceived.open_ratio.1000", 2.0),
+    ("16.4 N=1,000 filter changed vs bare rerun", "perceived.rerun_ratio.1000", 2.0),
     ("- billion laughs refused vs small valid file", "loading.laughs_ratio", None),
     ("- 4,000 unknown actors reported vs the valid file", "loading.unknown_ratio", 2.0),
 ]
@@ -769,6 +774,119 @@ def bench_dashboard(sizes: list[int]) -> dict[str, Any]:
     return out
 
 
+# --- perceived speed (issue 16): the dashboard against a bare Streamlit script -----------
+
+BARE_APP = Path(__file__).resolve().parent / "bare_app.py"
+#: Page loads timed per figure (the median is kept), after one untimed load that warms up.
+PERCEIVED_REPEAT = 3
+
+
+def _drawn_frame(page: Any, actors: int, lines: int | None, cap_s: float) -> Any:
+    """Wait until some frame of ``page`` draws ``actors`` actors (and ``lines`` lines)."""
+    deadline = time.perf_counter() + cap_s
+    want = f"window.network && network.body.data.nodes.length === {actors}"
+    if lines is not None:
+        want += f" && network.body.data.edges.length === {lines}"
+    while time.perf_counter() < deadline:
+        for frame in page.frames:
+            try:
+                if frame.evaluate(f"() => !!({want})"):
+                    return frame
+            except Exception:  # noqa: BLE001 - a frame may go away while we look
+                pass
+        page.wait_for_timeout(20)
+    raise TimeoutError(f"no frame drew {actors} actors within {cap_s} s")
+
+
+def _perceived_one(
+    browser: Any, url: str, counts: tuple[int, int, int], change: Callable[[Any], None]
+) -> dict[str, float]:
+    """Median seconds from navigation to every actor drawn, and from a change to the new view."""
+    actors, _, lines_after = counts
+    opens, reruns = [], []
+    for attempt in range(PERCEIVED_REPEAT + 1):
+        context = browser.new_context(viewport={"width": 1440, "height": 900})
+        page = context.new_page()
+        start = time.perf_counter()
+        page.goto(url)
+        _drawn_frame(page, actors, None, 120)
+        opened = time.perf_counter() - start
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+        start = time.perf_counter()
+        change(page)
+        _drawn_frame(page, actors, lines_after, 120)
+        rerun = time.perf_counter() - start
+        if attempt:  # the first load warms the server's caches
+            opens.append(opened)
+            reruns.append(rerun)
+        context.close()
+    return {"open_s": statistics.median(opens), "rerun_s": statistics.median(reruns)}
+
+
+def _pick_observed_ours(page: Any) -> None:
+    page.locator("[data-testid=stSidebar]").get_by_text("observed", exact=True).first.click()
+
+
+def _pick_observed_bare(page: Any) -> None:
+    page.get_by_role("combobox").first.click()
+    page.get_by_role("option", name="observed", exact=True).click()
+
+
+def _started(argv: list[str] | None, path: Path) -> tuple[float, Any]:
+    start = time.perf_counter()
+    manager = start_dashboard(path, argv=argv)
+    url = manager.__enter__()
+    return time.perf_counter() - start, (manager, url)
+
+
+def bench_perceived(sizes: list[int]) -> dict[str, Any]:
+    """Issue 16's targets 1-4: the dashboard against a bare Streamlit script, in one run."""
+    from explorer import bundled_map
+    from explorer.filters import FilterSpec
+    from explorer.graph import build_graph, filter_graph
+    from explorer.load import load_dataset
+    from explorer.render.pairs import pair_lines
+
+    out: dict[str, Any] = {"open_ratio": {}, "rerun_ratio": {}, "maps": {}}
+    maps = {"bundled": bundled_map()}
+    if 1000 in sizes:
+        maps["1000"] = generated_map(1000, K_DRAW)
+    p, browser = _chromium()
+    try:
+        starts: dict[str, list[float]] = {"ours": [], "bare": []}
+        for name, path in maps.items():
+            G = build_graph(load_dataset(path))
+            default = filter_graph(G, FilterSpec())
+            observed = filter_graph(G, FilterSpec(statuses=("observed",)))
+            counts = (len(default), len(pair_lines(default)), len(pair_lines(observed)))
+            row: dict[str, Any] = {"actors": counts[0], "lines": counts[1:]}
+            bare_argv = [
+                sys.executable, "-m", "streamlit", "run", str(BARE_APP),
+                "--server.port", "{port}", "--server.headless", "true",
+                "--browser.gatherUsageStats", "false", "--", str(path),
+            ]  # fmt: skip
+            for who, argv, change in (
+                ("bare", bare_argv, _pick_observed_bare),
+                ("ours", None, _pick_observed_ours),
+            ):
+                seconds, (manager, url) = _started(argv, path)
+                starts[who].append(seconds)
+                try:
+                    row[who] = _perceived_one(browser, url + "/", counts, change)
+                finally:
+                    manager.__exit__(None, None, None)
+                log(f"perceived: {name} {who}: start {seconds:.2f} s, {row[who]}")
+            out["maps"][name] = row
+            out["open_ratio"][name] = row["ours"]["open_s"] / row["bare"]["open_s"]
+            out["rerun_ratio"][name] = row["ours"]["rerun_s"] / row["bare"]["rerun_s"]
+        out["start_s"] = {k: statistics.median(v) for k, v in starts.items()}
+        out["start_ratio"] = out["start_s"]["ours"] / out["start_s"]["bare"]
+    finally:
+        browser.close()
+        p.stop()
+    return out
+
+
 # --- the table --------------------------------------------------------------------------
 
 
@@ -825,6 +943,7 @@ def main(argv: list[str] | None = None) -> int:
         "analysis": bench_analysis,
         "browser": bench_browser,
         "dashboard": bench_dashboard,
+        "perceived": bench_perceived,
     }
     for section in SECTIONS:
         if section in only:
