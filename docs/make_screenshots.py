@@ -30,12 +30,65 @@ def wait_for_graph(page: Any) -> None:
     frame.wait_for_function(GRAPH_AT_REST, timeout=60_000)
 
 
+def _geometry(frame: Any) -> dict[str, Any]:
+    from tests.page_geometry import measure
+
+    ranked = frame.evaluate(
+        "network.body.data.nodes.get().sort((a, b) => (a.rank || 0) - (b.rank || 0))"
+        ".map((n) => n.id)"
+    )
+    return measure(frame, ranked).summary()
+
+
+def pyvis_comparison(browser: Any) -> None:
+    """Screenshot pyvis's default drawing of the bundled map; print its counts and ours."""
+    from benchmarks.run import _pyvis_page
+    from explorer import bundled_map
+    from explorer.filters import FilterSpec
+    from explorer.graph import build_graph, filter_graph
+    from explorer.load import load_dataset
+
+    G = build_graph(load_dataset(bundled_map()))
+    view = filter_graph(G, FilterSpec())
+    out = DOCS / "pyvis-default.html"
+    out.write_text(_pyvis_page(view), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    try:
+        page.goto(out.as_uri())
+        page.wait_for_function(
+            "() => window.network && network.physics && network.physics.stabilized === true",
+            timeout=180_000,
+        )
+        page.screenshot(path=DOCS / "screenshot-pyvis-default.png")
+        print("pyvis default, 1440x900:", _geometry(page.main_frame))
+    finally:
+        page.close()
+        out.unlink()
+
+
 def main() -> None:
     with chromium() as browser, start_dashboard() as base:
-        page = browser.new_page(viewport={"width": 1440, "height": 960})
-        page.goto(base + "/")
-        wait_for_graph(page)
-        page.screenshot(path=DOCS / "screenshot-dashboard.png")
+        for name, size in (("", (1440, 900)), ("-1024", (1024, 768))):
+            page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+            page.goto(base + "/")
+            wait_for_graph(page)
+            frame = page.wait_for_selector('iframe[title^="Graph of "]').content_frame()
+            frame.wait_for_function("() => document.body.dataset.labels === 'placed'")
+            page.screenshot(path=DOCS / f"screenshot-dashboard{name}.png")
+            print(f"ours, {size[0]}x{size[1]}:", _geometry(frame))
+            if not name:
+                # A click on an actor: its details inside the frame, neighbours highlighted.
+                box = frame.frame_element().bounding_box()
+                x, y = frame.evaluate(
+                    """() => { const p = network.canvasToDOM(network.getPositions(['pakistan'])
+                    .pakistan); return [p.x, p.y]; }"""
+                )
+                page.mouse.click(box["x"] + x, box["y"] + y)
+                frame.wait_for_selector("#details h2", state="visible")
+                page.screenshot(path=DOCS / "screenshot-details.png")
+            page.close()
+        pyvis_comparison(browser)
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
         page.goto(base + "/?focus=pakistan&as_of=all")
         wait_for_graph(page)
         page.screenshot(path=DOCS / "screenshot-focus.png")

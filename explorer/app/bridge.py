@@ -75,11 +75,18 @@ export default function (component) {
     frame.style.width = "100%";
     frame.style.border = "0";
     frame.style.display = "block";
-    frame.srcdoc = data.shell;
+    frame.srcdoc = data.shell;  // with this run's view inline: drawn as soon as loaded
     state.frame = frame;
     state.ready = false;
     state.shellId = data.shell_id;
     parentElement.appendChild(frame);
+    state.frame.title = data.title;
+    state.frame.style.height = data.height;
+    state.pending = null;
+    return () => {
+      window.removeEventListener("message", state.onMessage);
+      FRAMES.delete(parentElement);
+    };
   } else if (!state.frame) {
     state.pending = data.view;
     setTriggerValue("need_shell", Date.now());
@@ -97,6 +104,9 @@ export default function (component) {
 """.replace("__PREFIX__", json.dumps(MESSAGE_PREFIX))
 
 _mount = st.components.v2.component("stakeholder_explorer_graph", js=_JS)
+#: The page's empty view slot, filled with the first view when the page is sent.
+_EMPTY_VIEW = '<script type="application/json" id="view-data"></script>'
+
 
 
 @dataclasses.dataclass(frozen=True)
@@ -135,8 +145,11 @@ def graph_frame(
         "title": title,
         "height": height,
         "shell_id": name,
-        "shell": shell if st.session_state.get(sent) != name else None,
+        "shell": None,
     }
+    if st.session_state.get(sent) != name:
+        # The first view travels inside the page, so it draws without waiting for a message.
+        data["shell"] = shell.replace(_EMPTY_VIEW, _EMPTY_VIEW[:-9] + view + "</script>", 1)
 
     def resend() -> None:
         st.session_state.pop(sent, None)

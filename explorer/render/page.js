@@ -749,10 +749,8 @@
     render(JSON.parse(message.view));
   });
 
+  // The exported page, and the dashboard's first view, arrive inline; later views as messages.
   var inline = $("view-data").textContent;
-  if (inline && inline.trim()) {
-    render(JSON.parse(inline));
-  } else {
-    post("ready", {});
-  }
+  if (inline && inline.trim()) { render(JSON.parse(inline)); }
+  post("ready", {});
 })();
