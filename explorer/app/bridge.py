@@ -108,7 +108,6 @@ _mount = st.components.v2.component("stakeholder_explorer_graph", js=_JS)
 _EMPTY_VIEW = '<script type="application/json" id="view-data"></script>'
 
 
-
 @dataclasses.dataclass(frozen=True)
 class FrameEvents:
     """What the user did in the graph since the last run (each None when nothing)."""
