@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -10,7 +11,7 @@ from conftest import RunCli
 from explorer import bundled_map
 from explorer.graph import build_graph
 from explorer.load import load_dataset
-from explorer.render.report import quoted
+from explorer.render.report import CAMP_NAMES_MAX, quoted
 
 
 def ids_outside_quotes(text: str) -> list[str]:
@@ -53,7 +54,26 @@ def test_the_scan_finds_an_id_when_there_is_one() -> None:
 def test_summary_names_the_camps_the_strain_and_the_tie(cli_runner: RunCli) -> None:
     code, out, _ = cli_runner("analyze", str(bundled_map()), "--include-projected")
     summary = out.split("in short:", 1)[1].split("\n\n", 1)[0]
-    assert "Two camps: " in summary and " against " in summary
+    assert "Two camps" in summary and " against " in summary
     assert "strain this split" in summary or "Nothing strains this split" in summary
     assert "could sit in either camp" in summary or "the only best split" in summary
     assert "exact (proved optimal)" in summary
+
+
+def test_the_camp_sentence_leads_with_the_most_central_and_counts_the_rest(
+    cli_runner: RunCli,
+) -> None:
+    code, out, _ = cli_runner("analyze", str(bundled_map()), "--include-projected", "--json")
+    report = json.loads(out)
+    first = report["summary"][0]
+    camp_one, camp_two = report["balance"]["camps"][0]
+    rank = report["centrality"]["pagerank"]
+    names = report["names"]
+    for camp, text in zip((camp_one, camp_two), first.split(" against "), strict=True):
+        top = max(camp, key=lambda a: rank[a])
+        assert names[top] in text
+        hidden = len(camp) - CAMP_NAMES_MAX
+        if hidden > 0:
+            assert f"and {hidden} other" in text
+            # the least central actor of a long camp is counted, not named
+            assert names[min(camp, key=lambda a: rank[a])] not in text

@@ -34,6 +34,8 @@ __all__ = [
 
 #: Pairs and swing actors named one by one in a summary before "and N more".
 SUMMARY_MAX = 4
+#: Actors named per camp in the summary's first sentence, most central first.
+CAMP_NAMES_MAX = 5
 #: Characters of a quote shown in a summary sentence.
 QUOTE_MAX = 90
 #: One sentence on each other grouping: what it measures and how it differs from the camps.
@@ -160,15 +162,30 @@ def _basis_words(relations: Sequence[RelationInfo]) -> str:
 # --- the summary ---------------------------------------------------------------------------
 
 
-def _camp_sentence(balance: Balance, names: Mapping[str, str]) -> list[str]:
+def _leaders(report: Analysis, actors: Iterable[str], limit: int = CAMP_NAMES_MAX) -> str:
+    """A camp in a sentence: its most central actors by PageRank, then how many more."""
+    rank = report.centrality.get("pagerank", {})
+    ordered = sorted(actors, key=lambda a: (-rank.get(a, 0.0), _name(report.names, a).casefold()))
+    shown = [_name(report.names, a) for a in ordered[:limit]]
+    rest = len(ordered) - len(shown)
+    if rest <= 0:
+        return join_names(shown)
+    return ", ".join(shown) + f" and {rest} other{'s' if rest > 1 else ''}"
+
+
+def _camp_sentence(report: Analysis) -> list[str]:
+    balance, names = report.balance, report.names
     if not balance.camps:
         return ["No friendly or hostile relation in this view, so there are no camps to find."]
     first, *others = balance.camps
-    one, two = (_names(names, camp) for camp in first)
+    one, two = first
     if two:
-        out = [f"Two camps: {join_names(one)} against {join_names(two)}."]
+        most = " (most central first)" if len(one) + len(two) > 2 * CAMP_NAMES_MAX else ""
+        out = [f"Two camps{most}: {_leaders(report, one)} against {_leaders(report, two)}."]
     else:
-        out = [f"All in one camp: {join_names(one)}; any split into two would strain more pairs."]
+        out = [
+            f"All in one camp: {_leaders(report, one)}; any split into two would strain more pairs."
+        ]
     if others:
         loose = [a for c in others for a in c[0] + c[1]]
         groups = f"{len(others)} separate groups" if len(others) > 1 else "a separate group"
@@ -269,7 +286,7 @@ def _certainty_sentences(report: Analysis) -> list[str]:
 def summary_sentences(report: Analysis) -> list[str]:
     """A few sentences with actor names: the camps, what strains them, who could swing, how sure."""
     balance = report.balance
-    out = _camp_sentence(balance, report.names)
+    out = _camp_sentence(report)
     if not balance.camps:
         return out
     out += _strain_sentences(report)
