@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import networkx as nx
 import pytest
+from conftest import RunCli
 
 from explorer.analysis.communities import bloc_of, blocs
-from explorer.analysis.paths import shortest_signed_paths, signed_paths
+from explorer.analysis.paths import (
+    PathSearch,
+    search_signed_paths,
+    shortest_signed_paths,
+    signed_paths,
+)
 from explorer.graph import build_graph, signed_graph
 from explorer.load import load_dataset
 
@@ -106,3 +114,42 @@ def test_blocs_are_networkx_louvain_blocs(trial: int) -> None:
         S.add_edge(f"a{u}", f"a{v}", sign=rng.choice([1, 1, -1]), weight=rng.choice([0, 1, 2, 5]))
     for seed in (0, trial + 1):
         assert blocs(S, seed=seed) == _networkx_blocs(S, seed)
+
+
+def test_a_listing_that_cannot_reach_its_target_stops_at_once_in_a_dense_map() -> None:
+    # 120 actors all tied to each other, and the target in a pair of its own: a plain search
+    # of simple paths would walk every path of 4 steps (about 2 * 10**8) before giving up.
+    S = nx.complete_graph(120)
+    nx.set_edge_attributes(S, 1, "sign")
+    S.add_edge("x", "y", sign=-1)
+    found = search_signed_paths(S, 0, "y", cutoff=4, time_limit=5.0)
+    assert found == PathSearch(paths=(), stopped=None)
+
+
+def test_a_listing_says_when_the_time_limit_or_the_most_paths_stopped_it() -> None:
+    S = nx.complete_graph(60)
+    nx.set_edge_attributes(S, 1, "sign")
+    by_time = search_signed_paths(S, 0, 1, cutoff=4, limit=10**9, time_limit=0.05)
+    assert by_time.stopped == "time"
+    by_limit = search_signed_paths(S, 0, 1, cutoff=3, limit=100)
+    assert by_limit.stopped == "limit" and len(by_limit.paths) == 100
+    # shortest first: the direct tie, then the 58 two-step paths, then three-step ones
+    assert [p.steps for p in by_limit.paths[:60]] == [1] + [2] * 58 + [3]
+    complete = search_signed_paths(S, 0, 1, cutoff=2)
+    assert complete.stopped is None and len(complete.paths) == 59
+
+
+def test_analyze_says_when_the_path_listing_stopped(cli_runner: RunCli, tmp_path: Path) -> None:
+    lines = ["format: stakeholder-explorer/1", "title: Dense", "actors:"]
+    lines += [f"  - {{id: a{i}, name: Actor {i}, kind: state}}" for i in range(40)]
+    lines.append("relations:")
+    lines += [
+        f"  - {{source: a{i}, target: a{j}, type: ally_of}}"
+        for i in range(40)
+        for j in range(i + 1, 40)
+    ]
+    path = tmp_path / "dense.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = cli_runner("analyze", str(path), "--path", "a0", "a1", "--max-steps", "3")
+    assert code == 0, err
+    assert "(the first 200 paths, shortest first; there are more)" in out

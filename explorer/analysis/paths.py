@@ -7,13 +7,21 @@ friend of an enemy hostile (-), enemy of an enemy friendly (+).
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+import time
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
 from itertools import islice
+from typing import Literal
 
 import networkx as nx
 
-__all__ = ["SignedPath", "shortest_signed_paths", "signed_paths"]
+__all__ = [
+    "PathSearch",
+    "SignedPath",
+    "search_signed_paths",
+    "shortest_signed_paths",
+    "signed_paths",
+]
 
 
 @dataclass(frozen=True)
@@ -83,6 +91,89 @@ def shortest_signed_paths(
     return sorted(out, key=lambda p: [str(a) for a in p.actors])
 
 
+@dataclass(frozen=True)
+class PathSearch:
+    """The paths a bounded search listed, and why it stopped if it did not finish.
+
+    ``stopped`` is ``None`` when every path up to the cutoff is listed, ``"limit"`` when the
+    listing reached its most paths, ``"time"`` when the time limit ran out first.
+    """
+
+    paths: tuple[SignedPath, ...]
+    stopped: Literal["limit", "time"] | None = None
+
+
+class _OutOfTime(Exception):
+    pass
+
+
+def search_signed_paths(
+    S: nx.Graph,
+    source: Hashable,
+    target: Hashable,
+    *,
+    cutoff: int = 3,
+    sign: str = "sign",
+    limit: int = 200,
+    time_limit: float | None = None,
+) -> PathSearch:
+    """Simple paths of at most ``cutoff`` steps, shortest first, within ``limit`` and time.
+
+    Paths of one length are all listed before any longer one. A step is taken only towards
+    an actor from which ``target`` is still reachable in the steps left, so the work grows
+    with the paths found, not with the size of the map; ``time_limit`` (seconds) bounds it
+    all the same, and the result says when it stopped.
+
+    Examples
+    --------
+    >>> S = nx.Graph()
+    >>> S.add_edge("a", "b", sign=-1); S.add_edge("b", "c", sign=-1)
+    >>> S.add_edge("a", "c", sign=1); S.add_edge("x", "y", sign=1)
+    >>> [p.net for p in search_signed_paths(S, "a", "c").paths]
+    [1, 1]
+    >>> search_signed_paths(S, "a", "y")
+    PathSearch(paths=(), stopped=None)
+    """
+    _check(S, source, target)
+    deadline = None if time_limit is None else time.perf_counter() + time_limit
+    to_target = nx.single_source_shortest_path_length(S, target, cutoff=cutoff)
+    found: list[SignedPath] = []
+    expansions = 0
+
+    def extend(path: list[Hashable], on_path: set[Hashable], left: int) -> Iterator[list[Hashable]]:
+        nonlocal expansions
+        expansions += 1
+        if deadline is not None and expansions % 256 == 0 and time.perf_counter() > deadline:
+            raise _OutOfTime
+        if left == 0:
+            yield list(path)
+            return
+        for v in S[path[-1]]:
+            reach = to_target.get(v)
+            if v in on_path or reach is None or reach > left - 1 or (v == target) != (left == 1):
+                continue
+            path.append(v)
+            on_path.add(v)
+            yield from extend(path, on_path, left - 1)
+            path.pop()
+            on_path.discard(v)
+
+    stopped: Literal["limit", "time"] | None = None
+    try:
+        for steps in range(1, cutoff + 1):
+            if source == target or to_target.get(source, cutoff + 1) > steps:
+                continue
+            same_length = [_path(S, p, sign) for p in extend([source], {source}, steps)]
+            same_length.sort(key=lambda p: [str(a) for a in p.actors])
+            found += same_length
+            if len(found) >= limit:
+                stopped = "limit" if len(found) > limit or steps < cutoff else None
+                break
+    except _OutOfTime:
+        stopped = "time"
+    return PathSearch(tuple(found[:limit]), stopped)
+
+
 def signed_paths(
     S: nx.Graph,
     source: Hashable,
@@ -102,7 +193,4 @@ def signed_paths(
     >>> [(p.actors, p.net) for p in signed_paths(S, "a", "c")]
     [(('a', 'c'), 1), (('a', 'b', 'c'), 1)]
     """
-    _check(S, source, target)
-    found = nx.all_simple_paths(S, source, target, cutoff=cutoff)
-    paths = [_path(S, p, sign) for p in islice(found, limit)]
-    return sorted(paths, key=lambda p: (p.steps, [str(a) for a in p.actors]))
+    return list(search_signed_paths(S, source, target, cutoff=cutoff, sign=sign, limit=limit).paths)

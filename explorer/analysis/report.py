@@ -37,7 +37,7 @@ from explorer.analysis.balance import (
 from explorer.analysis.camps import camp_sides, view_words
 from explorer.analysis.centrality import MEASURES, Ties, centrality
 from explorer.analysis.communities import blocs
-from explorer.analysis.paths import SignedPath, shortest_signed_paths, signed_paths
+from explorer.analysis.paths import SignedPath, search_signed_paths, shortest_signed_paths
 from explorer.analysis.results import (
     Analysis,
     Balance,
@@ -365,8 +365,13 @@ def tension_of(S: nx.Graph) -> Tension:
     return Tension(actors=actors, pressure_to_realign=pressure)
 
 
-def paths_summary(S: nx.Graph, source: str, target: str, *, cutoff: int = 3) -> Paths:
+def paths_summary(
+    S: nx.Graph, source: str, target: str, *, cutoff: int = 3, time_limit: float | None = None
+) -> Paths:
     """The ``paths`` section: shortest and all simple paths up to ``cutoff``, with net signs.
+
+    ``time_limit`` bounds the listing; ``stopped`` says when it, or the most paths listed,
+    cut the list short.
 
     Raises ``UnknownActor`` naming an actor that is not in the view.
     """
@@ -385,12 +390,14 @@ def paths_summary(S: nx.Graph, source: str, target: str, *, cutoff: int = 3) -> 
             net="+" if p.net > 0 else "-",
         )
 
+    found = search_signed_paths(S, source, target, cutoff=cutoff, time_limit=time_limit)
     return Paths(
         from_=source,
         to=target,
         cutoff=cutoff,
         shortest=[plain(p) for p in shortest_signed_paths(S, source, target)],
-        all=[plain(p) for p in signed_paths(S, source, target, cutoff=cutoff)],
+        all=[plain(p) for p in found.paths],
+        stopped=found.stopped,
     )
 
 
@@ -461,7 +468,9 @@ def analyze_view(
     """
     with collector_paused():
         S = signed_graph(view) if signed is None else signed
-        paths = None if path is None else paths_summary(S, *path, cutoff=cutoff)
+        paths = (
+            None if path is None else paths_summary(S, *path, cutoff=cutoff, time_limit=time_limit)
+        )
         # The solver's first import takes a second on a busy machine: not the solves' time.
         import scipy.optimize  # noqa: F401
 

@@ -249,6 +249,11 @@ class Paths(Result):
     cutoff: int
     shortest: list[PathResult]
     all: list[PathResult]
+    stopped: Literal["limit", "time"] | None = Field(
+        default=None,
+        description="null when every path up to the cutoff is listed; 'limit' when the listing "
+        "reached its most paths; 'time' when the time limit stopped it.",
+    )
 
 
 class Analysis(Result):

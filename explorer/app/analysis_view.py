@@ -23,7 +23,7 @@ import streamlit as st
 from explorer.analysis.balance import clustering
 from explorer.analysis.centrality import MEASURES, TIES, centrality
 from explorer.analysis.compare import compare_views
-from explorer.analysis.paths import shortest_signed_paths, signed_paths
+from explorer.analysis.paths import search_signed_paths, shortest_signed_paths
 from explorer.analysis.report import analyze_view, clustering_summary
 from explorer.analysis.results import Analysis, Balance, Clustering, Comparison
 from explorer.graph import FilterSpec, filter_graph, signed_graph
@@ -33,6 +33,7 @@ from explorer.render.report import (
     CAMP_WORDS,
     CLUSTER_WORDS,
     LOUVAIN_WORDS,
+    PATHS_STOPPED,
     exactness,
     relation_words,
     summarised,
@@ -556,9 +557,9 @@ def _paths(G: nx.MultiDiGraph, S: nx.Graph) -> None:
     if not shortest:
         _plain(f"{_name(G, source)} does not reach {_name(G, target)} through signed pairs.")
         return
-    found = signed_paths(S, source, target, cutoff=int(cutoff))
+    search = search_signed_paths(S, source, target, cutoff=int(cutoff), time_limit=TIME_LIMIT)
     rows = []
-    for p in found or shortest:
+    for p in search.paths or shortest:
         rows.append(
             {
                 "path": " → ".join(_name(G, a) for a in p.actors),
@@ -570,6 +571,8 @@ def _paths(G: nx.MultiDiGraph, S: nx.Graph) -> None:
             }
         )
     st.dataframe(rows, hide_index=True, width="stretch")
+    if search.stopped:
+        st.caption(PATHS_STOPPED[search.stopped].format(count=len(search.paths)).strip("()"))
     st.caption("Net sign: the product of the signs along the path (the enemy of an enemy is +).")
 
 

@@ -34,6 +34,12 @@ __all__ = [
 
 #: Pairs and swing actors named one by one in a summary before "and N more".
 SUMMARY_MAX = 4
+#: What the path listing says when it did not list every path up to the cutoff.
+PATHS_STOPPED = {
+    "limit": "(the first {count} paths, shortest first; there are more)",
+    "time": "(listing stopped at the time limit after {count} paths, shortest first; "
+    "there may be more)",
+}
 #: Actors named per camp in the summary's first sentence, most central first.
 CAMP_NAMES_MAX = 5
 #: Characters of a quote shown in a summary sentence.
@@ -447,6 +453,8 @@ def analysis_text(report: Analysis, *, top: int = 10) -> str:
                 for s, a in zip(path.signs, path.actors[1:], strict=True)
             )
             lines.append(f"  {steps}: {'friendly' if path.net == '+' else 'hostile'}")
+        if p.stopped:
+            lines.append("  " + PATHS_STOPPED[p.stopped].format(count=len(p.all)))
     lines += ["", *tension_lines(report)]
     return "\n".join(lines)
 
