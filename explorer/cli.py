@@ -430,8 +430,9 @@ def analyze(
     """Centrality, blocs, structural balance and tension of one view of a map.
 
     By default the observed relations in force at the latest date; --include-projected adds
-    the projected ones. The frustration index is exact unless the output says HEURISTIC.
-    --json prints the document described in docs/analysis.schema.json.
+    the projected ones (the main forecast), and --scenario ID adds that scenario's view.
+    The frustration index is exact unless the output says HEURISTIC. --json prints the
+    document described in docs/analysis.schema.json.
 
     Example:
 

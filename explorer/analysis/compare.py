@@ -235,7 +235,8 @@ def comparison_views(
             raise ContradictoryView(
                 "the observed-against-projected comparison sets the statuses itself"
             )
-        one, two = analysis_spec(spec), analysis_spec(spec, include_projected=True)
+        one = dataclasses.replace(spec, statuses=("observed",))
+        two = analysis_spec(spec, include_projected=True)
         return (
             filter_graph(G, one),
             filter_graph(G, two),

@@ -2,7 +2,8 @@
 
 Which relations are analysed: by default the observed relations of the view (in force at
 the view's date, after every other filter). ``include_projected=True`` adds the projected
-ones. An explicit ``statuses`` filter in the ``FilterSpec`` wins over both: with
+ones, and so does naming a scenario (a scenario's view is made of projected relations).
+An explicit ``statuses`` filter in the ``FilterSpec`` wins over both: with
 ``statuses=("projected",)`` only projected relations are analysed, and asking to include
 projected relations while ``statuses`` leaves them out is an error (``ContradictoryView``),
 not a silent choice.
@@ -96,11 +97,17 @@ class UnknownActor(ValueError):
 def analysis_spec(spec: FilterSpec, *, include_projected: bool = False) -> FilterSpec:
     """The view an analysis covers: ``spec`` limited to observed relations unless told.
 
+    Naming a scenario tells: a scenario's view is the observed relations, the main forecast
+    (unless the scenario replaces it) and the scenario's own projected relations, so a
+    ``spec.scenario`` reads projected relations as ``include_projected`` does.
+
     Examples
     --------
     >>> analysis_spec(FilterSpec()).statuses
     ('observed',)
     >>> analysis_spec(FilterSpec(), include_projected=True).statuses
+    ('observed', 'projected')
+    >>> analysis_spec(FilterSpec(scenario="truce")).statuses
     ('observed', 'projected')
     >>> analysis_spec(FilterSpec(statuses=("projected",))).statuses
     ('projected',)
@@ -112,7 +119,8 @@ def analysis_spec(spec: FilterSpec, *, include_projected: bool = False) -> Filte
                 f"{', '.join(spec.statuses)}"
             )
         return spec
-    statuses = ("observed", "projected") if include_projected else ("observed",)
+    projected = include_projected or bool(spec.scenario)
+    statuses = ("observed", "projected") if projected else ("observed",)
     return dataclasses.replace(spec, statuses=statuses)
 
 
