@@ -185,6 +185,24 @@ def test_refined_layouts_have_no_overlaps_no_lines_through_actors_and_labels_by_
     assert sum(layout_module._collisions(G, raw, actor_boxes(G))) > 0
 
 
+@pytest.mark.parametrize("layout", ["camps", "spring"])
+@pytest.mark.parametrize("which", ["example", "generated"])
+def test_on_a_map_with_room_no_line_passes_through_another_actors_label(
+    which: str, layout: str
+) -> None:
+    G = {
+        "example": lambda: build_graph(
+            load_dataset(ROOT / "data" / "examples" / "small-example.yaml")
+        ),
+        "generated": lambda: generated(12, 3),
+    }[which]()
+    em = {a: (x / EM, y / EM) for a, (x, y) in layout_positions(G, layout=layout).items()}
+    boxes = actor_boxes(G)
+    # Shape plus label, as the page and the figures draw them under the actor.
+    assert layout_module._collisions(G, em, boxes, labels=True) == (0, 0, 0)
+    assert layout_module._overflow(layout_module._extent(G, em, boxes)) <= 1.02
+
+
 def test_the_refinement_fits_the_figures_frame_on_a_map_of_this_size(
     bundled: nx.MultiDiGraph,
 ) -> None:

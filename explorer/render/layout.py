@@ -10,7 +10,9 @@ default layouts guarantee, on maps of up to ``REFINE_MAX_NODES`` actors:
 
 - no two actors' boxes (shape plus the label under it, as wrapped by ``style.label_text``,
   widths estimated for DejaVu Sans, the wider of the page's and the figure's fonts) overlap;
-- no relation's line passes through an actor that is not one of its ends;
+- no relation's line passes through the shape of an actor that is not one of its ends, and
+  on a map that fits ``FRAME_EM`` with room to spare, not through its label either (a
+  denser map keeps lines off labels as far as that costs no room);
 - every label is nearer its own actor than any other actor.
 
 Layouts (``LAYOUTS``):
@@ -94,6 +96,7 @@ _GAP_EM = 0.35  # between a shape and its label
 _LINE_EM = 1.2  # height of one label line
 _PAD_EM = 0.7  # kept free between two actors' boxes
 _LINE_CLEAR_EM = 0.6  # kept free between a line and an actor it does not end at
+_LABEL_CLEAR_EM = 0.2  # kept free between a line and another actor's label
 _SLACK_EM = 0.2  # extra distance a refinement move adds beyond the minimum
 
 
@@ -602,6 +605,80 @@ def _line_moves(xy: np.ndarray, radius: np.ndarray, segments: np.ndarray) -> tup
     return moves, count
 
 
+def _label_line_moves(
+    xy: np.ndarray,
+    hw: np.ndarray,
+    above: np.ndarray,
+    below: np.ndarray,
+    segments: np.ndarray,
+) -> tuple[np.ndarray, int]:
+    """Moves that take actors' boxes (shape and label) off lines that pass through them.
+
+    Lines through labels are avoided where that costs no room (see ``_clear_labels``).
+
+    A line and a box, widened by ``_LABEL_CLEAR_EM``, meet unless one of three axes parts
+    them (the separating-axis test, exact for a segment and a rectangle): the two axes of
+    the box, and the line's normal. A box the line passes through steps off along the
+    normal, the line's ends a little the other way.
+    """
+    moves = np.zeros_like(xy)
+    if len(segments) == 0:
+        return moves, 0
+    a = xy[segments[:, 0]]
+    b = xy[segments[:, 1]]
+    ab = b - a
+    length2 = np.maximum((ab**2).sum(axis=1), 1e-9)
+    half_h = (above + below) / 2
+    mid_y = xy[:, 1] + (above - below) / 2
+    # Candidate (segment, actor) pairs: actors inside the segment's box, widened by reach.
+    reach = np.array([float(hw.max()), float(np.maximum(above, below).max())]) + _LABEL_CLEAR_EM
+    low = np.minimum(a, b) - reach
+    high = np.maximum(a, b) + reach
+    order = np.argsort(xy[:, 0], kind="stable")
+    xs = xy[order, 0]
+    first = np.searchsorted(xs, low[:, 0], side="left")
+    last = np.searchsorted(xs, high[:, 0], side="right")
+    counts = last - first
+    if counts.sum() == 0:
+        return moves, 0
+    s = np.repeat(np.arange(len(segments)), counts)
+    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    c = order[np.repeat(first, counts) + offsets]
+    keep = (
+        (xy[c, 1] >= low[s, 1])
+        & (xy[c, 1] <= high[s, 1])
+        & (c != segments[s, 0])
+        & (c != segments[s, 1])
+    )
+    s, c = s[keep], c[keep]
+    # The box, widened by the clearance, around its own middle.
+    bx = hw[c] + _LABEL_CLEAR_EM
+    by = half_h[c] + _LABEL_CLEAR_EM
+    centre = np.column_stack([xy[c, 0], mid_y[c]])
+    seg_low = np.minimum(a[s], b[s])
+    seg_high = np.maximum(a[s], b[s])
+    apart_x = (seg_high[:, 0] <= centre[:, 0] - bx) | (seg_low[:, 0] >= centre[:, 0] + bx)
+    apart_y = (seg_high[:, 1] <= centre[:, 1] - by) | (seg_low[:, 1] >= centre[:, 1] + by)
+    normal = np.column_stack([-ab[s, 1], ab[s, 0]]) / np.sqrt(length2[s])[:, None]
+    offset = ((centre - a[s]) * normal).sum(axis=1)  # signed distance of the box's middle
+    support = bx * np.abs(normal[:, 0]) + by * np.abs(normal[:, 1])
+    hit = ~apart_x & ~apart_y & (np.abs(offset) < support)
+    count = int(hit.sum())
+    if not count:
+        return moves, 0
+    s, c, normal, offset, support = s[hit], c[hit], normal[hit], offset[hit], support[hit]
+    t = np.clip(((xy[c] - a[s]) * ab[s]).sum(axis=1) / length2[s], 0.0, 1.0)
+    side = np.where(offset >= 0, 1.0, -1.0)
+    push = normal * (side * (support - np.abs(offset) + _SLACK_EM))[:, None]
+    n = len(xy)
+    # The actor moves most of the way, the line's ends the rest, against it.
+    for col in (0, 1):
+        moves[:, col] += np.bincount(c, push[:, col] * 0.8, n)
+        moves[:, col] -= np.bincount(segments[s, 0], push[:, col] * (1 - t) * 0.2, n)
+        moves[:, col] -= np.bincount(segments[s, 1], push[:, col] * t * 0.2, n)
+    return moves, count
+
+
 def _label_moves(xy: np.ndarray, radius: np.ndarray, label_h: np.ndarray) -> tuple[np.ndarray, int]:
     """Moves that keep every label nearer its own actor than any other actor."""
     own = radius + np.where(label_h > 0, _GAP_EM + label_h / 2, 0.0)
@@ -628,15 +705,26 @@ def _label_moves(xy: np.ndarray, radius: np.ndarray, label_h: np.ndarray) -> tup
 
 
 def _collisions(
-    G: nx.Graph, pos: Mapping[str, tuple[float, float]], boxes: Mapping[str, ActorBox]
+    G: nx.Graph,
+    pos: Mapping[str, tuple[float, float]],
+    boxes: Mapping[str, ActorBox],
+    *,
+    labels: bool = False,
 ) -> tuple[int, int, int]:
-    """How many box overlaps, lines through actors and misplaced labels ``pos`` has (ems)."""
+    """How many box overlaps, lines through actors and misplaced labels ``pos`` has (ems).
+
+    Lines count through an actor's shape, or with ``labels`` through its whole box.
+    """
     nodes = sorted(str(n) for n in G)
     xy = np.array([pos[n] for n in nodes], dtype=float).reshape(-1, 2)
     hw, above, below, radius, label_h = _arrays(nodes, boxes)
     return (
         _box_moves(xy, hw, above, below)[1],
-        _line_moves(xy, radius, _segments(G, nodes))[1],
+        (
+            _label_line_moves(xy, hw, above, below, _segments(G, nodes))[1]
+            if labels
+            else _line_moves(xy, radius, _segments(G, nodes))[1]
+        ),
         _label_moves(xy, radius, label_h)[1],
     )
 
@@ -655,6 +743,7 @@ def refine(
     fixed: frozenset[str] = frozenset(),
     rounds: int = 600,
     sideways: float = 1.5,
+    labels: bool = False,
 ) -> Positions:
     """Move actors (in ems) until no boxes overlap, no line crosses an actor and every label
     is nearest its own actor; actors in ``fixed`` stay where they are.
@@ -678,7 +767,11 @@ def refine(
         found = 0
         movers: tuple[Callable[[np.ndarray], tuple[np.ndarray, int]], ...] = (
             lambda p: _box_moves(p, hw, above, below, sideways),
-            lambda p: _line_moves(p, radius, segments),
+            (
+                (lambda p: _label_line_moves(p, hw, above, below, segments))
+                if labels
+                else (lambda p: _line_moves(p, radius, segments))
+            ),
             lambda p: _label_moves(p, radius, label_h),
         )
         for moves_for in movers:
@@ -722,11 +815,14 @@ def _overflow(extent: tuple[float, float]) -> float:
     return max(extent[0] / FRAME_EM[0], extent[1] / FRAME_EM[1])
 
 
-def _compact(G: nx.Graph, pos: Positions, *, fixed: frozenset[str] = frozenset()) -> Positions:
-    """Refine, then draw the map in towards ``FRAME_EM`` while nothing collides."""
+def _compact(
+    G: nx.Graph, pos: Positions, *, fixed: frozenset[str] = frozenset(), labels: bool = False
+) -> Positions:
+    """Refine, then draw the map in towards ``FRAME_EM`` while nothing collides (with
+    ``labels``, lines keep off labels too)."""
     boxes = actor_boxes(G)
-    best = refine(G, pos, fixed=fixed)
-    if fixed or _collisions(G, best, boxes) != (0, 0, 0):
+    best = refine(G, pos, fixed=fixed, labels=labels)
+    if fixed or _collisions(G, best, boxes, labels=labels) != (0, 0, 0):
         return best
     for _ in range(12):
         width, height = _extent(G, best, boxes)
@@ -739,8 +835,9 @@ def _compact(G: nx.Graph, pos: Positions, *, fixed: frozenset[str] = frozenset()
         cy = sum(p[1] for p in best.values()) / len(best)
         tighter = {a: (cx + (x - cx) * fx, cy + (y - cy) * fy) for a, (x, y) in best.items()}
         # A map too tall for the frame parts its boxes sideways more readily, and so on.
-        tighter = refine(G, tighter, sideways=1.5 * max(fx / fy, 1.0) ** 8 / max(fy / fx, 1.0) ** 2)
-        if _collisions(G, tighter, boxes) != (0, 0, 0):
+        sideways = 1.5 * max(fx / fy, 1.0) ** 8 / max(fy / fx, 1.0) ** 2
+        tighter = refine(G, tighter, sideways=sideways, labels=labels)
+        if _collisions(G, tighter, boxes, labels=labels) != (0, 0, 0):
             break
         if _overflow(_extent(G, tighter, boxes)) >= _overflow(_extent(G, best, boxes)):
             break
@@ -748,12 +845,78 @@ def _compact(G: nx.Graph, pos: Positions, *, fixed: frozenset[str] = frozenset()
     return best
 
 
+def _label_crossings(G: nx.Graph, pos: Mapping[str, tuple[float, float]]) -> int:
+    """How many (line, actor) pairs have a line passing through the actor's box (ems)."""
+    nodes = sorted(str(n) for n in G)
+    xy = np.array([pos[n] for n in nodes], dtype=float).reshape(-1, 2)
+    hw, above, below, _, _ = _arrays(nodes, actor_boxes(G))
+    return _label_line_moves(xy, hw, above, below, _segments(G, nodes))[1]
+
+
+def _clear_labels(G: nx.Graph, pos: Positions, rounds: int = 24) -> Positions:
+    """From a map where nothing collides, nudge actors off lines that cross their labels.
+
+    Each round moves the actors a little off those lines, refines, and keeps the result
+    only if nothing collides, the map fits the frame no worse, and fewer lines cross
+    labels; a round that does not help is tried again with a smaller nudge.
+    """
+    boxes = actor_boxes(G)
+    nodes = sorted(str(n) for n in G)
+    hw, above, below, _, _ = _arrays(nodes, boxes)
+    segments = _segments(G, nodes)
+    limit = max(_overflow(_extent(G, pos, boxes)), 1.0) * 1.02
+    best = pos
+    xy = np.array([pos[n] for n in nodes], dtype=float)
+    moves, crossings = _label_line_moves(xy, hw, above, below, segments)
+    step = 0.3
+    for _ in range(rounds):
+        if not crossings:
+            break
+        nudged = xy + moves * step
+        trial = refine(
+            G, {n: (float(x), float(y)) for n, (x, y) in zip(nodes, nudged, strict=True)}
+        )
+        xy_trial = np.array([trial[n] for n in nodes], dtype=float)
+        trial_moves, trial_crossings = _label_line_moves(xy_trial, hw, above, below, segments)
+        if (
+            trial_crossings >= crossings
+            or _collisions(G, trial, boxes) != (0, 0, 0)
+            or _overflow(_extent(G, trial, boxes)) > limit
+        ):
+            if step < 0.05:
+                break
+            step /= 2  # a smaller nudge may still help
+            continue
+        best, xy, moves, crossings = trial, xy_trial, trial_moves, trial_crossings
+    return best
+
+
+def _refined(G: nx.Graph, pos: Positions) -> Positions:
+    """The refined map: lines kept off every other actor's label where the map still fits
+    the frame; else lines kept off shapes only, and nudged off labels as far as that
+    costs no room (``_clear_labels``)."""
+    boxes = actor_boxes(G)
+    plain = _compact(G, pos)
+    if _collisions(G, plain, boxes) != (0, 0, 0):
+        return plain
+    if _overflow(_extent(G, plain, boxes)) > 1.0:
+        # Already wider or taller than the frame: keeping lines off labels needs more room.
+        return _clear_labels(G, plain)
+    boxed = _compact(G, pos, labels=True)
+    if (
+        _collisions(G, boxed, boxes, labels=True) == (0, 0, 0)
+        and _overflow(_extent(G, boxed, boxes)) <= 1.02
+    ):
+        return boxed
+    return _clear_labels(G, plain)
+
+
 def _layout_em(G: nx.Graph, layout: str, seed: int) -> Positions:
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}; choose from {', '.join(LAYOUTS)}")
     pos = LAYOUTS[layout](G, seed)
     if layout in _REFINED and 1 < len(G) <= REFINE_MAX_NODES:
-        pos = _compact(G, pos)
+        pos = _refined(G, pos)
     return pos
 
 
