@@ -781,7 +781,8 @@ def _export_options(
         from explorer.render.html import sizes_from_measure
 
         options["sizes"] = sizes_from_measure(MEASURES[size_by](G))
-    if layout == "camps" and name in ("png", "svg", "pdf"):
+    # The figures head each camp in the camps layout; the page colours by camp on request.
+    if name == "html" or (layout == "camps" and name in ("png", "svg", "pdf")):
         from explorer.analysis.camps import camps
 
         options["camps"] = camps(G)

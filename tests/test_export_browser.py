@@ -104,3 +104,28 @@ def test_hostile_names_show_as_text_and_run_nothing(
         assert blocked == []  # the <img src=x> never became a request
     finally:
         context.close()
+
+
+def test_exported_page_colours_actors_by_camp(browser: Any, tmp_path: Path) -> None:
+    from explorer.analysis.camps import camps
+
+    source = FIXTURES.parent.parent / "data" / "examples" / "small-example.yaml"
+    G = build_graph(load_dataset(source))
+    split = camps(G)
+    out = tmp_path / "map.html"
+    export_file(G, out, positions=layout_positions(G, seed=7), camps=split)
+    context, page, _ = open_offline(browser, out)
+    try:
+        assert page.is_visible("#camp-toggle")
+        fill = "(id) => window.network.body.data.nodes.get(id).color.background.toLowerCase()"
+        fills = page.evaluate("() => JSON.parse(document.getElementById('view-data')"
+                              ".textContent).style.campFills")  # fmt: skip
+        wanted = {a: fills[side].lower() for a, side in split.side.items()}
+        assert {a: page.evaluate(fill, a) for a in wanted} != wanted  # kinds' fills at first
+        page.check("#by-camp")
+        assert {a: page.evaluate(fill, a) for a in wanted} == wanted
+        if not page.is_visible("#legend"):
+            page.click("#legend-box summary")
+        assert "camp" in (page.text_content("#legend") or "").lower()
+    finally:
+        context.close()

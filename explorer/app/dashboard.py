@@ -395,16 +395,21 @@ def _downloads(
     sizes: dict[str, float],
     title: str,
     spec: FilterSpec,
+    camps: Callable[[], Any] = lambda: None,
 ) -> None:
-    """One download button per export format, each file made only when its button is clicked."""
+    """One download button per export format, each file made only when its button is clicked.
+
+    ``camps`` gives the camp split the exported page colours by (as the graph does).
+    """
     from explorer import formats
 
     def make(fmt: str) -> Callable[[], bytes]:
         # The export writes its own caption from the view and the spec (data, filters,
         # sources), the same one the CLI's exports carry.
         return lambda: formats.export_bytes(
-            H, fmt, positions=positions, title=title, sizes=sizes, spec=spec
-        )
+            H, fmt, positions=positions, title=title, sizes=sizes, spec=spec,
+            camps=camps() if fmt == "html" else None,
+        )  # fmt: skip
 
     columns = st.columns(3)
     for index, (fmt, info) in enumerate(formats.FORMATS.items()):
@@ -523,19 +528,26 @@ def run(argv: list[str] | None = None) -> None:
     with relations_tab:
         _relations_tab(H, facts, dataset, built=not big or bool(relations_tab.open))
     with download_tab:
-        _download_tab(H, positions, sizes, dataset.title, spec, summary)
+        _download_tab(H, positions, sizes, dataset.title, spec, summary,
+                      camps=lambda: graph_view.map_camps(digest, G))  # fmt: skip
     with analysis_tab:
         _analysis_panel(dataset, G, H, spec, is_open=bool(analysis_tab.open))
 
 
 def _download_tab(
-    H: nx.MultiDiGraph, positions: Any, sizes: Any, title: str, spec: FilterSpec, summary: str
+    H: nx.MultiDiGraph,
+    positions: Any,
+    sizes: Any,
+    title: str,
+    spec: FilterSpec,
+    summary: str,
+    camps: Callable[[], Any] = lambda: None,
 ) -> None:
     """The Download tab: every export of the current view, named in its caption."""
     st.caption(
         "Downloads show the current view: " + summary + "; " + markdown_literal(view_note(H))
     )
-    _downloads(H, positions, sizes, title, spec)
+    _downloads(H, positions, sizes, title, spec, camps)
 
 
 def _analysis_panel(

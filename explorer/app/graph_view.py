@@ -100,6 +100,11 @@ def _camps(digest: str, _G: nx.MultiDiGraph) -> Any:
     return camps(_G)
 
 
+def map_camps(digest: str, G: nx.MultiDiGraph) -> Any:
+    """The camps the graph colours by, for the exported page too (``None`` on a big map)."""
+    return _camps(digest, G)
+
+
 def _level_of_detail(H: nx.MultiDiGraph, ranking: list[str], label: str) -> nx.MultiDiGraph:
     """The part of the view to draw: all of it, or on a big view its most central actors.
 

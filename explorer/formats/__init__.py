@@ -68,7 +68,7 @@ class ExportOptions:
     sizes: Mapping[str, float] | None = None
     spec: FilterSpec = field(default_factory=FilterSpec)
     each_relation: bool = False
-    camps: Any = None  # a CampSplit: the figures head each camp (camps layout)
+    camps: Any = None  # a CampSplit: figures head each camp; the page colours by camp
 
 
 Writer = Callable[[nx.MultiDiGraph, ExportOptions], bytes]

@@ -102,7 +102,7 @@ def image_writer(fmt: str) -> Writer:
 
 
 def write_html(view: nx.MultiDiGraph, options: Any) -> bytes:
-    """The view as one self-contained interactive page."""
+    """The view as one self-contained interactive page, with "colour by camp" given camps."""
     from explorer.render.html import network_html
 
     page = network_html(
@@ -112,5 +112,7 @@ def write_html(view: nx.MultiDiGraph, options: Any) -> bytes:
         title=options.title or str(view.graph.get("title", "")),
         caption=options.caption or default_caption(view, options.spec),
         standalone=True,
+        each_relation=getattr(options, "each_relation", False),
+        camps=getattr(options, "camps", None),
     )
     return page.encode("utf-8")
