@@ -566,7 +566,7 @@ def _check_one_comparison(
 # --- export and import ---------------------------------------------------------------------
 
 
-class LazyChoice(click.ParamType):
+class LazyChoice(click.ParamType[Any]):
     """A choice among a registry's names, read only when an option is used or shown.
 
     The registries (``FORMATS``, ``LAYOUTS``, ``MEASURES``) live in modules that import

@@ -47,7 +47,7 @@ __all__ = [
 
 
 @collector_paused_during
-def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
+def build_graph(dataset: Dataset) -> nx.MultiDiGraph[Any]:
     """Return a ``MultiDiGraph`` of the dataset: actors as nodes, one edge per relation.
 
     Node attributes: every actor field, plus ``label`` (the name). Edge attributes: every
@@ -68,7 +68,9 @@ def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
     >>> G.edges["a", "b", "a__rival_of__b"]["sign"]
     -1
     """
-    G: nx.MultiDiGraph = nx.MultiDiGraph(title=dataset.title, description=dataset.description or "")
+    G: nx.MultiDiGraph[Any] = nx.MultiDiGraph(
+        title=dataset.title, description=dataset.description or ""
+    )
     G.graph["dataset"] = dataset
     vocab = dataset.vocab
     for actor in dataset.actors:
@@ -146,7 +148,7 @@ def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
     return G
 
 
-def default_as_of(G: nx.MultiDiGraph) -> dt.date | None:
+def default_as_of(G: nx.MultiDiGraph[Any]) -> dt.date | None:
     """The date of the default view: the last day of the latest date the file mentions.
 
     That is any relation's or actor's ``since`` or ``until`` and any source's ``published``:
@@ -185,7 +187,7 @@ class Hidden:
         return self.ended + self.not_begun
 
 
-def _period(G: nx.MultiDiGraph, spec: FilterSpec) -> tuple[dt.date, dt.date] | None:
+def _period(G: nx.MultiDiGraph[Any], spec: FilterSpec) -> tuple[dt.date, dt.date] | None:
     if spec.as_of == ALL_PERIODS:
         return None
     if spec.as_of is None:
@@ -195,7 +197,7 @@ def _period(G: nx.MultiDiGraph, spec: FilterSpec) -> tuple[dt.date, dt.date] | N
     return (parsed.first, parsed.last)
 
 
-def check_scenario(G: nx.MultiDiGraph, scenario: str | None, field: str = "scenario") -> None:
+def check_scenario(G: nx.MultiDiGraph[Any], scenario: str | None, field: str = "scenario") -> None:
     """Raise ``ViewError`` (naming ``field``) when ``scenario`` is not one the map declares."""
     known = G.graph.get("scenarios") or {}
     if scenario is None or scenario == ALL_SCENARIOS or scenario in known:
@@ -213,7 +215,7 @@ _DEFAULT_VIEW = FilterSpec()
 
 
 @collector_paused_during
-def filter_graph(G: nx.MultiDiGraph, spec: FilterSpec = _DEFAULT_VIEW) -> nx.MultiDiGraph:
+def filter_graph(G: nx.MultiDiGraph[Any], spec: FilterSpec = _DEFAULT_VIEW) -> nx.MultiDiGraph[Any]:
     """Return a new graph with only the actors and relations ``spec`` keeps.
 
     Relations are kept by type, sign, status, confidence, strength, sources, scenario and
@@ -327,14 +329,14 @@ def _matches(node: str, data: Mapping[str, Any], needle: str) -> bool:
     return any(needle in str(name).casefold() for name in names)
 
 
-def _new_like(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+def _new_like(G: nx.MultiDiGraph[Any]) -> nx.MultiDiGraph[Any]:
     """An empty graph with ``G``'s graph attributes, less the whole map's counts."""
-    H: nx.MultiDiGraph = nx.MultiDiGraph()
+    H: nx.MultiDiGraph[Any] = nx.MultiDiGraph()
     H.graph.update((k, v) for k, v in G.graph.items() if k != "map_size")
     return H
 
 
-def _subgraph(G: nx.MultiDiGraph, nodes: Iterable[str]) -> nx.MultiDiGraph:
+def _subgraph(G: nx.MultiDiGraph[Any], nodes: Iterable[str]) -> nx.MultiDiGraph[Any]:
     """A copy of ``G`` on ``nodes``, keeping ``G``'s order of actors and relations."""
     keep = set(nodes)
     H = _new_like(G)
@@ -344,7 +346,7 @@ def _subgraph(G: nx.MultiDiGraph, nodes: Iterable[str]) -> nx.MultiDiGraph:
     return H
 
 
-def ego_network(G: nx.MultiDiGraph, actor: str, radius: int = 1) -> nx.MultiDiGraph:
+def ego_network(G: nx.MultiDiGraph[Any], actor: str, radius: int = 1) -> nx.MultiDiGraph[Any]:
     """Return the actor and everyone within ``radius`` steps of it, in either direction.
 
     Raises ``KeyError`` for an actor not in ``G``.
@@ -390,7 +392,7 @@ def relation_weight(d: Mapping[str, Any]) -> int:
 
 
 @collector_paused_during
-def signed_graph(G: nx.MultiDiGraph) -> nx.Graph:
+def signed_graph(G: nx.MultiDiGraph[Any]) -> nx.Graph[Any]:
     """Collapse ``G`` to a simple undirected graph with one net sign per pair of actors.
 
     This is the one pair rule: the drawn line, the count frustration index and the weighted
@@ -443,7 +445,7 @@ def signed_graph(G: nx.MultiDiGraph) -> nx.Graph:
         entry["projected"] = entry["projected"] and d.get("status") == "projected"
         conf = CONFIDENCES[d["confidence"]]
         entry["by_conf"].setdefault(conf, [0, 0])[0 if d["sign"] > 0 else 1] += w
-    S: nx.Graph = nx.Graph()
+    S: nx.Graph[Any] = nx.Graph()
     S.graph.update({k: v for k, v in G.graph.items() if k != "dataset"})
     S.add_nodes_from(G.nodes(data=True))
     for entry in pairs.values():
@@ -464,7 +466,7 @@ def signed_graph(G: nx.MultiDiGraph) -> nx.Graph:
     return S
 
 
-def view_summary(G: nx.MultiDiGraph, H: nx.MultiDiGraph) -> str:
+def view_summary(G: nx.MultiDiGraph[Any], H: nx.MultiDiGraph[Any]) -> str:
     """Say what a view shows: "23 of 36 actors, 41 of 105 relations"."""
     actors, relations = G.graph.get("map_size") or (G.number_of_nodes(), G.number_of_edges())
     return (
@@ -472,7 +474,7 @@ def view_summary(G: nx.MultiDiGraph, H: nx.MultiDiGraph) -> str:
     )
 
 
-def hidden_in(H: nx.MultiDiGraph) -> Hidden:
+def hidden_in(H: nx.MultiDiGraph[Any]) -> Hidden:
     """What the view ``H`` (made by ``filter_graph``) hides by its date and scenario."""
     recorded = H.graph.get("hidden") or {}
     return Hidden(**{**recorded, "scenarios": tuple(recorded.get("scenarios", ()))})
@@ -482,7 +484,7 @@ def _count(n: int, what: str, plural: str | None = None) -> str:
     return f"{n} {what if n == 1 else plural or what + 's'}"
 
 
-def view_note(H: nx.MultiDiGraph) -> str:
+def view_note(H: nx.MultiDiGraph[Any]) -> str:
     """Say a view's date and scenario, and how many relations they hide, in plain words.
 
     The date of the default view is named even though no filter set it, since it hides the
@@ -550,7 +552,7 @@ def _most_first(counts: Mapping[Any, int]) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def view_stats(G: nx.MultiDiGraph, H: nx.MultiDiGraph, spec: FilterSpec) -> ViewStats:
+def view_stats(G: nx.MultiDiGraph[Any], H: nx.MultiDiGraph[Any], spec: FilterSpec) -> ViewStats:
     """Count the view ``H`` of the map ``G`` (made with ``spec``) by kind, type, sign, status.
 
     >>> from explorer.model import Dataset

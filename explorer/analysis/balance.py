@@ -97,7 +97,7 @@ class _Rows:
         return LinearConstraint(A, np.array(self.lower), np.array(self.upper))
 
 
-def _sign(S: nx.Graph, u: Hashable, v: Hashable, sign: str) -> int:
+def _sign(S: nx.Graph[Any], u: Hashable, v: Hashable, sign: str) -> int:
     return 1 if S.edges[u, v][sign] > 0 else -1
 
 
@@ -121,7 +121,7 @@ Adjacency = list[list[tuple[int, bool, float]]]
 
 
 def _adjacency(
-    S: nx.Graph, sign: str, weight: str | None = None
+    S: nx.Graph[Any], sign: str, weight: str | None = None
 ) -> tuple[list[Hashable], Adjacency]:
     """Actors in ``_order`` and, per actor, its signed pairs as (other, positive, cost)."""
     nodes = sorted(S, key=str)
@@ -163,7 +163,7 @@ def _best_of_starts(
     return best
 
 
-def _order(S: nx.Graph) -> dict[Hashable, int]:
+def _order(S: nx.Graph[Any]) -> dict[Hashable, int]:
     # Sorting by str gives one order for any node type, so results do not depend on the
     # order relations were read in.
     return {n: i for i, n in enumerate(sorted(S, key=str))}
@@ -173,7 +173,7 @@ def _pair(u: Hashable, v: Hashable) -> Pair:
     return (u, v) if str(u) <= str(v) else (v, u)
 
 
-def _triangles(S: nx.Graph) -> Iterable[tuple[Hashable, Hashable, Hashable]]:
+def _triangles(S: nx.Graph[Any]) -> Iterable[tuple[Hashable, Hashable, Hashable]]:
     """Yield each triangle once, its actors in ``_order``."""
     rank = _order(S)
     for u in sorted(S, key=rank.__getitem__):
@@ -207,7 +207,7 @@ class TriangleCensus:
         return self.balanced / self.total if self.total else None
 
 
-def triangle_census(S: nx.Graph, *, sign: str = "sign") -> TriangleCensus:
+def triangle_census(S: nx.Graph[Any], *, sign: str = "sign") -> TriangleCensus:
     """Count the triangles of ``S`` by sign pattern (``+++``, ``++-``, ``+--``, ``---``).
 
     Examples
@@ -230,7 +230,7 @@ def triangle_census(S: nx.Graph, *, sign: str = "sign") -> TriangleCensus:
 
 
 def unbalanced_triangles(
-    S: nx.Graph, *, sign: str = "sign"
+    S: nx.Graph[Any], *, sign: str = "sign"
 ) -> list[tuple[Hashable, Hashable, Hashable]]:
     """List the triangles with an odd number of negative sides, each as three actors.
 
@@ -278,7 +278,7 @@ class Frustration:
 
 
 def frustration_of_partition(
-    S: nx.Graph, side: Mapping[Hashable, int], *, sign: str = "sign"
+    S: nx.Graph[Any], side: Mapping[Hashable, int], *, sign: str = "sign"
 ) -> list[Pair]:
     """List the pairs a two-bloc assignment ``side`` (actor -> 0 or 1) leaves frustrated.
 
@@ -297,12 +297,12 @@ def frustration_of_partition(
     return sorted(out, key=lambda p: (str(p[0]), str(p[1])))
 
 
-def _total(S: nx.Graph, pairs: Iterable[Pair], weight: str | None) -> float:
+def _total(S: nx.Graph[Any], pairs: Iterable[Pair], weight: str | None) -> float:
     return sum(_cost(S.edges[p], weight) for p in pairs)
 
 
 def _make_result(
-    S: nx.Graph,
+    S: nx.Graph[Any],
     side: dict[Hashable, int],
     *,
     sign: str,
@@ -331,7 +331,7 @@ def _make_result(
 
 
 def _local_search(
-    S: nx.Graph,
+    S: nx.Graph[Any],
     *,
     sign: str,
     weight: str | None = None,
@@ -423,7 +423,7 @@ class _TwoBlocs:
     objective is the count or the total weight of the frustrated pairs.
     """
 
-    def __init__(self, S: nx.Graph, *, sign: str, weight: str | None) -> None:
+    def __init__(self, S: nx.Graph[Any], *, sign: str, weight: str | None) -> None:
         self.S = S
         self.nodes = sorted(S, key=str)
         self.index = {a: i for i, a in enumerate(self.nodes)}
@@ -501,7 +501,7 @@ class _TwoBlocs:
 
 
 def _solve_two_blocs(
-    S: nx.Graph,
+    S: nx.Graph[Any],
     *,
     sign: str,
     weight: str | None = None,
@@ -526,7 +526,7 @@ def _solve_two_blocs(
     return side, proved
 
 
-def heuristic_restarts(S: nx.Graph) -> int:
+def heuristic_restarts(S: nx.Graph[Any]) -> int:
     """Starts of the local searches by default: 64, fewer on large maps, at least 8.
 
     One start costs about one pass over the pairs; the count keeps starts x pairs near
@@ -543,7 +543,7 @@ METHOD_HEURISTIC = "local search (heuristic)"
 
 
 def frustration_index(
-    S: nx.Graph,
+    S: nx.Graph[Any],
     *,
     sign: str = "sign",
     weight: str | None = None,
@@ -683,7 +683,7 @@ def align_split(
 
 
 def swing_actors(
-    S: nx.Graph,
+    S: nx.Graph[Any],
     split: Frustration,
     *,
     sign: str = "sign",
@@ -803,7 +803,7 @@ class Clustering:
     method: str
 
 
-def _inconsistent(S: nx.Graph, bloc: dict[Hashable, int], sign: str) -> list[Pair]:
+def _inconsistent(S: nx.Graph[Any], bloc: dict[Hashable, int], sign: str) -> list[Pair]:
     out = [
         _pair(u, v)
         for u, v, d in S.edges(data=True)
@@ -813,7 +813,7 @@ def _inconsistent(S: nx.Graph, bloc: dict[Hashable, int], sign: str) -> list[Pai
 
 
 def _cluster_local_search(
-    S: nx.Graph, k: int, *, sign: str, seed: int | None, restarts: int, deadline: float
+    S: nx.Graph[Any], k: int, *, sign: str, seed: int | None, restarts: int, deadline: float
 ) -> dict[Hashable, int]:
     """Best split into at most ``k`` blocs found by greedy single-actor moves.
 
@@ -864,7 +864,7 @@ def _cluster_local_search(
 
 
 def _solve_k_blocs(
-    S: nx.Graph, k: int, *, sign: str, time_limit: float
+    S: nx.Graph[Any], k: int, *, sign: str, time_limit: float
 ) -> tuple[dict[Hashable, int] | None, bool]:
     from scipy.optimize import Bounds, milp
 
@@ -912,7 +912,7 @@ def _solve_k_blocs(
 
 
 def clustering(
-    S: nx.Graph,
+    S: nx.Graph[Any],
     k: int,
     *,
     sign: str = "sign",
@@ -997,7 +997,7 @@ class Realignment:
         return self.resolves - self.creates
 
 
-def realignments(S: nx.Graph, *, sign: str = "sign") -> list[Realignment]:
+def realignments(S: nx.Graph[Any], *, sign: str = "sign") -> list[Realignment]:
     """Rank the pairs by how much tension flipping their sign would resolve, best first.
 
     Only pairs in at least one unbalanced triangle are listed.
@@ -1043,7 +1043,7 @@ class ActorTension:
     with_whom: tuple[Pair, ...] = ()
 
 
-def actor_tension(S: nx.Graph, *, sign: str = "sign") -> dict[Hashable, ActorTension]:
+def actor_tension(S: nx.Graph[Any], *, sign: str = "sign") -> dict[Hashable, ActorTension]:
     """Per actor: unbalanced triangles it sits in, and the pair whose change eases it most.
 
     Examples

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 
@@ -42,7 +43,7 @@ class CampSplit:
     view: str
 
 
-def _centre(S: nx.Graph, part: frozenset[Hashable]) -> Hashable:
+def _centre(S: nx.Graph[Any], part: frozenset[Hashable]) -> Hashable:
     """The component's most central actor: most signed pairs, most weight, then name."""
     return min(
         part,
@@ -51,7 +52,7 @@ def _centre(S: nx.Graph, part: frozenset[Hashable]) -> Hashable:
 
 
 def camp_sides(
-    S: nx.Graph, result: Frustration
+    S: nx.Graph[Any], result: Frustration
 ) -> tuple[dict[str, int], tuple[frozenset[str], ...]]:
     """The split of ``result`` with camp 0 holding each component's most central actor.
 
@@ -81,7 +82,7 @@ def view_words(spec: FilterSpec, as_of: dt.date | None) -> str:
     return f"{what} in force on {as_of.isoformat()}"
 
 
-def camps(G: nx.MultiDiGraph, *, time_limit: float = 2.0) -> CampSplit:
+def camps(G: nx.MultiDiGraph[Any], *, time_limit: float = 2.0) -> CampSplit:
     """Split the map into its two camps, on the observed relations and the main forecast.
 
     ``time_limit`` bounds every solve together (the split, then the swing actors); past it

@@ -71,7 +71,7 @@ def _kept(d: dict[str, Any], ties: str, sign: str) -> bool:
 
 
 def _relations(
-    G: nx.Graph, ties: str, sign: str
+    G: nx.Graph[Any], ties: str, sign: str
 ) -> Iterable[tuple[Any, Any, dict[str, Any], bool]]:
     """Yield ``(u, v, data, directed)`` for each relation kept, self-loops left out."""
     default_directed = G.is_directed()
@@ -82,8 +82,8 @@ def _relations(
 
 
 def tie_digraph(
-    G: nx.Graph, *, ties: Ties = "all", weight: str = "strength", sign: str = "sign"
-) -> nx.DiGraph:
+    G: nx.Graph[Any], *, ties: Ties = "all", weight: str = "strength", sign: str = "sign"
+) -> nx.DiGraph[Any]:
     """Collapse the kept relations to a simple ``DiGraph``: one arc per ordered pair.
 
     An undirected relation gives an arc each way. The arc's ``weight`` is the sum of the
@@ -97,7 +97,7 @@ def tie_digraph(
     >>> sorted(tie_digraph(G).edges(data="weight"))
     [('a', 'b', 2), ('b', 'a', 2)]
     """
-    D: nx.DiGraph = nx.DiGraph()
+    D: nx.DiGraph[Any] = nx.DiGraph()
     D.add_nodes_from(G)
     for u, v, d, directed in _relations(G, ties, sign):
         w = d.get(weight, 1)
@@ -127,7 +127,7 @@ class TieArcs:
 
 
 def tie_arcs(
-    G: nx.Graph, *, ties: Ties = "all", weight: str = "strength", sign: str = "sign"
+    G: nx.Graph[Any], *, ties: Ties = "all", weight: str = "strength", sign: str = "sign"
 ) -> TieArcs:
     """Collapse the kept relations to arcs, one per ordered pair, as scipy sparse matrices.
 
@@ -172,7 +172,7 @@ def tie_arcs(
 _DEGREES = frozenset({"degree", "in_degree", "out_degree", "weighted_degree"})
 
 
-def _degrees(G: nx.Graph, ties: str, sign: str, weight: str) -> dict[str, dict[Any, float]]:
+def _degrees(G: nx.Graph[Any], ties: str, sign: str, weight: str) -> dict[str, dict[Any, float]]:
     """Degree, in-degree, out-degree and weighted degree of every actor, in one pass."""
     total = dict.fromkeys(G, 0.0)
     into = dict.fromkeys(G, 0.0)
@@ -193,7 +193,7 @@ def _degrees(G: nx.Graph, ties: str, sign: str, weight: str) -> dict[str, dict[A
     return {"degree": total, "in_degree": into, "out_degree": out, "weighted_degree": weighted}
 
 
-def degree(G: nx.Graph, *, ties: Ties = "all", sign: str = "sign") -> dict[Any, float]:
+def degree(G: nx.Graph[Any], *, ties: Ties = "all", sign: str = "sign") -> dict[Any, float]:
     """Count the relations each actor takes part in (an undirected one counts once).
 
     Examples
@@ -209,7 +209,7 @@ def degree(G: nx.Graph, *, ties: Ties = "all", sign: str = "sign") -> dict[Any, 
     return _degrees(G, ties, sign, "strength")["degree"]
 
 
-def in_degree(G: nx.Graph, *, ties: Ties = "all", sign: str = "sign") -> dict[Any, float]:
+def in_degree(G: nx.Graph[Any], *, ties: Ties = "all", sign: str = "sign") -> dict[Any, float]:
     """Count the relations that point at each actor; an undirected one points at both ends.
 
     Examples
@@ -223,7 +223,7 @@ def in_degree(G: nx.Graph, *, ties: Ties = "all", sign: str = "sign") -> dict[An
     return _degrees(G, ties, sign, "strength")["in_degree"]
 
 
-def out_degree(G: nx.Graph, *, ties: Ties = "all", sign: str = "sign") -> dict[Any, float]:
+def out_degree(G: nx.Graph[Any], *, ties: Ties = "all", sign: str = "sign") -> dict[Any, float]:
     """Count the relations that start at each actor; an undirected one starts at both ends.
 
     Examples
@@ -238,7 +238,7 @@ def out_degree(G: nx.Graph, *, ties: Ties = "all", sign: str = "sign") -> dict[A
 
 
 def weighted_degree(
-    G: nx.Graph, *, ties: Ties = "all", weight: str = "strength", sign: str = "sign"
+    G: nx.Graph[Any], *, ties: Ties = "all", weight: str = "strength", sign: str = "sign"
 ) -> dict[Any, float]:
     """Add up the ``weight`` (strength, 1 to 3) of the relations each actor takes part in.
 
@@ -319,7 +319,7 @@ def betweenness_samples(n_actors: int, n_arcs: int) -> int | None:
 
 
 def betweenness(
-    G: nx.Graph,
+    G: nx.Graph[Any],
     *,
     ties: Ties = "all",
     sign: str = "sign",
@@ -373,7 +373,7 @@ def betweenness(
 
 
 def pagerank(
-    G: nx.Graph,
+    G: nx.Graph[Any],
     *,
     ties: Ties = "all",
     weight: str = "strength",
@@ -436,11 +436,11 @@ class Measure:
     #: Keyword arguments beyond ``ties`` the function takes (``seed``, ``arcs``).
     takes: frozenset[str] = frozenset()
 
-    def __call__(self, G: nx.Graph, *, ties: Ties = "all", **kwargs: Any) -> dict[Any, float]:
+    def __call__(self, G: nx.Graph[Any], *, ties: Ties = "all", **kwargs: Any) -> dict[Any, float]:
         """Return ``{actor: value}`` for every actor of ``G``."""
         return self.fn(G, ties=ties, **kwargs)
 
-    def is_approximate(self, G: nx.Graph) -> bool:
+    def is_approximate(self, G: nx.Graph[Any]) -> bool:
         """True when this measure estimates rather than computes its values on ``G``."""
         return self.sampled_above is not None and G.number_of_nodes() > self.sampled_above
 
@@ -489,7 +489,7 @@ MEASURES: dict[str, Measure] = {
 
 
 def centrality(
-    G: nx.Graph,
+    G: nx.Graph[Any],
     measures: Iterable[str] | None = None,
     *,
     ties: Ties = "all",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Hashable
+from typing import Any
 
 import networkx as nx
 
@@ -10,7 +11,7 @@ __all__ = ["blocs", "bloc_of"]
 
 
 def blocs(
-    S: nx.Graph,
+    S: nx.Graph[Any],
     *,
     sign: str = "sign",
     weight: str | None = "weight",

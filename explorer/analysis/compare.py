@@ -46,7 +46,7 @@ __all__ = [
 COMPARED_FIELDS = ("type", "sign", "strength", "status", "confidence", "since", "until")
 
 
-def diff_relations(A: nx.MultiDiGraph, B: nx.MultiDiGraph) -> dict[str, Any]:
+def diff_relations(A: nx.MultiDiGraph[Any], B: nx.MultiDiGraph[Any]) -> dict[str, Any]:
     """Relations only in ``B`` (added), only in ``A`` (removed), and in both but different.
 
     Relations are matched by id (the edge key). A change lists each field as
@@ -162,7 +162,7 @@ def _bloc_moves(before: Iterable[Iterable[str]], after: Iterable[Iterable[str]])
     return moves
 
 
-def _index(H: nx.MultiDiGraph, time_limit: float) -> tuple[int, float]:
+def _index(H: nx.MultiDiGraph[Any], time_limit: float) -> tuple[int, float]:
     S = signed_graph(H)
     count = frustration_index(S, time_limit=time_limit)
     weighted = frustration_index(S, weight="weight", time_limit=time_limit)
@@ -170,7 +170,11 @@ def _index(H: nx.MultiDiGraph, time_limit: float) -> tuple[int, float]:
 
 
 def relation_effects(
-    A: nx.MultiDiGraph, B: nx.MultiDiGraph, ids: Iterable[str], *, time_limit: float = 10.0
+    A: nx.MultiDiGraph[Any],
+    B: nx.MultiDiGraph[Any],
+    ids: Iterable[str],
+    *,
+    time_limit: float = 10.0,
 ) -> dict[str, tuple[int, float]]:
     """For each relation id, how much it moves ``B``'s frustration index (count, weight).
 
@@ -206,16 +210,18 @@ def relation_effects(
 
 
 def comparison_views(
-    G: nx.MultiDiGraph,
+    G: nx.MultiDiGraph[Any],
     spec: FilterSpec,
     *,
-    other: nx.MultiDiGraph | None = None,
+    other: nx.MultiDiGraph[Any] | None = None,
     against: str | None = None,
     projected: bool = False,
     against_scenario: str | None = None,
     include_projected: bool = False,
     labels: tuple[str, str] | None = None,
-) -> tuple[nx.MultiDiGraph, nx.MultiDiGraph, tuple[str, str], tuple[FilterSpec, FilterSpec]]:
+) -> tuple[
+    nx.MultiDiGraph[Any], nx.MultiDiGraph[Any], tuple[str, str], tuple[FilterSpec, FilterSpec]
+]:
     """The two views a comparison sets side by side, their labels and their filters.
 
     Exactly one of ``other`` (a second map read with the same filters), ``against`` (a
@@ -260,7 +266,7 @@ def comparison_views(
     )
 
 
-def scenario_label(G: nx.MultiDiGraph, scenario: str | None) -> str:
+def scenario_label(G: nx.MultiDiGraph[Any], scenario: str | None) -> str:
     """How a comparison names a view by its scenario: "main forecast" or the scenario's title."""
     from explorer.filters import ALL_SCENARIOS
 
@@ -272,8 +278,10 @@ def scenario_label(G: nx.MultiDiGraph, scenario: str | None) -> str:
 
 
 def _scenario_views(
-    G: nx.MultiDiGraph, spec: FilterSpec, against: str, labels: tuple[str, str] | None
-) -> tuple[nx.MultiDiGraph, nx.MultiDiGraph, tuple[str, str], tuple[FilterSpec, FilterSpec]]:
+    G: nx.MultiDiGraph[Any], spec: FilterSpec, against: str, labels: tuple[str, str] | None
+) -> tuple[
+    nx.MultiDiGraph[Any], nx.MultiDiGraph[Any], tuple[str, str], tuple[FilterSpec, FilterSpec]
+]:
     from explorer.errors import ViewError
     from explorer.graph import check_scenario
 
@@ -298,8 +306,8 @@ def period_label(as_of: str | None) -> str:
 
 
 def compare_views(
-    A: nx.MultiDiGraph,
-    B: nx.MultiDiGraph,
+    A: nx.MultiDiGraph[Any],
+    B: nx.MultiDiGraph[Any],
     *,
     labels: tuple[str, str] = ("before", "after"),
     specs: tuple[FilterSpec, FilterSpec] | None = None,

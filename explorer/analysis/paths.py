@@ -11,7 +11,7 @@ import time
 from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
 from itertools import islice
-from typing import Literal
+from typing import Any, Literal
 
 import networkx as nx
 
@@ -52,21 +52,21 @@ class SignedPath:
         return " ".join(parts) + (": friendly" if self.net > 0 else ": hostile")
 
 
-def _path(S: nx.Graph, actors: list[Hashable], sign: str) -> SignedPath:
+def _path(S: nx.Graph[Any], actors: list[Hashable], sign: str) -> SignedPath:
     signs = tuple(
         1 if S.edges[u, v][sign] > 0 else -1 for u, v in zip(actors[:-1], actors[1:], strict=True)
     )
     return SignedPath(tuple(actors), signs)
 
 
-def _check(S: nx.Graph, *actors: Hashable) -> None:
+def _check(S: nx.Graph[Any], *actors: Hashable) -> None:
     for actor in actors:
         if actor not in S:
             raise nx.NodeNotFound(f"actor {actor!r} is not in the graph")
 
 
 def shortest_signed_paths(
-    S: nx.Graph, source: Hashable, target: Hashable, *, sign: str = "sign", limit: int = 50
+    S: nx.Graph[Any], source: Hashable, target: Hashable, *, sign: str = "sign", limit: int = 50
 ) -> list[SignedPath]:
     """Every path with the fewest steps from ``source`` to ``target`` (at most ``limit``).
 
@@ -108,7 +108,7 @@ class _OutOfTime(Exception):
 
 
 def search_signed_paths(
-    S: nx.Graph,
+    S: nx.Graph[Any],
     source: Hashable,
     target: Hashable,
     *,
@@ -175,7 +175,7 @@ def search_signed_paths(
 
 
 def signed_paths(
-    S: nx.Graph,
+    S: nx.Graph[Any],
     source: Hashable,
     target: Hashable,
     *,

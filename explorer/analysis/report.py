@@ -161,7 +161,7 @@ def relation_info(u: str, v: str, d: Mapping[str, Any]) -> RelationInfo:
     )
 
 
-def _swing_lists(S: nx.Graph, result: Frustration, swing: Swing) -> list[SwingBasis]:
+def _swing_lists(S: nx.Graph[Any], result: Frustration, swing: Swing) -> list[SwingBasis]:
     out = []
     for actor in sorted(swing.actors or (), key=str):
         other = swing.witness[actor]
@@ -184,7 +184,7 @@ def _swing_fields(swing: Swing) -> tuple[list[str] | None, bool]:
 
 
 def balance_of(
-    S: nx.Graph,
+    S: nx.Graph[Any],
     *,
     seed: int | None = 0,
     time_limit: float = 10.0,
@@ -270,7 +270,7 @@ ROBUSTNESS_VARIANTS: tuple[tuple[str, tuple[str, ...], str], ...] = (
 
 
 def robustness(
-    G: nx.MultiDiGraph,
+    G: nx.MultiDiGraph[Any],
     spec: FilterSpec,
     *,
     seed: int | None = 0,
@@ -286,7 +286,7 @@ def robustness(
 
     budget = _Budget(time_limit)
     rows: list[RobustRow] = []
-    results: list[tuple[nx.Graph, Frustration]] = []
+    results: list[tuple[nx.Graph[Any], Frustration]] = []
     for words, statuses, floor in ROBUSTNESS_VARIANTS:
         if CONFIDENCES[spec.min_confidence] > CONFIDENCES[floor]:  # type: ignore[index]
             floor = spec.min_confidence
@@ -314,7 +314,7 @@ def robustness(
     return rows, _holds_in_all(results)
 
 
-def _holds_in_all(results: list[tuple[nx.Graph, Frustration]]) -> HoldsInAll:
+def _holds_in_all(results: list[tuple[nx.Graph[Any], Frustration]]) -> HoldsInAll:
     """Compare every row with the widest (observed + projected): moved actors, shared pairs."""
     common = set.intersection(*(set(r.side) for _S, r in results))
     reference = results[1][1].side
@@ -345,7 +345,7 @@ def clustering_summary(result: Any) -> Clustering:
     )
 
 
-def tension_of(S: nx.Graph) -> Tension:
+def tension_of(S: nx.Graph[Any]) -> Tension:
     """The ``tension`` section: unbalanced triangles per actor, pairs under pressure."""
     per_actor = actor_tension(S)
     actors = {
@@ -374,7 +374,7 @@ def tension_of(S: nx.Graph) -> Tension:
 
 
 def paths_summary(
-    S: nx.Graph, source: str, target: str, *, cutoff: int = 3, time_limit: float | None = None
+    S: nx.Graph[Any], source: str, target: str, *, cutoff: int = 3, time_limit: float | None = None
 ) -> Paths:
     """The ``paths`` section: shortest and all simple paths up to ``cutoff``, with net signs.
 
@@ -410,7 +410,7 @@ def paths_summary(
 
 
 def evidence_of(
-    view: nx.MultiDiGraph, S: nx.Graph, pairs: Iterable[list[str]]
+    view: nx.MultiDiGraph[Any], S: nx.Graph[Any], pairs: Iterable[list[str]]
 ) -> dict[str, RelationInfo]:
     """The relations behind the signed ``pairs`` of ``view`` as text names them, by id."""
     out: dict[str, RelationInfo] = {}
@@ -424,7 +424,7 @@ def evidence_of(
     return out
 
 
-def _words(view: nx.MultiDiGraph, spec: FilterSpec) -> str:
+def _words(view: nx.MultiDiGraph[Any], spec: FilterSpec) -> str:
     """The view in plain words: its statuses, date and scenario, and what they hide."""
     statuses = " and ".join(spec.statuses or ("observed", "projected")) + " relations"
     if "as_of" in view.graph or "hidden" in view.graph:
@@ -433,7 +433,7 @@ def _words(view: nx.MultiDiGraph, spec: FilterSpec) -> str:
 
 
 def view_info(
-    view: nx.MultiDiGraph, spec: FilterSpec, whole: nx.MultiDiGraph | None = None
+    view: nx.MultiDiGraph[Any], spec: FilterSpec, whole: nx.MultiDiGraph[Any] | None = None
 ) -> ViewInfo:
     """Which relations ``view`` holds, in figures and in words."""
     G = view if whole is None else whole
@@ -453,7 +453,7 @@ def view_info(
 
 
 def analyze_view(
-    view: nx.MultiDiGraph,
+    view: nx.MultiDiGraph[Any],
     *,
     clusters: int | None = None,
     measures: Iterable[str] | None = None,
@@ -462,9 +462,9 @@ def analyze_view(
     time_limit: float = 10.0,
     path: tuple[str, str] | None = None,
     cutoff: int = 3,
-    signed: nx.Graph | None = None,
+    signed: nx.Graph[Any] | None = None,
     spec: FilterSpec | None = None,
-    whole: nx.MultiDiGraph | None = None,
+    whole: nx.MultiDiGraph[Any] | None = None,
 ) -> Analysis:
     """Analyse a graph already filtered to the relations wanted.
 
@@ -516,7 +516,7 @@ def analyze_view(
 
 
 def analyze(
-    G: nx.MultiDiGraph,
+    G: nx.MultiDiGraph[Any],
     spec: FilterSpec | None = None,
     *,
     include_projected: bool = False,

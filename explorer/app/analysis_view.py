@@ -56,7 +56,7 @@ CLUSTER_AUTO_MAX_ACTORS = 200
 TIME_LIMIT = 2.0
 
 
-def view_key(view: nx.MultiDiGraph) -> str:
+def view_key(view: nx.MultiDiGraph[Any]) -> str:
     """A short hash of what an analysis reads from a view: actors and relation signs."""
     h = hashlib.blake2b(digest_size=16)
     for node in sorted(view, key=str):
@@ -68,7 +68,9 @@ def view_key(view: nx.MultiDiGraph) -> str:
     return h.hexdigest()
 
 
-def apply_what_if(view: nx.MultiDiGraph, flips: list[str], removes: list[str]) -> nx.MultiDiGraph:
+def apply_what_if(
+    view: nx.MultiDiGraph[Any], flips: list[str], removes: list[str]
+) -> nx.MultiDiGraph[Any]:
     """A copy of ``view`` with the sign of ``flips`` reversed and ``removes`` left out."""
     H = view.copy()
     where = {k: (u, v) for u, v, k in H.edges(keys=True)}
@@ -90,14 +92,16 @@ class Prepared:
     reused by another map while this entry is cached.
     """
 
-    graph: nx.MultiDiGraph
-    view: nx.MultiDiGraph
+    graph: nx.MultiDiGraph[Any]
+    view: nx.MultiDiGraph[Any]
     key: str
-    signed: nx.Graph
+    signed: nx.Graph[Any]
 
 
 @st.cache_resource(max_entries=16, show_spinner="Preparing the analysis…")
-def _prepared(graph_id: int, spec_text: str, _G: nx.MultiDiGraph, _spec: FilterSpec) -> Prepared:
+def _prepared(
+    graph_id: int, spec_text: str, _G: nx.MultiDiGraph[Any], _spec: FilterSpec
+) -> Prepared:
     """The analysed view of a map, its hash and signed graph, built once per map and filters.
 
     The dashboard keeps one graph object per file (cached by content hash), so its ``id``
@@ -108,7 +112,7 @@ def _prepared(graph_id: int, spec_text: str, _G: nx.MultiDiGraph, _spec: FilterS
         return Prepared(_G, base, view_key(base), signed_graph(base))
 
 
-def _prepare(G: nx.MultiDiGraph, wanted: FilterSpec) -> Prepared:
+def _prepare(G: nx.MultiDiGraph[Any], wanted: FilterSpec) -> Prepared:
     prepared = _prepared(id(G), repr(wanted), G, wanted)
     if prepared.graph is not G:  # pragma: no cover - a cached entry always holds its map
         _prepared.clear()
@@ -121,9 +125,13 @@ def _prepare(G: nx.MultiDiGraph, wanted: FilterSpec) -> Prepared:
 # collection (0.7 s). The tab only reads them.
 @st.cache_resource(max_entries=64, show_spinner="Analysing…")
 def _analysis(
-    key: str, spec_text: str, _view: nx.MultiDiGraph, _signed: nx.Graph, _G: nx.MultiDiGraph,
+    key: str,
+    spec_text: str,
+    _view: nx.MultiDiGraph[Any],
+    _signed: nx.Graph[Any],
+    _G: nx.MultiDiGraph[Any],
     _spec: FilterSpec,
-) -> Analysis:  # fmt: skip
+) -> Analysis:
     """The analysis of a view (balance, robustness, tension, blocs) with its summary, cached."""
     report = analyze_view(
         _view, measures=(), signed=_signed, time_limit=TIME_LIMIT, spec=_spec, whole=_G
@@ -132,21 +140,23 @@ def _analysis(
 
 
 @st.cache_resource(max_entries=64, show_spinner="Measuring…")
-def _centrality_values(key: str, ties: str, _view: nx.MultiDiGraph) -> dict[str, Any]:
+def _centrality_values(key: str, ties: str, _view: nx.MultiDiGraph[Any]) -> dict[str, Any]:
     """Every centrality measure of a view for one choice of ties, cached."""
     with collector_paused():
         return centrality(_view, ties=ties)  # type: ignore[arg-type]
 
 
 @st.cache_resource(max_entries=64, show_spinner="Finding the best split…")
-def _clustering(key: str, k: int, _signed: nx.Graph) -> Clustering:
+def _clustering(key: str, k: int, _signed: nx.Graph[Any]) -> Clustering:
     """The best split into at most ``k`` blocs, cached by the view's hash and ``k``."""
     with collector_paused():
         return clustering_summary(clustering(_signed, k, time_limit=TIME_LIMIT))
 
 
 @st.cache_resource(max_entries=64, show_spinner="Comparing…")
-def _comparison(key_a: str, key_b: str, _a: nx.MultiDiGraph, _b: nx.MultiDiGraph) -> Comparison:
+def _comparison(
+    key_a: str, key_b: str, _a: nx.MultiDiGraph[Any], _b: nx.MultiDiGraph[Any]
+) -> Comparison:
     """The comparison of a view and its what-if copy, cached by both hashes."""
     return compare_views(
         _a, _b, labels=("as in the file", "what if"), measures=(), time_limit=TIME_LIMIT,
@@ -154,11 +164,11 @@ def _comparison(key_a: str, key_b: str, _a: nx.MultiDiGraph, _b: nx.MultiDiGraph
     )  # fmt: skip
 
 
-def _name(G: nx.MultiDiGraph, actor: Hashable) -> str:
+def _name(G: nx.MultiDiGraph[Any], actor: Hashable) -> str:
     return str(G.nodes[actor].get("name", actor)) if actor in G else str(actor)
 
 
-def _pair_name(G: nx.MultiDiGraph, pair: list[str]) -> str:
+def _pair_name(G: nx.MultiDiGraph[Any], pair: list[str]) -> str:
     return f"{_name(G, pair[0])} – {_name(G, pair[1])}"
 
 
@@ -199,7 +209,7 @@ def _reset_what_if() -> None:
     st.session_state[WHAT_IF_REMOVE] = []
 
 
-def _relation_label(G: nx.MultiDiGraph, u: str, v: str, d: dict[str, Any]) -> str:
+def _relation_label(G: nx.MultiDiGraph[Any], u: str, v: str, d: dict[str, Any]) -> str:
     arrow = "→" if d.get("directed", True) else "–"
     sign = SIGN_STYLES[d["sign"]].symbol
     status = " (projected)" if d.get("status") == "projected" else ""
@@ -233,7 +243,7 @@ def _balance_metrics(balance: Balance, before: Balance | None = None) -> None:
     cols[3].metric("Triangles", tri.total)
 
 
-def _pair_changes(G: nx.MultiDiGraph, before: nx.Graph, after: nx.Graph) -> None:
+def _pair_changes(G: nx.MultiDiGraph[Any], before: nx.Graph[Any], after: nx.Graph[Any]) -> None:
     """Say which signed pairs the what-if changes: a pair nets all its relations' signs."""
 
     def sign(value: int) -> str:
@@ -257,7 +267,9 @@ def _pair_changes(G: nx.MultiDiGraph, before: nx.Graph, after: nx.Graph) -> None
         )
 
 
-def _what_if_choices(G: nx.MultiDiGraph, base: nx.MultiDiGraph) -> tuple[list[str], list[str]]:
+def _what_if_choices(
+    G: nx.MultiDiGraph[Any], base: nx.MultiDiGraph[Any]
+) -> tuple[list[str], list[str]]:
     """The what-if controls: relations to reverse and to remove."""
     signed = [
         (u, v, k, d)
@@ -291,7 +303,7 @@ def _what_if_choices(G: nx.MultiDiGraph, base: nx.MultiDiGraph) -> tuple[list[st
     return flips, removes
 
 
-def _what_if(G: nx.MultiDiGraph, prepared: Prepared) -> None:
+def _what_if(G: nx.MultiDiGraph[Any], prepared: Prepared) -> None:
     base, base_key = prepared.view, prepared.key
     st.subheader("What if…", anchor=False)
     st.caption(
@@ -345,7 +357,7 @@ def _relations_cell(report: Analysis, ids: list[str]) -> str:
     )
 
 
-def _balance(G: nx.MultiDiGraph, report: Analysis) -> None:
+def _balance(G: nx.MultiDiGraph[Any], report: Analysis) -> None:
     balance = report.balance
     st.subheader("Camps", anchor=False)
     st.caption(CAMP_WORDS)
@@ -364,7 +376,7 @@ def _balance(G: nx.MultiDiGraph, report: Analysis) -> None:
     _robustness(G, balance)
 
 
-def _camp_lists(G: nx.MultiDiGraph, balance: Balance) -> None:
+def _camp_lists(G: nx.MultiDiGraph[Any], balance: Balance) -> None:
     """The two camps by name, the groups left out, and who could sit in either camp."""
     for one, two in balance.camps[:1]:
         cols = st.columns(2)
@@ -387,7 +399,7 @@ def _camp_lists(G: nx.MultiDiGraph, balance: Balance) -> None:
         st.caption("Nobody could sit in the other camp: the split is unique.")
 
 
-def _strain_tables(G: nx.MultiDiGraph, report: Analysis, balance: Balance) -> None:
+def _strain_tables(G: nx.MultiDiGraph[Any], report: Analysis, balance: Balance) -> None:
     """The pairs that strain the split and the swing actors, with the relations behind each."""
     if balance.rests_on:
         st.markdown("**Pairs that strain the split** and the relations they rest on")
@@ -421,7 +433,7 @@ def _strain_tables(G: nx.MultiDiGraph, report: Analysis, balance: Balance) -> No
         )
 
 
-def _robustness(G: nx.MultiDiGraph, balance: Balance) -> None:
+def _robustness(G: nx.MultiDiGraph[Any], balance: Balance) -> None:
     if not balance.robustness or balance.holds_in_all is None:
         st.caption("Robustness: not computed (a large map, or the time limit).")
         return
@@ -447,7 +459,7 @@ def _robustness(G: nx.MultiDiGraph, balance: Balance) -> None:
     _plain(f"In all views: {camps}; strained in every view: {strained}.")
 
 
-def _tension(G: nx.MultiDiGraph, report: Analysis) -> None:
+def _tension(G: nx.MultiDiGraph[Any], report: Analysis) -> None:
     st.subheader("Tension", anchor=False)
     tension = report.tension
     if not tension.actors:
@@ -488,7 +500,7 @@ def _tension(G: nx.MultiDiGraph, report: Analysis) -> None:
     )
 
 
-def _blocs(G: nx.MultiDiGraph, report: Analysis, prepared: Prepared) -> None:
+def _blocs(G: nx.MultiDiGraph[Any], report: Analysis, prepared: Prepared) -> None:
     base = prepared.view
     st.subheader("Other groupings", anchor=False)
     groups = [b for b in report.blocs if len(b) > 1]
@@ -518,7 +530,7 @@ def _blocs(G: nx.MultiDiGraph, report: Analysis, prepared: Prepared) -> None:
         _plain(f"{i}. " + ", ".join(_name(G, a) for a in bloc))
 
 
-def _centrality(G: nx.MultiDiGraph, base: nx.MultiDiGraph, key: str) -> None:
+def _centrality(G: nx.MultiDiGraph[Any], base: nx.MultiDiGraph[Any], key: str) -> None:
     st.subheader("Who matters", anchor=False)
     ties = st.radio("Count ties", TIES, horizontal=True, key="analysis_ties") or TIES[0]
     values = _centrality_values(key, ties, base)
@@ -538,7 +550,7 @@ def _centrality(G: nx.MultiDiGraph, base: nx.MultiDiGraph, key: str) -> None:
         st.caption("(approx.): betweenness estimated from a seeded sample on a large map.")
 
 
-def _paths(G: nx.MultiDiGraph, S: nx.Graph) -> None:
+def _paths(G: nx.MultiDiGraph[Any], S: nx.Graph[Any]) -> None:
     st.subheader("Paths between two actors", anchor=False)
     actors = sorted((a for a in S if S.degree(a) > 0), key=lambda a: _name(G, a).casefold())
     if len(actors) < 2:
@@ -576,7 +588,9 @@ def _paths(G: nx.MultiDiGraph, S: nx.Graph) -> None:
     st.caption("Net sign: the product of the signs along the path (the enemy of an enemy is +).")
 
 
-def render(dataset: Dataset, G: nx.MultiDiGraph, view: nx.MultiDiGraph, spec: FilterSpec) -> None:
+def render(
+    dataset: Dataset, G: nx.MultiDiGraph[Any], view: nx.MultiDiGraph[Any], spec: FilterSpec
+) -> None:
     """Draw the Analysis tab for the current view: the same relations the graph shows."""
     prepared = _prepare(G, spec)
     base, key, S = prepared.view, prepared.key, prepared.signed

@@ -93,14 +93,14 @@ def _checked(digest: str, name: str, base_dir: str | None, _data: bytes) -> Repo
 
 
 @st.cache_resource(max_entries=8, show_spinner="Building the graph…")
-def _graph(digest: str, _dataset: Dataset) -> nx.MultiDiGraph:
+def _graph(digest: str, _dataset: Dataset) -> nx.MultiDiGraph[Any]:
     """The full graph of a dataset (shared; never mutated: filters build new graphs)."""
     return build_graph(_dataset)
 
 
 @st.cache_resource(max_entries=16, show_spinner="Laying out the map…")
 def _positions(
-    digest: str, layout: str, record: str, map_name: str, stamp: float, _G: nx.MultiDiGraph
+    digest: str, layout: str, record: str, map_name: str, stamp: float, _G: nx.MultiDiGraph[Any]
 ) -> dict[str, tuple[float, float]]:
     """Positions of the full map, so filters never move actors: the positions record kept
     beside the map file (``record``, empty for an upload; ``stamp`` is its modification
@@ -109,7 +109,7 @@ def _positions(
 
 
 def _map_positions(
-    mapfile: MapFile, layout: str, G: nx.MultiDiGraph
+    mapfile: MapFile, layout: str, G: nx.MultiDiGraph[Any]
 ) -> dict[str, tuple[float, float]]:
     """The positions the screen, the downloads and ``export`` share for this map file."""
     record = record_path(mapfile.name) if mapfile.base_dir is not None else None
@@ -122,7 +122,7 @@ def _map_positions(
 
 
 @st.cache_resource(max_entries=32, show_spinner="Measuring…")
-def _measure_values(digest: str, measure: str, _G: nx.MultiDiGraph) -> dict[str, float]:
+def _measure_values(digest: str, measure: str, _G: nx.MultiDiGraph[Any]) -> dict[str, float]:
     """A measure over the full map, so node sizes do not change with filters."""
     return measures()[measure][1](_G)
 
@@ -147,7 +147,7 @@ class MapFacts:
 
 
 @st.cache_resource(max_entries=8, show_spinner="Indexing the map…")
-def _facts(digest: str, _dataset: Dataset, _G: nx.MultiDiGraph) -> MapFacts:
+def _facts(digest: str, _dataset: Dataset, _G: nx.MultiDiGraph[Any]) -> MapFacts:
     """Option lists, dates and table rows of the full map (cached by the file hash)."""
     names = {n: d["name"] for n, d in _G.nodes(data=True)}
     titles = {s.id: s.title for s in _dataset.sources}
@@ -338,7 +338,7 @@ def _relation_row(
     }
 
 
-def _relation_rows(H: nx.MultiDiGraph, facts: MapFacts, actor: str) -> list[dict[str, Any]]:
+def _relation_rows(H: nx.MultiDiGraph[Any], facts: MapFacts, actor: str) -> list[dict[str, Any]]:
     """The table rows of one actor's relations in the view (cheap on a big view)."""
     rows = facts.relation_rows
     return [
@@ -347,14 +347,14 @@ def _relation_rows(H: nx.MultiDiGraph, facts: MapFacts, actor: str) -> list[dict
     ]
 
 
-def _relation_table(H: nx.MultiDiGraph, facts: MapFacts) -> pd.DataFrame:
+def _relation_table(H: nx.MultiDiGraph[Any], facts: MapFacts) -> pd.DataFrame:
     """The relations table of the view: its rows picked from the map's table."""
     table: pd.DataFrame = facts.relation_table.loc[[k for *_, k in H.edges(keys=True)]]
     return table
 
 
 def _actor_table(
-    H: nx.MultiDiGraph, facts: MapFacts, measure: dict[str, float], label: str
+    H: nx.MultiDiGraph[Any], facts: MapFacts, measure: dict[str, float], label: str
 ) -> pd.DataFrame:
     """The actors table of the view, busiest first (ties by name), with the size measure."""
     actors = list(H)
@@ -390,7 +390,7 @@ def _sources_table(dataset: Dataset) -> None:
 
 
 def _downloads(
-    H: nx.MultiDiGraph,
+    H: nx.MultiDiGraph[Any],
     positions: dict[str, tuple[float, float]],
     sizes: dict[str, float],
     title: str,
@@ -426,14 +426,16 @@ def _downloads(
 # --- the page -------------------------------------------------------------------------------
 
 
-def _analysis_tab(dataset: Dataset, G: nx.MultiDiGraph, H: nx.MultiDiGraph, spec: Any) -> None:
+def _analysis_tab(
+    dataset: Dataset, G: nx.MultiDiGraph[Any], H: nx.MultiDiGraph[Any], spec: Any
+) -> None:
     from explorer.app import analysis_view
 
     analysis_view.render(dataset, G, H, spec)
 
 
 def _page_head(
-    title: str, file_name: str, spec: FilterSpec, H: nx.MultiDiGraph, summary: str
+    title: str, file_name: str, spec: FilterSpec, H: nx.MultiDiGraph[Any], summary: str
 ) -> None:
     """The map's title, the count line of the view, the file and the filters in words."""
     # Less empty space above the title than Streamlit's default, so the graph fits the screen.
@@ -453,7 +455,7 @@ def _page_head(
 
 
 def _actors_tab(
-    H: nx.MultiDiGraph, facts: MapFacts, values: dict[str, float], label: str, *, built: bool
+    H: nx.MultiDiGraph[Any], facts: MapFacts, values: dict[str, float], label: str, *, built: bool
 ) -> None:
     if not built:
         st.caption(f"The table of {len(H):,} actors is built when this tab is open.")
@@ -462,7 +464,9 @@ def _actors_tab(
     st.dataframe(table, hide_index=True, width="stretch")
 
 
-def _relations_tab(H: nx.MultiDiGraph, facts: MapFacts, dataset: Dataset, *, built: bool) -> None:
+def _relations_tab(
+    H: nx.MultiDiGraph[Any], facts: MapFacts, dataset: Dataset, *, built: bool
+) -> None:
     if not built:
         count = H.number_of_edges()
         st.caption(f"The table of {count:,} relations is built when this tab is open.")
@@ -535,7 +539,7 @@ def run(argv: list[str] | None = None) -> None:
 
 
 def _download_tab(
-    H: nx.MultiDiGraph,
+    H: nx.MultiDiGraph[Any],
     positions: Any,
     sizes: Any,
     title: str,
@@ -551,7 +555,12 @@ def _download_tab(
 
 
 def _analysis_panel(
-    dataset: Dataset, G: nx.MultiDiGraph, H: nx.MultiDiGraph, spec: FilterSpec, *, is_open: bool
+    dataset: Dataset,
+    G: nx.MultiDiGraph[Any],
+    H: nx.MultiDiGraph[Any],
+    spec: FilterSpec,
+    *,
+    is_open: bool,
 ) -> None:
     """The Analysis tab: it takes seconds on a big view, so it runs only while open."""
     if not is_open:
@@ -564,7 +573,7 @@ def _analysis_panel(
 
 
 def _sized(
-    digest: str, measure: str, G: nx.MultiDiGraph
+    digest: str, measure: str, G: nx.MultiDiGraph[Any]
 ) -> tuple[dict[str, float], dict[str, float]]:
     """The size measure's values for every actor, and the node sizes drawn from them."""
     values = _measure_values(digest, measure, G)

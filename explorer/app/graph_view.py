@@ -76,7 +76,7 @@ def _parts(
     digest: str,
     layout: str,
     measure: str,
-    _G: nx.MultiDiGraph,
+    _G: nx.MultiDiGraph[Any],
     _positions: dict[str, tuple[float, float]],
     _sizes: dict[str, float],
     _ranking: list[str],
@@ -91,7 +91,7 @@ CAMPS_MAX_ACTORS = 1_500
 
 
 @st.cache_resource(max_entries=8, show_spinner="Finding the camps…")
-def _camps(digest: str, _G: nx.MultiDiGraph) -> Any:
+def _camps(digest: str, _G: nx.MultiDiGraph[Any]) -> Any:
     """The map's two camps (observed and the main forecast), for "colour by camp"."""
     from explorer.analysis import camps
 
@@ -100,12 +100,14 @@ def _camps(digest: str, _G: nx.MultiDiGraph) -> Any:
     return camps(_G)
 
 
-def map_camps(digest: str, G: nx.MultiDiGraph) -> Any:
+def map_camps(digest: str, G: nx.MultiDiGraph[Any]) -> Any:
     """The camps the graph colours by, for the exported page too (``None`` on a big map)."""
     return _camps(digest, G)
 
 
-def _level_of_detail(H: nx.MultiDiGraph, ranking: list[str], label: str) -> nx.MultiDiGraph:
+def _level_of_detail(
+    H: nx.MultiDiGraph[Any], ranking: list[str], label: str
+) -> nx.MultiDiGraph[Any]:
     """The part of the view to draw: all of it, or on a big view its most central actors.
 
     Above ``DETAIL_ABOVE`` actors, shows a number input for how many to draw and a line
@@ -148,7 +150,7 @@ def _level_of_detail(H: nx.MultiDiGraph, ranking: list[str], label: str) -> nx.M
     return drawn
 
 
-def _what_if(H: nx.MultiDiGraph) -> WhatIf | None:
+def _what_if(H: nx.MultiDiGraph[Any]) -> WhatIf | None:
     """The what-if set in the Analysis tab, limited to the relations of the view."""
     in_view = {k for *_, k in H.edges(keys=True)}
     flips = tuple(k for k in st.session_state.get(_WHAT_IF_FLIP) or [] if k in in_view)
@@ -161,7 +163,9 @@ def _focus_on(actor: str, radius_key: str) -> None:
     st.session_state["f_radius"] = int(st.session_state.get(radius_key, 1))
 
 
-def _details(G: nx.MultiDiGraph, H: nx.MultiDiGraph, dataset: Dataset, facts: MapFacts) -> None:
+def _details(
+    G: nx.MultiDiGraph[Any], H: nx.MultiDiGraph[Any], dataset: Dataset, facts: MapFacts
+) -> None:
     """The relations of the actor clicked in the graph (or picked here), as tables."""
     names = facts.names
     options = [None, *(n for n in facts.actors_by_name if n in H)]
@@ -205,8 +209,8 @@ def _details(G: nx.MultiDiGraph, H: nx.MultiDiGraph, dataset: Dataset, facts: Ma
 def render(
     *,
     dataset: Dataset,
-    G: nx.MultiDiGraph,
-    H: nx.MultiDiGraph,
+    G: nx.MultiDiGraph[Any],
+    H: nx.MultiDiGraph[Any],
     facts: MapFacts,
     digest: str,
     display: dict[str, Any],

@@ -56,7 +56,7 @@ NONE = ""
 #: Widget keys that are not ``f_<field>`` (kept so that shared links and tests stay valid).
 _KEYS = {"statuses": "f_status"}
 
-Measure = Callable[[nx.MultiDiGraph], dict[str, float]]
+Measure = Callable[["nx.MultiDiGraph[Any]"], dict[str, float]]
 
 
 def measures() -> dict[str, tuple[str, Measure]]:
@@ -154,7 +154,7 @@ def _keep_known(key: str, options: list[Any]) -> None:
 
 
 def _options(
-    f: FilterField, dataset: Dataset, G: nx.MultiDiGraph, facts: MapFacts
+    f: FilterField, dataset: Dataset, G: nx.MultiDiGraph[Any], facts: MapFacts
 ) -> tuple[list[Any], Callable[[Any], str]]:
     """The options of ``f``'s widget and how each is labelled."""
     vocab = dataset.vocab
@@ -207,7 +207,7 @@ def _scenario_label(scenarios: dict[str, dict[str, Any]], ident: str) -> str:
     return str(about["title"]) + (" (replaces the main forecast)" if about["replaces_main"] else "")
 
 
-def _help(f: FilterField, G: nx.MultiDiGraph) -> str:
+def _help(f: FilterField, G: nx.MultiDiGraph[Any]) -> str:
     if f.filter.options == "dates":
         latest = G.graph.get("latest_text")
         return f.filter.help + f" The latest date in this file: {latest or 'none'}."
@@ -268,7 +268,7 @@ def _at_most(key: str, high: int) -> None:
 
 
 def sidebar(
-    dataset: Dataset, G: nx.MultiDiGraph, facts: MapFacts
+    dataset: Dataset, G: nx.MultiDiGraph[Any], facts: MapFacts
 ) -> tuple[FilterSpec, dict[str, Any]]:
     """Draw the filters and display settings; return the spec and the display settings."""
     sb = st.sidebar
@@ -327,7 +327,7 @@ def _all_periods() -> None:
     st.session_state["f_as_of"] = ALL_PERIODS
 
 
-def view_line(H: nx.MultiDiGraph, summary: str) -> None:
+def view_line(H: nx.MultiDiGraph[Any], summary: str) -> None:
     """The counts of the view and what its date and scenario hide, as plain text.
 
     When the date hides relations, a button shows every period in one click.

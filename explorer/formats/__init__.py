@@ -71,8 +71,8 @@ class ExportOptions:
     camps: Any = None  # a CampSplit: figures head each camp; the page colours by camp
 
 
-Writer = Callable[[nx.MultiDiGraph, ExportOptions], bytes]
-FolderWriter = Callable[[nx.MultiDiGraph], dict[str, bytes]]
+Writer = Callable[["nx.MultiDiGraph[Any]", ExportOptions], bytes]
+FolderWriter = Callable[["nx.MultiDiGraph[Any]"], dict[str, bytes]]
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ def _lazy(module: str, name: str) -> Any:
 
 
 def _zipped(files: FolderWriter) -> Writer:
-    def write(view: nx.MultiDiGraph, options: ExportOptions) -> bytes:
+    def write(view: nx.MultiDiGraph[Any], options: ExportOptions) -> bytes:
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for name, data in files(view).items():
@@ -200,7 +200,7 @@ def spec_for_format(spec: FilterSpec, fmt: str) -> FilterSpec:
     return spec
 
 
-def export_view(G: nx.MultiDiGraph, spec: FilterSpec, fmt: str) -> nx.MultiDiGraph:
+def export_view(G: nx.MultiDiGraph[Any], spec: FilterSpec, fmt: str) -> nx.MultiDiGraph[Any]:
     """The view format ``fmt`` exports of the map ``G`` under ``spec``.
 
     A data format is a full copy by default: every period unless ``spec`` names a date, and
@@ -221,7 +221,7 @@ def export_view(G: nx.MultiDiGraph, spec: FilterSpec, fmt: str) -> nx.MultiDiGra
 
 
 def export_bytes(
-    view: nx.MultiDiGraph,
+    view: nx.MultiDiGraph[Any],
     fmt: str,
     *,
     positions: Positions,
@@ -262,7 +262,7 @@ def export_bytes(
 
 
 def export_file(
-    view: nx.MultiDiGraph,
+    view: nx.MultiDiGraph[Any],
     path: str | os.PathLike[str],
     fmt: str | None = None,
     *,

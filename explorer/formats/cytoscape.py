@@ -33,7 +33,9 @@ __all__ = ["cytoscape_style", "is_cytoscape", "read_cytoscape", "write_cytoscape
 SCALE = 500
 
 
-def cytoscape_style(kinds: list[str], view: nx.MultiDiGraph | None = None) -> list[dict[str, Any]]:
+def cytoscape_style(
+    kinds: list[str], view: nx.MultiDiGraph[Any] | None = None
+) -> list[dict[str, Any]]:
     """A Cytoscape.js style: kind colours, sign colours, dashes, arrows on directed only."""
     style: list[dict[str, Any]] = [
         {"selector": "node", "style": {"label": "data(name)", "background-color": "#999999"}},
@@ -62,7 +64,7 @@ def cytoscape_style(kinds: list[str], view: nx.MultiDiGraph | None = None) -> li
     return style
 
 
-def write_cytoscape(view: nx.MultiDiGraph, options: Any) -> bytes:
+def write_cytoscape(view: nx.MultiDiGraph[Any], options: Any) -> bytes:
     """The view as Cytoscape JSON bytes, with positions and a style."""
     nodes = []
     for n in view.nodes:

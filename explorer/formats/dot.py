@@ -34,7 +34,7 @@ def _attrs(pairs: dict[str, Any]) -> str:
     return ", ".join(f"{k}={quote(v)}" for k, v in pairs.items() if v not in (None, "", [], {}))
 
 
-def write_dot(view: nx.MultiDiGraph, options: Any) -> bytes:
+def write_dot(view: nx.MultiDiGraph[Any], options: Any) -> bytes:
     """The view as DOT bytes."""
     lines = [f"digraph {quote(view.graph.get('title') or 'map')} {{"]
     for n in view.nodes:

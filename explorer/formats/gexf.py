@@ -91,7 +91,7 @@ def _spell(parent: ET.Element, start: str | None, end: str | None) -> bool:
     return True
 
 
-def _actor_days(view: nx.MultiDiGraph, actor: str) -> tuple[str | None, str | None]:
+def _actor_days(view: nx.MultiDiGraph[Any], actor: str) -> tuple[str | None, str | None]:
     dataset = view.graph["dataset"]
     index = view.graph.setdefault("_actor_index", {a.id: a for a in dataset.actors})
     record = index[actor]
@@ -127,7 +127,7 @@ def _values(parent: ET.Element, record: Mapping[str, Any], ids: Mapping[str, str
         ET.SubElement(values, f"{{{GEXF_NS}}}attvalue", {"for": ident, "value": _text(value)})
 
 
-def write_gexf(view: nx.MultiDiGraph, options: Any) -> bytes:
+def write_gexf(view: nx.MultiDiGraph[Any], options: Any) -> bytes:
     """The view as GEXF 1.3 bytes."""
     ET.register_namespace("", GEXF_NS)
     ET.register_namespace("viz", VIZ_NS)

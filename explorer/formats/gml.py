@@ -21,10 +21,10 @@ from explorer.formats.records import ImportResult, dataset_from_records
 __all__ = ["read_gml", "write_gml"]
 
 
-def write_gml(view: nx.MultiDiGraph, options: Any) -> bytes:
+def write_gml(view: nx.MultiDiGraph[Any], options: Any) -> bytes:
     """The view as GML bytes."""
     F = flat_view(view, options.positions, xml=False)
-    G: nx.MultiDiGraph = nx.MultiDiGraph()
+    G: nx.MultiDiGraph[Any] = nx.MultiDiGraph()
     G.graph.update(F.graph)
     for n, d in F.nodes(data=True):
         G.add_node(n, **{k: v for k, v in d.items() if k not in ("id", "label")})

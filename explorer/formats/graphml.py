@@ -43,10 +43,13 @@ def scalars(record: Mapping[str, Any], *, xml: bool = True) -> dict[str, Any]:
 
 
 def flat_view(
-    view: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]] | None, *, xml: bool = True
-) -> nx.MultiDiGraph:
+    view: nx.MultiDiGraph[Any],
+    positions: Mapping[str, tuple[float, float]] | None,
+    *,
+    xml: bool = True,
+) -> nx.MultiDiGraph[Any]:
     """The view as a graph whose attributes are all scalars, with the file's records."""
-    F: nx.MultiDiGraph = nx.MultiDiGraph()
+    F: nx.MultiDiGraph[Any] = nx.MultiDiGraph()
     F.graph.update(scalars(file_records(view), xml=xml))
     for n in view.nodes:
         attrs = scalars(actor_record(view, n), xml=xml)
@@ -58,14 +61,14 @@ def flat_view(
     return F
 
 
-def write_graphml(view: nx.MultiDiGraph, options: Any) -> bytes:
+def write_graphml(view: nx.MultiDiGraph[Any], options: Any) -> bytes:
     """The view as GraphML bytes."""
     buffer = io.BytesIO()
     nx.write_graphml(flat_view(view, options.positions), buffer, encoding="utf-8")
     return buffer.getvalue()
 
 
-def records_of_graph(G: nx.Graph, path: str) -> Records:
+def records_of_graph(G: nx.Graph[Any], path: str) -> Records:
     """Records from a graph read by networkx (GraphML, GML)."""
     records = Records(path, graph=dict(G.graph))
     for n, d in G.nodes(data=True):

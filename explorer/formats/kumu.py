@@ -112,7 +112,7 @@ def evidence_columns(number: int) -> tuple[str, str, str]:
 # --- writing -------------------------------------------------------------------------------
 
 
-def _sheets(view: nx.MultiDiGraph) -> dict[str, tuple[list[str], list[list[Any]]]]:
+def _sheets(view: nx.MultiDiGraph[Any]) -> dict[str, tuple[list[str], list[list[Any]]]]:
     """Every sheet as (header, rows); cells are text, whole numbers or None."""
     dataset = view.graph.get("dataset")
     join = join_values
@@ -206,7 +206,7 @@ def _extra_relation_fields() -> list[str]:
     return [name for name in ("scenario",) if name in Relation.model_fields]
 
 
-def _relation_index(view: nx.MultiDiGraph) -> dict[str, Any]:
+def _relation_index(view: nx.MultiDiGraph[Any]) -> dict[str, Any]:
     dataset = view.graph.get("dataset")
     if dataset is None:
         return {}
@@ -217,7 +217,7 @@ def _relation_index(view: nx.MultiDiGraph) -> dict[str, Any]:
 KUMU_SCENARIO_COLUMNS = ("ID", "Title", "Description", "Replaces Main", "Evidence", "Note")
 
 
-def _scenario_rows(view: nx.MultiDiGraph) -> tuple[list[str], list[list[Any]]] | None:
+def _scenario_rows(view: nx.MultiDiGraph[Any]) -> tuple[list[str], list[list[Any]]] | None:
     """The file's scenarios, one row each (evidence as JSON text); None when it has none."""
     dataset = view.graph.get("dataset")
     items = getattr(dataset, "scenarios", None)
@@ -265,7 +265,7 @@ def _read_scenarios(builder: Builder, table: Table) -> list[dict[str, Any]]:
     return found
 
 
-def _vocabulary_rows(view: nx.MultiDiGraph) -> list[list[Any]]:
+def _vocabulary_rows(view: nx.MultiDiGraph[Any]) -> list[list[Any]]:
     """The kinds and relation types the file adds to the built-in vocabulary."""
     dataset = view.graph.get("dataset")
     if dataset is None or dataset.vocabulary is None:
@@ -325,7 +325,7 @@ def _csv_bytes(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def kumu_csv_files(view: nx.MultiDiGraph) -> dict[str, bytes]:
+def kumu_csv_files(view: nx.MultiDiGraph[Any]) -> dict[str, bytes]:
     """The view as ``elements.csv`` and ``connections.csv``, with our extra sheets."""
     return {
         f"{name.lower()}.csv": _csv_bytes(header, rows)
@@ -333,7 +333,7 @@ def kumu_csv_files(view: nx.MultiDiGraph) -> dict[str, bytes]:
     }
 
 
-def kumu_csv_zip(view: nx.MultiDiGraph, options: Any = None) -> bytes:
+def kumu_csv_zip(view: nx.MultiDiGraph[Any], options: Any = None) -> bytes:
     """The CSV files in one zip, with fixed timestamps (same view, same bytes)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -348,7 +348,7 @@ def kumu_csv_zip(view: nx.MultiDiGraph, options: Any = None) -> bytes:
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def kumu_xlsx(view: nx.MultiDiGraph, options: Any = None) -> bytes:
+def kumu_xlsx(view: nx.MultiDiGraph[Any], options: Any = None) -> bytes:
     """The view as a Kumu workbook: every text cell a string cell, never a formula."""
     from openpyxl import Workbook
     from openpyxl.cell.cell import TYPE_STRING

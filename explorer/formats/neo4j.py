@@ -89,7 +89,7 @@ def _value(record: dict[str, Any], field: str) -> Any:
     return value
 
 
-def _rows(view: nx.MultiDiGraph) -> dict[str, list[list[Any]]]:
+def _rows(view: nx.MultiDiGraph[Any]) -> dict[str, list[list[Any]]]:
     dataset = view.graph["dataset"]
     rows: dict[str, list[list[Any]]] = {name: [] for name in NEO4J_COLUMNS}
     records = {
@@ -114,7 +114,7 @@ def _rows(view: nx.MultiDiGraph) -> dict[str, list[list[Any]]]:
     return rows
 
 
-def neo4j_files(view: nx.MultiDiGraph) -> dict[str, bytes]:
+def neo4j_files(view: nx.MultiDiGraph[Any]) -> dict[str, bytes]:
     """The view as neo4j-admin bulk-import CSV files, by file name."""
     files = {}
     for name, rows in _rows(view).items():
@@ -172,7 +172,7 @@ def _properties(name: str, row: list[Any]) -> str:
     return "{" + ", ".join(pairs) + "}"
 
 
-def cypher_script(view: nx.MultiDiGraph, options: Any = None) -> bytes:
+def cypher_script(view: nx.MultiDiGraph[Any], options: Any = None) -> bytes:
     """The view as Cypher statements, one a line: CREATE nodes, MATCH ... CREATE relations."""
     rows = _rows(view)
     lines = ["// Stakeholder Explorer map: run after the schema of docs/exports.md where needed."]

@@ -32,10 +32,10 @@ def dumps(data: Any) -> bytes:
 
 
 def json_view(
-    view: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]] | None
-) -> nx.MultiDiGraph:
+    view: nx.MultiDiGraph[Any], positions: Mapping[str, tuple[float, float]] | None
+) -> nx.MultiDiGraph[Any]:
     """The view with every record whole (JSON values), positions added."""
-    J: nx.MultiDiGraph = nx.MultiDiGraph()
+    J: nx.MultiDiGraph[Any] = nx.MultiDiGraph()
     J.graph.update(file_records(view))
     for n in view.nodes:
         attrs = actor_record(view, n)
@@ -50,7 +50,7 @@ def json_view(
     return J
 
 
-def write_node_link(view: nx.MultiDiGraph, options: Any) -> bytes:
+def write_node_link(view: nx.MultiDiGraph[Any], options: Any) -> bytes:
     """The view as node-link JSON bytes."""
     return dumps(nx.node_link_data(json_view(view, options.positions), edges="links"))
 

@@ -24,7 +24,7 @@ def _label(text: str) -> str:
     return re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+", " ", text).strip() or "?"
 
 
-def write_pajek(view: nx.MultiDiGraph, options: Any) -> bytes:
+def write_pajek(view: nx.MultiDiGraph[Any], options: Any) -> bytes:
     """The view as Pajek bytes (UTF-8)."""
     numbers = {n: i for i, n in enumerate(view.nodes, start=1)}
     lines = [f"*Vertices {len(numbers)}"]

@@ -26,7 +26,7 @@ Writer = Any
 _CAPTION_SOURCES = 8  # sources named in a caption before "and N more"
 
 
-def default_caption(view: nx.MultiDiGraph, spec: FilterSpec | None = None) -> str:
+def default_caption(view: nx.MultiDiGraph[Any], spec: FilterSpec | None = None) -> str:
     """The caption of a picture: dataset, what the view shows, filters and sources cited."""
     dataset = view.graph.get("dataset")
     parts = [f"Data: {view.graph.get('title') or 'untitled map'}."]
@@ -74,7 +74,7 @@ def default_caption(view: nx.MultiDiGraph, spec: FilterSpec | None = None) -> st
 def image_writer(fmt: str) -> Writer:
     """The writer of a picture format: ``png``, ``svg`` or ``pdf``."""
 
-    def write(view: nx.MultiDiGraph, options: Any) -> bytes:
+    def write(view: nx.MultiDiGraph[Any], options: Any) -> bytes:
         from explorer.render.figure import image_bytes, network_figure
 
         if fmt == "png":
@@ -101,7 +101,7 @@ def image_writer(fmt: str) -> Writer:
     return write
 
 
-def write_html(view: nx.MultiDiGraph, options: Any) -> bytes:
+def write_html(view: nx.MultiDiGraph[Any], options: Any) -> bytes:
     """The view as one self-contained interactive page, with "colour by camp" given camps."""
     from explorer.render.html import network_html
 

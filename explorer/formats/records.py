@@ -96,14 +96,14 @@ def flat(value: Any) -> Any:
     return value
 
 
-def _dataset(view: nx.MultiDiGraph) -> Dataset:
+def _dataset(view: nx.MultiDiGraph[Any]) -> Dataset:
     dataset = view.graph.get("dataset")
     if not isinstance(dataset, Dataset):
         raise TypeError("the view has no dataset; build it with explorer.graph.build_graph")
     return dataset
 
 
-def actor_record(view: nx.MultiDiGraph, actor: str) -> dict[str, Any]:
+def actor_record(view: nx.MultiDiGraph[Any], actor: str) -> dict[str, Any]:
     """Every field of one actor as the file has it, plus its ``label`` (the name)."""
     dataset = _dataset(view)
     index = view.graph.setdefault("_actor_index", {a.id: a for a in dataset.actors})
@@ -113,7 +113,7 @@ def actor_record(view: nx.MultiDiGraph, actor: str) -> dict[str, Any]:
 
 
 def relation_record(
-    view: nx.MultiDiGraph, u: str, v: str, key: str, data: Mapping[str, Any]
+    view: nx.MultiDiGraph[Any], u: str, v: str, key: str, data: Mapping[str, Any]
 ) -> dict[str, Any]:
     """Every field of one relation as the file has it (id and sign filled in), plus derived ones."""
     dataset = _dataset(view)
@@ -140,12 +140,12 @@ def relation_record(
     return record
 
 
-def actors_in_order(view: nx.MultiDiGraph) -> list[str]:
+def actors_in_order(view: nx.MultiDiGraph[Any]) -> list[str]:
     """The view's actors in the file's order."""
     return [a.id for a in _dataset(view).actors if a.id in view]
 
 
-def edges_in_order(view: nx.MultiDiGraph) -> list[tuple[str, str, str, dict[str, Any]]]:
+def edges_in_order(view: nx.MultiDiGraph[Any]) -> list[tuple[str, str, str, dict[str, Any]]]:
     """The view's relations in the file's order (derived ids number repeats in that order)."""
     where = {k: (u, v, d) for u, v, k, d in view.edges(keys=True, data=True)}
     ordered = []
@@ -156,7 +156,7 @@ def edges_in_order(view: nx.MultiDiGraph) -> list[tuple[str, str, str, dict[str,
     return ordered
 
 
-def file_records(view: nx.MultiDiGraph) -> dict[str, Any]:
+def file_records(view: nx.MultiDiGraph[Any]) -> dict[str, Any]:
     """The file's own fields besides actors and relations: format, title, sources ..."""
     data = _dataset(view).model_dump(mode="json", exclude_none=True)
     data.pop("actors", None)

@@ -193,7 +193,7 @@ def _shown_lines(text: str) -> str:
 
 
 def network_figure(
-    G: nx.MultiDiGraph,
+    G: nx.MultiDiGraph[Any],
     positions: Mapping[str, tuple[float, float]],
     *,
     sizes: Mapping[str, float] | None = None,
@@ -243,7 +243,7 @@ def network_figure(
 
 
 def _figure(
-    G: nx.MultiDiGraph,
+    G: nx.MultiDiGraph[Any],
     positions: Mapping[str, tuple[float, float]],
     sizes: Mapping[str, float] | None,
     title: str,
@@ -412,7 +412,7 @@ def _wrap(text: str, chars: int) -> str:
 
 def _legends(
     fig: Figure,
-    G: nx.MultiDiGraph,
+    G: nx.MultiDiGraph[Any],
     styles: Mapping[str, KindStyle],
     each_relation: bool,
     fontsize: float,
@@ -559,7 +559,7 @@ def _dash_pt(dashes: tuple[int, int]) -> tuple[float, float]:
     return (dashes[0] * _PX_TO_PT, dashes[1] * _PX_TO_PT)
 
 
-def _radii(G: nx.Graph, sizes: Mapping[str, float] | None) -> dict[str, float]:
+def _radii(G: nx.Graph[Any], sizes: Mapping[str, float] | None) -> dict[str, float]:
     """Each actor's shape radius in points (the dashboard's size, drawn at 3/4)."""
     return {n: float((sizes or {}).get(n, DEFAULT_NODE_SIZE)) * _NODE_PT_PER_PX for n in G}
 
@@ -603,7 +603,7 @@ def _scale_for(
 
 def _draw(
     ax: Any,
-    G: nx.MultiDiGraph,
+    G: nx.MultiDiGraph[Any],
     positions: Mapping[str, tuple[float, float]],
     sizes: Mapping[str, float] | None,
     styles: Mapping[str, KindStyle],
@@ -700,7 +700,9 @@ def _marker_reach(style: KindStyle) -> float:
     return float(max(abs(ext.x0), abs(ext.x1), abs(ext.y0), abs(ext.y1))) * 2 * style.scale
 
 
-def _camp_headings(G: nx.MultiDiGraph, camps: CampSplit | None) -> list[tuple[str, list[str], str]]:
+def _camp_headings(
+    G: nx.MultiDiGraph[Any], camps: CampSplit | None
+) -> list[tuple[str, list[str], str]]:
     """Heading words, actors and alignment for each camp of the largest signed component."""
     if camps is None or not camps.components:
         return []
@@ -760,11 +762,11 @@ def _draw_headings(ax: Any, headings: list[tuple[str, list[str], str]], fontsize
         )
 
 
-def _name(G: nx.Graph, n: str) -> str:
+def _name(G: nx.Graph[Any], n: str) -> str:
     return str(G.nodes[n].get("label") or G.nodes[n].get("name") or n)
 
 
-def _labelled(G: nx.MultiDiGraph, nodes: list[str]) -> list[str]:
+def _labelled(G: nx.MultiDiGraph[Any], nodes: list[str]) -> list[str]:
     """The actors that get a label: all, or on big views the best connected ``MAX_LABELS``."""
     if len(nodes) <= MAX_LABELS:
         return nodes
@@ -1051,7 +1053,7 @@ def _midpoint(
 
 def _labels(
     ax: Any,
-    G: nx.MultiDiGraph,
+    G: nx.MultiDiGraph[Any],
     nodes: list[str],
     at: Mapping[str, tuple[float, float]],
     radius: Mapping[str, float],

@@ -140,14 +140,14 @@ def _script_json(value: Any) -> str:
     return text
 
 
-def _source_titles(G: nx.MultiDiGraph) -> dict[str, dict[str, str | None]]:
+def _source_titles(G: nx.MultiDiGraph[Any]) -> dict[str, dict[str, str | None]]:
     dataset = G.graph.get("dataset")
     if dataset is None:
         return {}
     return {s.id: {"title": s.title, "url": safe_url(s.url)} for s in dataset.sources}
 
 
-def _kind_labels(G: nx.MultiDiGraph) -> dict[str, str]:
+def _kind_labels(G: nx.MultiDiGraph[Any]) -> dict[str, str]:
     dataset = G.graph.get("dataset")
     if dataset is None:
         return {}
@@ -285,7 +285,7 @@ def _style_data() -> dict[str, Any]:
 
 
 def page_parts(
-    G: nx.MultiDiGraph,
+    G: nx.MultiDiGraph[Any],
     positions: Mapping[str, tuple[float, float]],
     sizes: Mapping[str, float] | None = None,
     *,
@@ -359,7 +359,7 @@ def _line_record(line: PairLine, smooth: Any, *, removed: bool = False) -> dict[
     }
 
 
-def _camps_data(camps: Any, H: nx.MultiDiGraph, parts: PageParts) -> dict[str, Any] | None:
+def _camps_data(camps: Any, H: nx.MultiDiGraph[Any], parts: PageParts) -> dict[str, Any] | None:
     """The camp split for "colour by camp": each actor's side and the camps' names."""
     if camps is None or not getattr(camps, "side", None):
         return None
@@ -378,7 +378,7 @@ def _camps_data(camps: Any, H: nx.MultiDiGraph, parts: PageParts) -> dict[str, A
 
 
 def view_json(
-    H: nx.MultiDiGraph,
+    H: nx.MultiDiGraph[Any],
     parts: PageParts,
     *,
     physics: bool = False,
@@ -548,7 +548,7 @@ def shell_id(shell: str) -> str:
 
 
 def network_html(
-    G: nx.MultiDiGraph,
+    G: nx.MultiDiGraph[Any],
     positions: Mapping[str, tuple[float, float]],
     *,
     sizes: Mapping[str, float] | None = None,

@@ -211,7 +211,7 @@ class ActorBox:
         self.below = radius + (_GAP_EM + label_height if label_height else 0.0)
 
 
-def actor_boxes(G: nx.Graph) -> dict[str, ActorBox]:
+def actor_boxes(G: nx.Graph[Any]) -> dict[str, ActorBox]:
     """Each actor's box (shape plus the label under it) in ems, as the layout reserves it."""
     styles = kind_styles(G)
     reach = {s.vis: max(1.0, s.scale) for s in SHAPES}
@@ -230,16 +230,16 @@ def actor_boxes(G: nx.Graph) -> dict[str, ActorBox]:
 # --- the layouts, in ems -------------------------------------------------------------------
 
 
-def _simple(G: nx.Graph) -> nx.Graph:
+def _simple(G: nx.Graph[Any]) -> nx.Graph[Any]:
     """An undirected simple graph of ``G`` with its actors in a fixed (sorted) order."""
-    simple: nx.Graph = nx.Graph()
+    simple: nx.Graph[Any] = nx.Graph()
     simple.add_nodes_from(sorted(G.nodes, key=str))
     pairs = {(u, v) if str(u) <= str(v) else (v, u) for u, v in G.edges() if u != v}
     simple.add_edges_from(sorted(pairs, key=lambda e: (str(e[0]), str(e[1]))))
     return simple
 
 
-def _spread_em(G: nx.Graph, boxes: Mapping[str, ActorBox]) -> float:
+def _spread_em(G: nx.Graph[Any], boxes: Mapping[str, ActorBox]) -> float:
     """The side, in ems, of a square with room for every actor's box about three times."""
     area = sum((2 * b.half_width + _PAD_EM) * (b.above + b.below + _PAD_EM) for b in boxes.values())
     return float(max(np.sqrt(3.0 * area), 10.0))
@@ -255,7 +255,7 @@ def _fit(pos: Mapping[Any, Any], side: float) -> Positions:
     return {str(k): (float(x), float(y)) for k, (x, y) in zip(pos, xy, strict=True)}
 
 
-def _spring(G: nx.Graph, seed: int) -> Positions:
+def _spring(G: nx.Graph[Any], seed: int) -> Positions:
     simple = _simple(G)
     n = len(simple)
     if n > EXACT_SPRING_MAX_NODES:
@@ -265,7 +265,7 @@ def _spring(G: nx.Graph, seed: int) -> Positions:
     return _fit(pos, _spread_em(G, actor_boxes(G)))
 
 
-def _camps(G: nx.Graph, seed: int) -> Positions:
+def _camps(G: nx.Graph[Any], seed: int) -> Positions:
     """Left camp, middle band, right camp; further signed components below (see the module)."""
     signed = isinstance(G, nx.MultiDiGraph) and all(
         "sign" in d and "structural" in d for *_, d in G.edges(data=True)
@@ -280,7 +280,7 @@ def _camps(G: nx.Graph, seed: int) -> Positions:
     # small maps. Generous limits: the split decides the picture, so it must not depend on
     # the load of the machine; maps this size are solved exactly in well under a second.
     try:
-        S = signed_graph(filter_graph(cast(nx.MultiDiGraph, G), CAMPS_VIEW))  # a map's graph
+        S = signed_graph(filter_graph(cast("nx.MultiDiGraph[Any]", G), CAMPS_VIEW))  # a map's graph
     except KeyError:  # a graph not built by build_graph lacks what the camps' view reads
         return _spring(G, seed)
     small = S.number_of_nodes() <= SWING_MAX_NODES
@@ -343,7 +343,7 @@ def _camps(G: nx.Graph, seed: int) -> Positions:
 
 
 def _forces_in_regions(
-    G: nx.Graph,
+    G: nx.Graph[Any],
     nodes: list[str],
     regions: Mapping[str, tuple[float, float, float, float]],
     boxes: Mapping[str, ActorBox],
@@ -419,7 +419,7 @@ def _pivot_mds(adjacency: Any, n: int, degrees: np.ndarray, seed: int) -> np.nda
     return coords + rng.normal(scale=1e-3 * spread, size=coords.shape)
 
 
-def _scalable_spring(simple: nx.Graph, seed: int) -> Positions:
+def _scalable_spring(simple: nx.Graph[Any], seed: int) -> Positions:
     """Pivot MDS, then Fruchterman-Reingold rounds with repulsion only between near actors."""
     from scipy.spatial import cKDTree
 
@@ -468,7 +468,7 @@ def _scalable_spring(simple: nx.Graph, seed: int) -> Positions:
     return {str(node): (float(x), float(y)) for node, (x, y) in zip(nodes, pos, strict=True)}
 
 
-def _kamada_kawai(G: nx.Graph, seed: int) -> Positions:
+def _kamada_kawai(G: nx.Graph[Any], seed: int) -> Positions:
     simple = _simple(G)
     if len(simple) == 0:
         return {}
@@ -477,7 +477,7 @@ def _kamada_kawai(G: nx.Graph, seed: int) -> Positions:
     return _fit(pos, _spread_em(G, actor_boxes(G)))
 
 
-def _circular(G: nx.Graph, seed: int) -> Positions:
+def _circular(G: nx.Graph[Any], seed: int) -> Positions:
     order = sorted(G.nodes, key=str)
     if not order:
         return {}
@@ -486,7 +486,7 @@ def _circular(G: nx.Graph, seed: int) -> Positions:
 
 
 #: Layout algorithms by name; the CLI's --layout choices and the dashboard's select box.
-LAYOUTS: dict[str, Callable[[nx.Graph, int], Positions]] = {
+LAYOUTS: dict[str, Callable[[nx.Graph[Any], int], Positions]] = {
     "camps": _camps,
     "spring": _spring,
     "kamada-kawai": _kamada_kawai,
@@ -508,7 +508,7 @@ _REFINED = ("camps", "spring")
 # --- the refinement: nothing collides ------------------------------------------------------
 
 
-def _segments(G: nx.Graph, nodes: list[str]) -> np.ndarray:
+def _segments(G: nx.Graph[Any], nodes: list[str]) -> np.ndarray:
     index = {a: i for i, a in enumerate(nodes)}
     pairs = {tuple(sorted((str(u), str(v)))) for u, v in G.edges() if u != v}
     return np.array([(index[a], index[b]) for a, b in sorted(pairs)], dtype=int).reshape(-1, 2)
@@ -705,7 +705,7 @@ def _label_moves(xy: np.ndarray, radius: np.ndarray, label_h: np.ndarray) -> tup
 
 
 def _collisions(
-    G: nx.Graph,
+    G: nx.Graph[Any],
     pos: Mapping[str, tuple[float, float]],
     boxes: Mapping[str, ActorBox],
     *,
@@ -737,7 +737,7 @@ def _arrays(nodes: list[str], boxes: Mapping[str, ActorBox]) -> tuple[np.ndarray
 
 
 def refine(
-    G: nx.Graph,
+    G: nx.Graph[Any],
     pos: Mapping[str, tuple[float, float]],
     *,
     fixed: frozenset[str] = frozenset(),
@@ -798,7 +798,7 @@ def refine(
 
 
 def _extent(
-    G: nx.Graph, pos: Mapping[str, tuple[float, float]], boxes: Mapping[str, ActorBox]
+    G: nx.Graph[Any], pos: Mapping[str, tuple[float, float]], boxes: Mapping[str, ActorBox]
 ) -> tuple[float, float]:
     """Width and height in ems of everything drawn: actors' boxes included."""
     nodes = sorted(str(n) for n in G)
@@ -816,7 +816,7 @@ def _overflow(extent: tuple[float, float]) -> float:
 
 
 def _compact(
-    G: nx.Graph, pos: Positions, *, fixed: frozenset[str] = frozenset(), labels: bool = False
+    G: nx.Graph[Any], pos: Positions, *, fixed: frozenset[str] = frozenset(), labels: bool = False
 ) -> Positions:
     """Refine, then draw the map in towards ``FRAME_EM`` while nothing collides (with
     ``labels``, lines keep off labels too)."""
@@ -845,7 +845,7 @@ def _compact(
     return best
 
 
-def _label_crossings(G: nx.Graph, pos: Mapping[str, tuple[float, float]]) -> int:
+def _label_crossings(G: nx.Graph[Any], pos: Mapping[str, tuple[float, float]]) -> int:
     """How many (line, actor) pairs have a line passing through the actor's box (ems)."""
     nodes = sorted(str(n) for n in G)
     xy = np.array([pos[n] for n in nodes], dtype=float).reshape(-1, 2)
@@ -853,7 +853,7 @@ def _label_crossings(G: nx.Graph, pos: Mapping[str, tuple[float, float]]) -> int
     return _label_line_moves(xy, hw, above, below, _segments(G, nodes))[1]
 
 
-def _clear_labels(G: nx.Graph, pos: Positions, rounds: int = 24) -> Positions:
+def _clear_labels(G: nx.Graph[Any], pos: Positions, rounds: int = 24) -> Positions:
     """From a map where nothing collides, nudge actors off lines that cross their labels.
 
     Each round moves the actors a little off those lines, refines, and keeps the result
@@ -891,7 +891,7 @@ def _clear_labels(G: nx.Graph, pos: Positions, rounds: int = 24) -> Positions:
     return best
 
 
-def _refined(G: nx.Graph, pos: Positions) -> Positions:
+def _refined(G: nx.Graph[Any], pos: Positions) -> Positions:
     """The refined map: lines kept off every other actor's label where the map still fits
     the frame; else lines kept off shapes only, and nudged off labels as far as that
     costs no room (``_clear_labels``)."""
@@ -911,7 +911,7 @@ def _refined(G: nx.Graph, pos: Positions) -> Positions:
     return _clear_labels(G, plain)
 
 
-def _layout_em(G: nx.Graph, layout: str, seed: int) -> Positions:
+def _layout_em(G: nx.Graph[Any], layout: str, seed: int) -> Positions:
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}; choose from {', '.join(LAYOUTS)}")
     pos = LAYOUTS[layout](G, seed)
@@ -929,7 +929,7 @@ def _to_units(pos: Mapping[str, tuple[float, float]], centre: bool = True) -> Po
     return {k: ((x - cx) * EM, (y - cy) * EM) for k, (x, y) in pos.items()}
 
 
-def layout_positions(G: nx.Graph, *, layout: str = DEFAULT_LAYOUT, seed: int = 7) -> Positions:
+def layout_positions(G: nx.Graph[Any], *, layout: str = DEFAULT_LAYOUT, seed: int = 7) -> Positions:
     """Return ``{actor: (x, y)}`` for every actor of ``G``, in units of ``1 / EM`` ems.
 
     Deterministic for the same graph, layout and seed. Compute it on the whole map and
@@ -1018,7 +1018,7 @@ def clear_positions(path: str | os.PathLike[str], map_name: str = "") -> None:
 
 
 def positions_for(
-    G: nx.Graph,
+    G: nx.Graph[Any],
     *,
     layout: str = DEFAULT_LAYOUT,
     seed: int = 7,
@@ -1047,7 +1047,7 @@ def positions_for(
 
 
 def _complete(
-    G: nx.Graph, recorded: Mapping[str, tuple[float, float]], layout: str, seed: int
+    G: nx.Graph[Any], recorded: Mapping[str, tuple[float, float]], layout: str, seed: int
 ) -> Positions:
     """Place the actors the record lacks near their recorded neighbours, then refine."""
     em = {a: (x / EM, y / EM) for a, (x, y) in recorded.items()}

@@ -68,7 +68,7 @@ def _direction(forward: bool, backward: bool) -> Direction:
     return "none"
 
 
-def pair_lines(H: nx.MultiDiGraph, *, each_relation: bool = False) -> list[PairLine]:
+def pair_lines(H: nx.MultiDiGraph[Any], *, each_relation: bool = False) -> list[PairLine]:
     """The lines to draw for the view ``H``: one per pair of actors, or one per relation.
 
     Lines come in the order of the view's relations (a pair where its first relation is).

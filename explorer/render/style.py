@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 
@@ -160,14 +161,14 @@ class KindStyle:
     scale: float = 1.0  # size factor for equal visual weight of the shape
 
 
-def _kind_labels(G: nx.Graph) -> dict[str, str]:
+def _kind_labels(G: nx.Graph[Any]) -> dict[str, str]:
     dataset = G.graph.get("dataset")
     if dataset is None:
         return {}
     return {kind: spec.label for kind, spec in dataset.vocab.actor_kinds.items()}
 
 
-def _map_kinds(G: nx.Graph) -> list[str]:
+def _map_kinds(G: nx.Graph[Any]) -> list[str]:
     """Every kind the whole map uses, in the vocabulary's order (a file's own kinds last)."""
     dataset = G.graph.get("dataset")
     labels = _kind_labels(G)
@@ -179,7 +180,7 @@ def _map_kinds(G: nx.Graph) -> list[str]:
 
 
 def kind_styles(
-    G: nx.Graph, *, kinds: Sequence[str] | None = None, labels: Mapping[str, str] | None = None
+    G: nx.Graph[Any], *, kinds: Sequence[str] | None = None, labels: Mapping[str, str] | None = None
 ) -> dict[str, KindStyle]:
     """The style of every kind of the map ``G`` belongs to (a filtered view gives the same).
 
@@ -229,7 +230,7 @@ def label_text(name: str) -> str:
     return "\n".join(lines) or name
 
 
-def kind_colour(kind: str, G: nx.Graph | None = None) -> str:
+def kind_colour(kind: str, G: nx.Graph[Any] | None = None) -> str:
     """The fill of an actor kind on the map ``G`` (the neutral fill when no map is given)."""
     if G is None:
         return NEUTRAL_FILL
@@ -295,7 +296,10 @@ LEGEND_GROUPS: dict[str, str] = {
 
 
 def legend_entries(
-    H: nx.MultiDiGraph, *, each_relation: bool = False, kinds: Mapping[str, KindStyle] | None = None
+    H: nx.MultiDiGraph[Any],
+    *,
+    each_relation: bool = False,
+    kinds: Mapping[str, KindStyle] | None = None,
 ) -> list[LegendEntry]:
     """The legend rows for what the view ``H`` shows, in order: kinds, signs, statuses ...
 
