@@ -8,21 +8,23 @@ posts it to the page, which updates its data in place, so zoom, pan and dragged 
 survive a filter change, and the browser never parses vis-network again.
 
 The page posts back what the user does (``stakeholder-explorer/select``, ``.../focus``,
-``.../reset-whatif``); the component accepts messages only from its own frame and hands them
-to Python as trigger values. If the frame is gone (the component was mounted afresh without
-the page), it asks Python for the page again (``need_shell``).
+``.../reset-whatif``, ``.../moved`` with the dragged positions); the component accepts
+messages only from its own frame and hands them to Python as trigger values. If the frame
+is gone (the component was mounted afresh without the page), it asks Python for the page
+again (``need_shell``).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
-from explorer.render.html import MESSAGE_PREFIX, page_shell, shell_id
+from explorer.render.html import MESSAGE_PREFIX, layout_position, page_shell, shell_id
 
 __all__ = ["FrameEvents", "graph_frame"]
 
@@ -55,6 +57,13 @@ export default function (component) {
         send(state);
       } else if ((kind === "select" || kind === "focus") && typeof message.actor === "string") {
         state.trigger(kind, message.actor);
+      } else if (kind === "moved" && message.positions && typeof message.positions === "object") {
+        // Dragged actors, as numbers only: Python keeps them until "Keep this arrangement".
+        const moved = {};
+        for (const [actor, at] of Object.entries(message.positions)) {
+          if (at && Number.isFinite(at.x) && Number.isFinite(at.y)) { moved[actor] = [at.x, at.y]; }
+        }
+        state.trigger("moved", JSON.stringify(moved));
       } else if (kind === "reset-whatif") {
         state.trigger("reset_whatif", true);
       } else if (kind === "drawn") {
@@ -115,10 +124,33 @@ class FrameEvents:
     select: str | None = None
     focus: str | None = None
     reset_what_if: bool = False
+    #: Actors dragged on the page: ``{actor id: (x, y)}`` in the layout's coordinates.
+    moved: dict[str, tuple[float, float]] | None = None
 
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def _moved(value: Any) -> dict[str, tuple[float, float]] | None:
+    """The dragged positions the page sent (JSON text), in the layout's coordinates."""
+    if not isinstance(value, str):
+        return None
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    out: dict[str, tuple[float, float]] = {}
+    for actor, at in data.items():
+        if (
+            isinstance(at, list)
+            and len(at) == 2
+            and all(isinstance(c, (int, float)) and math.isfinite(c) for c in at)
+        ):
+            out[str(actor)] = layout_position(float(at[0]), float(at[1]))
+    return out
 
 
 def graph_frame(
@@ -160,6 +192,7 @@ def graph_frame(
         on_select_change=lambda: None,
         on_focus_change=on_focus or (lambda: None),
         on_reset_whatif_change=on_reset_what_if or (lambda: None),
+        on_moved_change=lambda: None,
         on_need_shell_change=resend,
     )
     st.session_state[sent] = name
@@ -167,4 +200,5 @@ def graph_frame(
         select=_text(getattr(result, "select", None)),
         focus=_text(getattr(result, "focus", None)),
         reset_what_if=bool(getattr(result, "reset_whatif", False)),
+        moved=_moved(getattr(result, "moved", None)),
     )

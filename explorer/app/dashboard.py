@@ -525,6 +525,7 @@ def run(argv: list[str] | None = None) -> None:
             size_label=size_label,
             summary=summary,
             search=spec.search,
+            map_file=(mapfile.name, mapfile.base_dir),
         )
     big = len(H) > graph_view.DETAIL_ABOVE
     with actors_tab:
@@ -532,8 +533,7 @@ def run(argv: list[str] | None = None) -> None:
     with relations_tab:
         _relations_tab(H, facts, dataset, built=not big or bool(relations_tab.open))
     with download_tab:
-        _download_tab(H, positions, sizes, dataset.title, spec, summary,
-                      camps=lambda: graph_view.map_camps(digest, G))  # fmt: skip
+        _download_tab(H, positions, sizes, dataset.title, spec, summary, (digest, G))
     with analysis_tab:
         _analysis_panel(dataset, G, H, spec, is_open=bool(analysis_tab.open))
 
@@ -545,9 +545,17 @@ def _download_tab(
     title: str,
     spec: FilterSpec,
     summary: str,
-    camps: Callable[[], Any] = lambda: None,
+    whole: tuple[str, nx.MultiDiGraph] | None = None,
 ) -> None:
-    """The Download tab: every export of the current view, named in its caption."""
+    """The Download tab: every export of the current view, named in its caption.
+
+    ``whole`` (the map's digest and graph) gives the camps the exported page colours by.
+    """
+    from explorer.app import graph_view
+
+    def camps() -> Any:
+        return graph_view.map_camps(*whole) if whole is not None else None
+
     st.caption(
         "Downloads show the current view: " + summary + "; " + markdown_literal(view_note(H))
     )

@@ -12,6 +12,7 @@ sidebar's widgets are drawn (a widget's value cannot change after it is drawn).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -35,6 +36,7 @@ __all__ = [
     "MAX_DRAWN_ACTORS",
     "MAX_DRAWN_RELATIONS",
     "apply_requests",
+    "arrangement_record",
     "render",
 ]
 
@@ -58,6 +60,113 @@ _RESET_REQUEST = "_graph_reset_what_if"
 #: The what-if's session keys (the Analysis tab's controls).
 _WHAT_IF_FLIP = "whatif_flip"
 _WHAT_IF_REMOVE = "whatif_remove"
+
+
+#: Session keys of the arrangement: the positions dragged on the page and not yet kept,
+#: the number of the arrangement the page draws (a new one drops its dragged positions),
+#: and the last write's error.
+_DRAGGED = "_graph_dragged"
+_ARRANGEMENT = "_graph_arrangement"
+_ARRANGEMENT_ERROR = "_graph_arrangement_error"
+
+
+def arrangement_record(name: str, base_dir: str | None) -> tuple[Path | None, str]:
+    """The positions record an arrangement is kept in, or None and the reason it is off.
+
+    Off for an upload (no file to write beside), the bundled map, a dashboard started
+    with ``--read-only`` and a server listening beyond this machine (as Edit mode is).
+    """
+    from explorer.app.edit_view import edit_target
+    from explorer.render.layout import record_path
+
+    if base_dir is None:
+        return None, (
+            "Dragged positions cannot be kept for an uploaded map: there is no file of "
+            "yours to write beside. Open the map from a file to keep an arrangement."
+        )
+    target = edit_target(name, b"", base_dir)
+    if target.path is not None:
+        return record_path(name), ""
+    from explorer import bundled_map
+
+    if Path(name).resolve() == bundled_map().resolve():
+        return None, (
+            "Dragged positions cannot be kept here: the bundled map is read only. Open a "
+            "copy of it (stakeholder-explorer app COPY.yaml) to keep an arrangement."
+        )
+    return None, "Dragged positions cannot be kept here. " + str(target.read_only_reason)
+
+
+def _keep(record: Path, map_name: str, positions: dict[str, tuple[float, float]]) -> None:
+    from explorer.render.layout import record_positions
+
+    state = st.session_state
+    try:
+        record_positions(record, positions, map_name=map_name)
+    except OSError as exc:
+        state[_ARRANGEMENT_ERROR] = f"Could not keep the arrangement in {record}: {exc.strerror}"
+        return
+    state.pop(_DRAGGED, None)
+    state.pop(_ARRANGEMENT_ERROR, None)
+    state[_ARRANGEMENT] = state.get(_ARRANGEMENT, 0) + 1
+
+
+def _lay_out_again(record: Path, map_name: str) -> None:
+    from explorer.render.layout import clear_positions
+
+    state = st.session_state
+    try:
+        clear_positions(record, map_name)
+    except OSError as exc:
+        state[_ARRANGEMENT_ERROR] = f"Could not clear the positions in {record}: {exc.strerror}"
+        return
+    state.pop(_DRAGGED, None)
+    state.pop(_ARRANGEMENT_ERROR, None)
+    state[_ARRANGEMENT] = state.get(_ARRANGEMENT, 0) + 1
+
+
+def _arrangement_controls(
+    record: Path | None, off: str, map_name: str, positions: dict[str, tuple[float, float]]
+) -> None:
+    """The "Keep this arrangement" and "Lay out again" buttons: a write needs a click here,
+    in the dashboard, not in the graph's frame."""
+    dragged: dict[str, tuple[float, float]] = st.session_state.get(_DRAGGED) or {}
+    keep, again, _ = st.columns([1, 1, 2])
+    keep.button(
+        "Keep this arrangement",
+        key="keep_arrangement",
+        disabled=record is None,
+        on_click=_keep,
+        args=(record, map_name, {**positions, **dragged}),
+        help="Write the positions drawn now, with the actors you dragged, beside the map: "
+        "the dashboard and export draw them from then on.",
+    )
+    again.button(
+        "Lay out again",
+        key="lay_out_again",
+        disabled=record is None,
+        on_click=_lay_out_again,
+        args=(record, map_name),
+        help="Forget the kept positions of this map and draw it with the layout again.",
+    )
+    error = st.session_state.get(_ARRANGEMENT_ERROR)
+    if error:
+        st.error(markdown_literal(str(error)))
+    if record is None:
+        st.caption(markdown_literal(off))
+        return
+    where = f"{record.parent.name}/{record.name}"
+    moved = (
+        f"{len(dragged)} dragged actor{'s' if len(dragged) != 1 else ''} not kept yet. "
+        if dragged
+        else "Drag actors to arrange the map. "
+    )
+    st.caption(
+        markdown_literal(
+            moved + f"Kept positions are written to {where} beside the map and used by the "
+            "dashboard and by export."
+        )
+    )
 
 
 def apply_requests() -> None:
@@ -206,6 +315,22 @@ def _details(
         )
 
 
+def _handle(events: Any, G: nx.MultiDiGraph) -> None:
+    """Act on what the user did in the graph page: select, focus, reset, drag."""
+    if events.select is not None and events.select in G:
+        st.session_state["details_actor"] = events.select
+    if events.focus is not None and events.focus in G:
+        st.session_state[_FOCUS_REQUEST] = events.focus
+        st.rerun()
+    if events.reset_what_if:
+        st.session_state[_RESET_REQUEST] = True
+        st.rerun()
+    if events.moved:
+        dragged = dict(st.session_state.get(_DRAGGED) or {})
+        dragged.update((a, xy) for a, xy in events.moved.items() if a in G)
+        st.session_state[_DRAGGED] = dragged
+
+
 def render(
     *,
     dataset: Dataset,
@@ -220,8 +345,13 @@ def render(
     size_label: str,
     summary: str,
     search: str = "",
+    map_file: tuple[str, str | None] | None = None,
 ) -> None:
-    """Draw the Graph tab's content for the view ``H`` of the map ``G``."""
+    """Draw the Graph tab's content for the view ``H`` of the map ``G``.
+
+    ``map_file`` (its name and folder, None for an upload) is where "Keep this arrangement"
+    writes the positions record.
+    """
     drawn = _level_of_detail(H, ranking, size_label)
     n_drawn_edges = drawn.number_of_edges()
     if n_drawn_edges > MAX_DRAWN_RELATIONS or len(drawn) > MAX_DRAWN_ACTORS:
@@ -232,7 +362,9 @@ def render(
             "types, search or focus); the tables and downloads hold the whole view."
         )
     else:
-        parts = _parts(digest, display["layout"], display["size"], G, positions, sizes, ranking)
+        arrangement = int(st.session_state.get(_ARRANGEMENT, 0))
+        layout_key = f"{display['layout']}#{arrangement}"  # kept or laid out again: new places
+        parts = _parts(digest, layout_key, display["size"], G, positions, sizes, ranking)
         view = view_json(
             drawn,
             parts,
@@ -240,16 +372,12 @@ def render(
             camps=_camps(digest, G),
             what_if=_what_if(drawn),
             search=search,
+            arrangement=arrangement,
         )
-        events = graph_frame(view, title=f"Graph of {summary}", height=GRAPH_HEIGHT)
-        if events.select is not None and events.select in G:
-            st.session_state["details_actor"] = events.select
-        if events.focus is not None and events.focus in G:
-            st.session_state[_FOCUS_REQUEST] = events.focus
-            st.rerun()
-        if events.reset_what_if:
-            st.session_state[_RESET_REQUEST] = True
-            st.rerun()
+        _handle(graph_frame(view, title=f"Graph of {summary}", height=GRAPH_HEIGHT), G)
+        name, base_dir = map_file if map_file is not None else ("", None)
+        record, off = arrangement_record(name, base_dir)
+        _arrangement_controls(record, off, Path(name).name, positions)
     st.caption(
         f"Node size: {size_label} over the whole map. Shape: kind of actor. Colour: sign of "
         "the relation (one line per pair, its net sign; tick \u201cevery relation\u201d to "

@@ -52,6 +52,7 @@ __all__ = [
     "STRAIGHT_EDGES_ABOVE",
     "PageParts",
     "WhatIf",
+    "layout_position",
     "network_html",
     "page_parts",
     "page_shell",
@@ -210,6 +211,17 @@ class PageParts:
     names: dict[str, str]
     #: Light pages leave quotes out (see ``LIGHT_TIPS_ABOVE``).
     light: bool = False
+
+
+def layout_position(x: float, y: float) -> tuple[float, float]:
+    """The layout's position of a point of the page's canvas: the inverse of the drawing's
+    scale (``LABEL_FONT / EM``) and of its downward y, for dragged positions sent back.
+
+    >>> layout_position(LABEL_FONT, -2 * LABEL_FONT) == (EM, 2 * EM)
+    True
+    """
+    scale = LABEL_FONT / EM
+    return (x / scale, -y / scale)
 
 
 def _node_record(
@@ -388,6 +400,7 @@ def view_json(
     search: str = "",
     serial: int = 0,
     standalone: bool = False,
+    arrangement: int = 0,
 ) -> str:
     """The page's data for the view ``H`` (JSON text), joined from the map's encoded parts.
 
@@ -395,7 +408,8 @@ def view_json(
     some of its relations and leaves others out: the lines are drawn from the changed view,
     the changed ones marked, the removed ones faded. ``camps`` is a camp split (``side``,
     ``view``) for "colour by camp"; ``search`` is marked on the graph; ``serial`` numbers
-    the views a dashboard page has been sent.
+    the views a dashboard page has been sent; a new ``arrangement`` tells the page to drop
+    the positions dragged on it (they were kept, or the map was laid out again).
     """
     flips = set(what_if.flips) if what_if else set()
     removes = set(what_if.removes) if what_if else set()
@@ -452,6 +466,7 @@ def view_json(
         "eachRelation": bool(each_relation),
         "search": search,
         "serial": serial,
+        "arrangement": arrangement,
         "standalone": standalone,
         "labelPx": LABEL_PX,
         "labelFont": LABEL_FONT,

@@ -20,6 +20,7 @@
   var nodeById = {}; // actor id -> node record
   var neighbours = {}; // actor id -> {actor id: true}
   var moved = {}; // actor id -> {x, y} dragged by the user (kept across views)
+  var arrangement = null; // the view's arrangement: a new one drops the dragged positions
   var state = {
     eachRelation: false,
     byCamp: false,
@@ -556,6 +557,8 @@
   function render(next) {
     var first = view === null;
     view = next;
+    if (arrangement !== null && view.options.arrangement !== arrangement) { moved = {}; }
+    arrangement = view.options.arrangement;
     tips = {};
     if (first) {
       state.eachRelation = !!view.options.eachRelation;
