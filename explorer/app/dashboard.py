@@ -545,7 +545,7 @@ def _download_tab(
     title: str,
     spec: FilterSpec,
     summary: str,
-    whole: tuple[str, nx.MultiDiGraph] | None = None,
+    whole: tuple[str, nx.MultiDiGraph[Any]] | None = None,
 ) -> None:
     """The Download tab: every export of the current view, named in its caption.
 

@@ -315,7 +315,7 @@ def _details(
         )
 
 
-def _handle(events: Any, G: nx.MultiDiGraph) -> None:
+def _handle(events: Any, G: nx.MultiDiGraph[Any]) -> None:
     """Act on what the user did in the graph page: select, focus, reset, drag."""
     if events.select is not None and events.select in G:
         st.session_state["details_actor"] = events.select
