@@ -76,38 +76,6 @@ KINDS: dict[str, str] = {
     "source": "sources",
     "scenario": "scenarios",
 }
-#: The order of fields in a new record when the file shows none (the file's order wins).
-FIELD_ORDER: dict[str, tuple[str, ...]] = {
-    "sources": ("id", "title", "author", "published", "url", "text", "note"),
-    "actors": (
-        "id",
-        "name",
-        "kind",
-        "aliases",
-        "description",
-        "tags",
-        "since",
-        "until",
-        "note",
-    ),
-    "relations": (
-        "id",
-        "source",
-        "target",
-        "type",
-        "sign",
-        "strength",
-        "status",
-        "confidence",
-        "since",
-        "until",
-        "scenario",
-        "evidence",
-        "note",
-        "tags",
-    ),
-    "scenarios": ("id", "title", "description", "replaces_main", "evidence", "note"),
-}
 #: Which fields of which kind hold a reference to a record of another kind.
 REFERENCES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "actor": (("relations", ("source",)), ("relations", ("target",))),
@@ -380,6 +348,8 @@ class StakeholderFile:
         return self.sections[KINDS[kind]].records
 
     def _learn_style(self) -> _Style:
+        from explorer.model import FIELD_ORDER
+
         text = self.text
         newline = "\n"
         for index, ch in enumerate(text):

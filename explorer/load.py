@@ -38,6 +38,7 @@ from explorer import reading
 from explorer.errors import DataErrors, Problem
 from explorer.memory import collector_paused
 from explorer.model import (
+    FIELD_ORDER,
     UNTIL_BEFORE_SINCE,
     Dataset,
     Loc,
@@ -696,30 +697,10 @@ def dump_dataset(dataset: Dataset) -> str:
     )
 
 
-_FIELD_ORDER = {
-    "actors": ["id", "name", "kind", "aliases", "description", "tags", "since", "until", "note"],
-    "relations": [
-        "id",
-        "source",
-        "target",
-        "type",
-        "sign",
-        "strength",
-        "status",
-        "confidence",
-        "since",
-        "until",
-        "evidence",
-        "note",
-        "tags",
-        "scenario",
-    ],
-}
-
-
 def _ordered(dataset: Dataset) -> dict[str, Any]:
     data = dataset.model_dump(mode="json", exclude_none=True)
-    for key, order in _FIELD_ORDER.items():
+    for key in ("actors", "relations"):
+        order = FIELD_ORDER[key]
         data[key] = [
             {name: item[name] for name in order if name in item and item[name] != []}
             for item in data[key]

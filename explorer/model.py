@@ -37,6 +37,7 @@ from explorer.vocabulary import builtin_vocabulary_data
 __all__ = [
     "CONFIDENCES",
     "CONFIDENCE_LABELS",
+    "FIELD_ORDER",
     "FORMAT",
     "SIGNS",
     "SIGN_LABELS",
@@ -77,6 +78,41 @@ Loc = tuple[str | int, ...]
 
 SignWord = Literal["positive", "negative", "neutral"]
 """A sign as a stakeholder file writes it."""
+
+
+#: The order of each record's fields when a file is written: new records an edit adds (where
+#: the file shows no order of its own) and whole files written from a dataset.
+FIELD_ORDER: dict[str, tuple[str, ...]] = {
+    "sources": ("id", "title", "author", "published", "url", "text", "note"),
+    "actors": (
+        "id",
+        "name",
+        "kind",
+        "aliases",
+        "description",
+        "tags",
+        "since",
+        "until",
+        "note",
+    ),
+    "relations": (
+        "id",
+        "source",
+        "target",
+        "type",
+        "sign",
+        "strength",
+        "status",
+        "confidence",
+        "since",
+        "until",
+        "scenario",
+        "evidence",
+        "note",
+        "tags",
+    ),
+    "scenarios": ("id", "title", "description", "replaces_main", "evidence", "note"),
+}
 
 
 class Sign(IntEnum):

@@ -520,7 +520,8 @@ def _scenario_form(doc: StakeholderFile, target: EditTarget) -> None:
 
 @st.fragment
 def _change_form(doc: StakeholderFile, dataset: Dataset, target: EditTarget) -> None:
-    from explorer.edit import FIELD_ORDER, KINDS
+    from explorer.edit import KINDS
+    from explorer.model import FIELD_ORDER
 
     choices = [(kind, r.id) for kind in KINDS for r in doc.records(kind)]
     names = {a.id: a.name for a in dataset.actors}
