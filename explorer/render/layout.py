@@ -554,6 +554,36 @@ def _box_moves(
     return moves, count
 
 
+def _segment_candidates(
+    xy: np.ndarray, segments: np.ndarray, a: np.ndarray, b: np.ndarray, reach: float | np.ndarray
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Candidate (segment, actor) pairs: actors inside a segment's box widened by ``reach``.
+
+    ``a`` and ``b`` are the segments' ends; ``reach`` is one margin or an (x, y) pair. Returns
+    the segment and actor index arrays (an actor is never paired with its own segment), or
+    None when no actor is near any segment.
+    """
+    low = np.minimum(a, b) - reach
+    high = np.maximum(a, b) + reach
+    order = np.argsort(xy[:, 0], kind="stable")
+    xs = xy[order, 0]
+    first = np.searchsorted(xs, low[:, 0], side="left")
+    last = np.searchsorted(xs, high[:, 0], side="right")
+    counts = last - first
+    if counts.sum() == 0:
+        return None
+    s = np.repeat(np.arange(len(segments)), counts)
+    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    c = order[np.repeat(first, counts) + offsets]
+    keep = (
+        (xy[c, 1] >= low[s, 1])
+        & (xy[c, 1] <= high[s, 1])
+        & (c != segments[s, 0])
+        & (c != segments[s, 1])
+    )
+    return s[keep], c[keep]
+
+
 def _line_moves(xy: np.ndarray, radius: np.ndarray, segments: np.ndarray) -> tuple[np.ndarray, int]:
     """Moves that take actors off lines that pass through them (and the lines off them)."""
     moves = np.zeros_like(xy)
@@ -564,26 +594,10 @@ def _line_moves(xy: np.ndarray, radius: np.ndarray, segments: np.ndarray) -> tup
     ab = b - a
     length2 = np.maximum((ab**2).sum(axis=1), 1e-9)
     reach = float(radius.max()) + _LINE_CLEAR_EM
-    # Candidate (segment, actor) pairs: actors inside the segment's box, widened by reach.
-    low = np.minimum(a, b) - reach
-    high = np.maximum(a, b) + reach
-    order = np.argsort(xy[:, 0], kind="stable")
-    xs = xy[order, 0]
-    first = np.searchsorted(xs, low[:, 0], side="left")
-    last = np.searchsorted(xs, high[:, 0], side="right")
-    counts = last - first
-    if counts.sum() == 0:
+    found = _segment_candidates(xy, segments, a, b, reach)
+    if found is None:
         return moves, 0
-    s = np.repeat(np.arange(len(segments)), counts)
-    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-    c = order[np.repeat(first, counts) + offsets]
-    keep = (
-        (xy[c, 1] >= low[s, 1])
-        & (xy[c, 1] <= high[s, 1])
-        & (c != segments[s, 0])
-        & (c != segments[s, 1])
-    )
-    s, c = s[keep], c[keep]
+    s, c = found
     t = ((xy[c] - a[s]) * ab[s]).sum(axis=1) / length2[s]
     away = xy[c] - (a[s] + np.clip(t, 0, 1)[:, None] * ab[s])
     dist = np.sqrt((away**2).sum(axis=1))
@@ -630,27 +644,11 @@ def _label_line_moves(
     length2 = np.maximum((ab**2).sum(axis=1), 1e-9)
     half_h = (above + below) / 2
     mid_y = xy[:, 1] + (above - below) / 2
-    # Candidate (segment, actor) pairs: actors inside the segment's box, widened by reach.
     reach = np.array([float(hw.max()), float(np.maximum(above, below).max())]) + _LABEL_CLEAR_EM
-    low = np.minimum(a, b) - reach
-    high = np.maximum(a, b) + reach
-    order = np.argsort(xy[:, 0], kind="stable")
-    xs = xy[order, 0]
-    first = np.searchsorted(xs, low[:, 0], side="left")
-    last = np.searchsorted(xs, high[:, 0], side="right")
-    counts = last - first
-    if counts.sum() == 0:
+    found = _segment_candidates(xy, segments, a, b, reach)
+    if found is None:
         return moves, 0
-    s = np.repeat(np.arange(len(segments)), counts)
-    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-    c = order[np.repeat(first, counts) + offsets]
-    keep = (
-        (xy[c, 1] >= low[s, 1])
-        & (xy[c, 1] <= high[s, 1])
-        & (c != segments[s, 0])
-        & (c != segments[s, 1])
-    )
-    s, c = s[keep], c[keep]
+    s, c = found
     # The box, widened by the clearance, around its own middle.
     bx = hw[c] + _LABEL_CLEAR_EM
     by = half_h[c] + _LABEL_CLEAR_EM
