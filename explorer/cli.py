@@ -781,8 +781,9 @@ def _export_options(
         from explorer.render.html import sizes_from_measure
 
         options["sizes"] = sizes_from_measure(MEASURES[size_by](G))
-    # The figures head each camp in the camps layout; the page colours by camp on request.
-    if name == "html" or (layout == "camps" and name in ("png", "svg", "pdf")):
+    from explorer.formats import takes_camps
+
+    if takes_camps(name, layout):
         from explorer.analysis.camps import camps
 
         options["camps"] = camps(G)

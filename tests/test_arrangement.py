@@ -85,7 +85,9 @@ def test_keep_this_arrangement_and_lay_out_again(
     button(again, "Lay out again").click().run()
     assert not again.exception, again.exception
     assert read_positions(record, "small.yaml") == {}
-    assert "small.yaml" not in json.loads(record.read_text())["maps"]
+    # Nothing is recorded any more: the record is removed, only it (the folder stays).
+    assert not record.exists()
+    assert (record.parent / ".gitignore").exists()
     assert path.read_bytes() == SMALL.read_bytes()  # the map itself is never touched
 
 
@@ -117,3 +119,38 @@ def test_a_read_only_dashboard_keeps_no_arrangement(
     assert button(at, "Lay out again").disabled
     assert any("started with --read-only" in plain(c.value) for c in at.caption)
     assert not record_path(path).exists()
+
+
+def test_lay_out_again_keeps_the_other_maps_of_the_folder(tmp_path: Path) -> None:
+    from explorer.render.layout import clear_positions, record_positions
+
+    record = record_path(tmp_path / "a.yaml")
+    record_positions(record, {"x": (1.0, 2.0)}, map_name="a.yaml")
+    record_positions(record, {"y": (3.0, 4.0)}, map_name="b.yaml")
+    history = record.parent / "a.yaml.1.before"
+    history.write_text("kept", encoding="utf-8")  # the folder's other files are not touched
+    clear_positions(record, "a.yaml")
+    assert read_positions(record, "a.yaml") == {}
+    assert read_positions(record, "b.yaml") == {"y": (3.0, 4.0)}
+    clear_positions(record, "b.yaml")
+    assert not record.exists()
+    assert history.read_text(encoding="utf-8") == "kept"
+    assert (record.parent / ".gitignore").read_text(encoding="utf-8") == "*\n"
+
+
+def test_an_empty_or_stale_record_is_removed_and_an_unreadable_one_kept(tmp_path: Path) -> None:
+    from explorer.render.layout import clear_positions, record_positions
+
+    record = record_path(tmp_path / "a.yaml")
+    record.parent.mkdir()
+    # An empty record left by an earlier version: laying out again removes it.
+    record.write_text(json.dumps({"maps": {"a.yaml": {"positions": {}}}}), encoding="utf-8")
+    clear_positions(record, "other.yaml")
+    assert not record.exists()
+    # Keeping nothing writes no record at all.
+    record_positions(record, {}, map_name="a.yaml")
+    assert not record.exists()
+    # A file that is not a record is never removed.
+    record.write_text("not json", encoding="utf-8")
+    clear_positions(record, "a.yaml")
+    assert record.read_text(encoding="utf-8") == "not json"

@@ -396,10 +396,13 @@ def _downloads(
     title: str,
     spec: FilterSpec,
     camps: Callable[[], Any] = lambda: None,
+    layout: str = "",
 ) -> None:
     """One download button per export format, each file made only when its button is clicked.
 
-    ``camps`` gives the camp split the exported page colours by (as the graph does).
+    The same positions, sizes, camps and caption as ``stakeholder-explorer export`` of the
+    view (``--size-by`` the node-size measure): ``camps`` gives the camp split the page
+    colours by and, in the camps ``layout``, the pictures head each camp with.
     """
     from explorer import formats
 
@@ -408,7 +411,7 @@ def _downloads(
         # sources), the same one the CLI's exports carry.
         return lambda: formats.export_bytes(
             H, fmt, positions=positions, title=title, sizes=sizes, spec=spec,
-            camps=camps() if fmt == "html" else None,
+            camps=camps() if formats.takes_camps(fmt, layout) else None,
         )  # fmt: skip
 
     columns = st.columns(3)
@@ -533,7 +536,8 @@ def run(argv: list[str] | None = None) -> None:
     with relations_tab:
         _relations_tab(H, facts, dataset, built=not big or bool(relations_tab.open))
     with download_tab:
-        _download_tab(H, positions, sizes, dataset.title, spec, summary, (digest, G))
+        whole = (digest, G)
+        _download_tab(H, positions, sizes, dataset.title, spec, summary, whole, display["layout"])
     with analysis_tab:
         _analysis_panel(dataset, G, H, spec, is_open=bool(analysis_tab.open))
 
@@ -546,6 +550,7 @@ def _download_tab(
     spec: FilterSpec,
     summary: str,
     whole: tuple[str, nx.MultiDiGraph[Any]] | None = None,
+    layout: str = "",
 ) -> None:
     """The Download tab: every export of the current view, named in its caption.
 
@@ -559,7 +564,7 @@ def _download_tab(
     st.caption(
         "Downloads show the current view: " + summary + "; " + markdown_literal(view_note(H))
     )
-    _downloads(H, positions, sizes, title, spec, camps)
+    _downloads(H, positions, sizes, title, spec, camps, layout)
 
 
 def _analysis_panel(

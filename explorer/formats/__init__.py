@@ -47,6 +47,7 @@ __all__ = [
     "format_for_path",
     "import_path",
     "spec_for_format",
+    "takes_camps",
     "write_atomic",
 ]
 
@@ -198,6 +199,15 @@ def spec_for_format(spec: FilterSpec, fmt: str) -> FilterSpec:
     if FORMATS[fmt].whole and spec.as_of is None:
         return dataclasses.replace(spec, as_of=ALL_PERIODS)
     return spec
+
+
+def takes_camps(fmt: str, layout: str) -> bool:
+    """Whether an export in ``fmt`` of a map laid out by ``layout`` is given the camps.
+
+    The page always (its "colour by camp"); the pictures in the camps layout, where they
+    head each camp. The CLI's ``export`` and the dashboard's downloads both ask here.
+    """
+    return fmt == "html" or (layout == "camps" and fmt in ("png", "svg", "pdf"))
 
 
 def export_view(G: nx.MultiDiGraph[Any], spec: FilterSpec, fmt: str) -> nx.MultiDiGraph[Any]:

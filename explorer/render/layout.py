@@ -1000,19 +1000,45 @@ def record_positions(
     entry = data["maps"].setdefault(map_name, {})
     kept = {} if replace else dict(entry.get("positions") or {})
     kept.update({str(a): [float(x), float(y)] for a, (x, y) in positions.items()})
+    if not kept:
+        clear_positions(target, map_name)  # nothing to keep: no empty record is left
+        return
     entry["positions"] = kept
     data["format"] = _RECORD_FORMAT
     _write_record(target, data)
 
 
 def clear_positions(path: str | os.PathLike[str], map_name: str = "") -> None:
-    """Forget the recorded positions of ``map_name`` ("lay out again")."""
+    """Forget the recorded positions of ``map_name`` ("lay out again").
+
+    When no map of the folder keeps a position any more, the record itself is removed
+    (only that file: the folder also keeps the undo history), so no empty record lingers.
+    """
     target = Path(path)
     if not target.exists():
         return
     data = _read_record(target)
-    if data["maps"].pop(map_name, None) is not None:
+    dropped = data["maps"].pop(map_name, None) is not None
+    if not any(_kept(entry) for entry in data["maps"].values()):
+        if _is_record(target):
+            target.unlink(missing_ok=True)
+        return
+    if dropped:
         _write_record(target, data)
+
+
+def _kept(entry: Any) -> bool:
+    """Whether a record's entry for one map keeps any position."""
+    return isinstance(entry, dict) and bool(entry.get("positions"))
+
+
+def _is_record(path: Path) -> bool:
+    """Whether ``path`` reads as a positions record (an unreadable file is left alone)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and isinstance(data.get("maps"), dict)
 
 
 def positions_for(
