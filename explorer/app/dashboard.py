@@ -536,8 +536,7 @@ def run(argv: list[str] | None = None) -> None:
     with relations_tab:
         _relations_tab(H, facts, dataset, built=not big or bool(relations_tab.open))
     with download_tab:
-        whole = (digest, G)
-        _download_tab(H, positions, sizes, dataset.title, spec, summary, whole, display["layout"])
+        _download_tab(H, positions, sizes, dataset.title, spec, summary, (digest, G), display)
     with analysis_tab:
         _analysis_panel(dataset, G, H, spec, is_open=bool(analysis_tab.open))
 
@@ -550,11 +549,12 @@ def _download_tab(
     spec: FilterSpec,
     summary: str,
     whole: tuple[str, nx.MultiDiGraph[Any]] | None = None,
-    layout: str = "",
+    display: dict[str, Any] | None = None,
 ) -> None:
     """The Download tab: every export of the current view, named in its caption.
 
-    ``whole`` (the map's digest and graph) gives the camps the exported page colours by.
+    ``whole`` (the map's digest and graph) gives the camps; ``display`` the layout, which
+    decides whether the pictures head each camp (as ``export --layout`` does).
     """
     from explorer.app import graph_view
 
@@ -564,7 +564,7 @@ def _download_tab(
     st.caption(
         "Downloads show the current view: " + summary + "; " + markdown_literal(view_note(H))
     )
-    _downloads(H, positions, sizes, title, spec, camps, layout)
+    _downloads(H, positions, sizes, title, spec, camps, (display or {}).get("layout", ""))
 
 
 def _analysis_panel(
