@@ -490,3 +490,50 @@ def test_a_camps_figure_heads_each_camp_and_names_the_view(bundled: tuple) -> No
     assert texts["camp-view"].get_text() == f"camps: {split.view}"
     # The headings take a row of their own: nothing drawn collides still.
     assert collisions(fig) == {"boxes": [], "lines": [], "labels": []}
+
+
+def _line_across_a_label(tmp_path: Path) -> Any:
+    """Three actors: Left and Right joined by a line, Middle just above it with its label
+    (drawn under its shape) lying across the straight line between them."""
+    path = tmp_path / "across.yaml"
+    path.write_text(
+        "format: stakeholder-explorer/1\ntitle: Across\nactors:\n"
+        "  - {id: left, name: Left, kind: state}\n"
+        "  - {id: right, name: Right, kind: state}\n"
+        "  - {id: middle, name: A middle actor with a long name, kind: state}\n"
+        "relations:\n"
+        "  - {source: left, target: right, type: hostile_to}\n",
+        encoding="utf-8",
+    )
+    return build_graph(load_dataset(path))
+
+
+def test_a_line_bends_round_another_actors_label_instead_of_crossing_it(tmp_path: Path) -> None:
+    G = _line_across_a_label(tmp_path)
+    positions = {"left": (-1.0, 0.0), "right": (1.0, 0.0), "middle": (0.0, 0.045)}
+    fig = network_figure(G, positions, size=(900, 500), legend=False)
+    shapes = actor_boxes(fig)
+    label = actor_labels(fig)["middle"]
+    centre = {a: ((b[0] + b[2]) / 2, (b[1] + b[3]) / 2) for a, b in shapes.items()}
+    # The straight line between the two would cross the middle actor's label...
+    chord = np.linspace(centre["left"], centre["right"], 200)
+    inside = (chord[:, 0] > label[0]) & (chord[:, 0] < label[2])
+    assert ((chord[inside, 1] > label[1]) & (chord[inside, 1] < label[3])).any()
+    # ...so the drawn line goes round it, and round its shape.
+    [(ends, points)] = line_paths(fig)
+    assert set(ends) == {"left", "right"}
+    for box in (label, shapes["middle"]):
+        assert not (
+            (points[:, 0] > box[0])
+            & (points[:, 0] < box[2])
+            & (points[:, 1] > box[1])
+            & (points[:, 1] < box[3])
+        ).any()
+    # The line's sign marker sits on the drawn curve, not on the straight chord.
+    ax = fig.axes[0]
+    [marker] = [line for line in ax.lines if len(line.get_xdata()) == 1]
+    at = ax.transData.transform((marker.get_xdata()[0], marker.get_ydata()[0]))
+    start, step = points[:-1], np.diff(points, axis=0)
+    t = np.clip(((at - start) * step).sum(axis=1) / np.maximum((step**2).sum(axis=1), 1e-9), 0, 1)
+    assert np.hypot(*(start + t[:, None] * step - at).T).min() < 1.0
+    assert collisions(fig) == {"boxes": [], "lines": [], "labels": []}

@@ -225,3 +225,45 @@ def test_search_marks_matches_and_says_when_nothing_matches(bundled: Any) -> Non
         "() => document.getElementById('search-status').textContent.startsWith('No actor')"
     )
     assert frame.evaluate("document.getElementById('search-status').className") == "none"
+
+
+def test_a_line_bends_round_another_actors_label_in_the_page(
+    browser: Any, tmp_path: pytest.TempPathFactory
+) -> None:
+    from pathlib import Path
+
+    from explorer.formats import export_file
+    from explorer.graph import FilterSpec, build_graph, filter_graph
+    from explorer.load import load_dataset
+
+    source = Path(str(tmp_path)) / "across.yaml"
+    source.write_text(
+        "format: stakeholder-explorer/1\ntitle: Across\nactors:\n"
+        "  - {id: left, name: Left, kind: state}\n"
+        "  - {id: right, name: Right, kind: state}\n"
+        "  - {id: middle, name: A middle actor with a long name, kind: state}\n"
+        "relations:\n"
+        "  - {source: left, target: right, type: hostile_to}\n",
+        encoding="utf-8",
+    )
+    G = build_graph(load_dataset(source))
+    out = source.with_suffix(".html")
+    # The middle actor just above the line: its label, drawn under it, lies across the line.
+    positions = {"left": (-0.4, 0.0), "right": (0.4, 0.0), "middle": (0.0, 0.04)}
+    export_file(filter_graph(G, FilterSpec()), out, positions=positions, spec=FilterSpec())
+    page = browser.new_page(viewport={"width": 1024, "height": 768})
+    try:
+        page.goto(out.as_uri())
+        page.wait_for_function("() => document.body.getAttribute('data-labels') === 'placed'")
+        straight_crosses = page.evaluate(
+            """() => { const p = network.getPositions(['left', 'right']);
+            const b = network.getBoundingBox('middle');
+            return b.top < p.left.y && p.left.y < b.bottom && b.left < 0 && 0 < b.right; }"""
+        )
+        assert straight_crosses, "the test's premise: a straight line would cross the label"
+        geometry = measure(page.main_frame)
+        assert geometry.lines == 1 and geometry.actors == 3
+        assert geometry.lines_through_actors == [], geometry.summary()
+        assert geometry.labels_nearer_another == []
+    finally:
+        page.close()

@@ -36,6 +36,7 @@ import networkx as nx
 
 from explorer.render.layout import EM
 from explorer.render.pairs import PairLine, pair_lines
+from explorer.render.routing import Bend, control_point, route
 from explorer.render.style import (
     ACTOR_BORDER,
     CONTESTED,
@@ -651,12 +652,34 @@ def _draw(
     ax.set_ylim(0, height_pt)
     at = {n: (scale * xy[i, 0] + ox, scale * xy[i, 1] + oy) for i, n in enumerate(nodes)}
 
+    # Labels first: the lines then bend round them (and round other actors' shapes).
+    hidden, placed = _labels(ax, G, nodes, at, radius, styles, texts, measured, label_pt, renderer)
     if len(lines) > STRAIGHT_EDGES_ABOVE:
         _straight_lines(ax, lines, at, radius)
     elif lines and all(line.count == 1 for line in lines) and _has_parallel(lines):
         _curved_lines(ax, lines, at, radius)
     else:
-        _pair_lines(ax, lines, at, radius)
+        clear = 1.0  # points kept between a bent line and what it goes round
+        shapes = {
+            n: (
+                at[n][0] - radius[n] - clear,
+                at[n][1] - radius[n] - clear,
+                at[n][0] + radius[n] + clear,
+                at[n][1] + radius[n] + clear,
+            )
+            for n in nodes
+        }
+        boxes = {
+            n: (b[0] - clear, b[1] - clear, b[2] + clear, b[3] + clear) for n, b in placed.items()
+        }
+        bends = route(
+            [(line.a, line.b) for line in lines],
+            at,
+            shapes,
+            boxes,
+            bounds=(0.0, 0.0, width_pt, height_pt),
+        )
+        _pair_lines(ax, lines, at, radius, bends)
 
     by_kind: dict[str, list[str]] = {}
     for n in nodes:
@@ -687,7 +710,7 @@ def _draw(
                     color="#000000" if style.fill != "#0A0A50" else "#FFFFFF",
                     zorder=3.5,
                 )
-    return _labels(ax, G, nodes, at, radius, styles, texts, measured, label_pt, renderer)
+    return hidden
 
 
 def _marker_reach(style: KindStyle) -> float:
@@ -805,16 +828,33 @@ def _arrowstyle(directions: str) -> str:
     return {"a->b": "-|>", "b->a": "<|-", "both": "<|-|>"}.get(directions, "-")
 
 
+def _through(bend: Bend | None) -> Any:
+    """A connection style drawing a line bent by ``bend`` (straight for ``None``)."""
+    from matplotlib.patches import ConnectionStyle
+
+    class Bent(ConnectionStyle.Arc3):
+        def connect(self, posA: Any, posB: Any) -> Any:
+            from matplotlib.path import Path
+
+            if bend is None:
+                return Path([posA, posB], [Path.MOVETO, Path.LINETO])
+            via = control_point(tuple(posA), tuple(posB), bend)
+            return Path([posA, via, posB], [Path.MOVETO, Path.CURVE3, Path.CURVE3])
+
+    return Bent()
+
+
 def _pair_lines(
     ax: Any,
     lines: list[PairLine],
     at: Mapping[str, tuple[float, float]],
     radius: Mapping[str, float],
+    bends: list[Bend | None],
 ) -> None:
-    """One straight line per pair, with its middle marker and count."""
+    """One line per pair, bent where ``bends`` says, with its middle marker and count."""
     from matplotlib.patches import FancyArrowPatch
 
-    for line in lines:
+    for line, bend in zip(lines, bends, strict=True):
         if line.a == line.b:
             continue
         style = SIGN_STYLES.get(line.sign, SIGN_STYLES[0])
@@ -825,6 +865,7 @@ def _pair_lines(
             at[line.b],
             arrowstyle=_arrowstyle(line.directions),
             mutation_scale=7 + 2.0 * width,
+            connectionstyle=_through(bend),
             shrinkA=radius[line.a] + 1,
             shrinkB=radius[line.b] + 1,
             linewidth=width,
@@ -836,7 +877,7 @@ def _pair_lines(
         patch.set_gid(f"line-{line.key}")
         patch.ends = (line.a, line.b)  # type: ignore[attr-defined]  # our mark, read by line_paths
         ax.add_patch(patch)
-        _middle_marks(ax, line, at[line.a], at[line.b], 0.0, width)
+        _middle_marks(ax, line, at[line.a], at[line.b], bend, width)
 
 
 def _middle_marks(
@@ -844,7 +885,7 @@ def _middle_marks(
     line: PairLine,
     a: tuple[float, float],
     b: tuple[float, float],
-    rad: float,
+    bend: Bend | None,
     width: float,
 ) -> None:
     """The sign marker (or the contested badge) at a line's middle, and its count."""
@@ -852,7 +893,7 @@ def _middle_marks(
     from matplotlib.transforms import Affine2D
 
     style = SIGN_STYLES.get(line.sign, SIGN_STYLES[0])
-    (mx, my), angle = _midpoint(a, b, rad)
+    (mx, my), angle = _midpoint(a, b, bend)
     if line.contested:
         ax.text(
             mx,
@@ -924,13 +965,14 @@ def _curved_lines(
             # arc3 bends relative to the drawing direction; flip reversed relations so that
             # those drawn B->A do not land on those drawn A->B.
             rad = rad if line.a <= line.b else -rad
+            bend: Bend = (0.5, -rad)  # arc3's control point, as a bend
             style = SIGN_STYLES.get(line.sign, SIGN_STYLES[0])
             width = line.width * _PX_TO_PT
             dashes = STATUS_DASHES["projected"] if line.all_projected else None
             patch = FancyArrowPatch(
                 at[line.a],
                 at[line.b],
-                connectionstyle=f"arc3,rad={rad}",
+                connectionstyle=_through(bend),
                 arrowstyle=_arrowstyle(line.directions),
                 mutation_scale=7 + 2.0 * width,
                 shrinkA=radius[line.a] + 1,
@@ -944,7 +986,7 @@ def _curved_lines(
             patch.set_gid(f"relation-{line.key}")
             patch.ends = (line.a, line.b)  # type: ignore[attr-defined]  # our mark
             ax.add_patch(patch)
-            _middle_marks(ax, line, at[line.a], at[line.b], rad, width)
+            _middle_marks(ax, line, at[line.a], at[line.b], bend, width)
 
 
 def _straight_lines(
@@ -1037,15 +1079,19 @@ def _straight_lines(
 
 
 def _midpoint(
-    a: tuple[float, float], b: tuple[float, float], rad: float
+    a: tuple[float, float], b: tuple[float, float], bend: Bend | None
 ) -> tuple[tuple[float, float], float]:
-    """The middle of an arc3 curve from ``a`` to ``b`` (in points) and its angle."""
+    """The middle of a line from ``a`` to ``b`` bent by ``bend`` (in points), and its angle.
+
+    A quadratic curve passes half way between the chord's middle and its control point,
+    parallel to the chord there.
+    """
     (x1, y1), (x2, y2) = a, b
-    dx, dy = x2 - x1, y2 - y1
-    # arc3's control point is the chord's middle moved by rad * (dy, -dx); the quadratic
-    # Bezier passes half way to it, parallel to the chord.
-    mx, my = (x1 + x2) / 2 + rad * dy / 2, (y1 + y2) / 2 - rad * dx / 2
-    return (mx, my), math.degrees(math.atan2(dy, dx))
+    mx, my = (x1 + x2) / 2, (y1 + y2) / 2
+    if bend is not None:
+        vx, vy = control_point(a, b, bend)
+        mx, my = (mx + vx) / 2, (my + vy) / 2
+    return (mx, my), math.degrees(math.atan2(y2 - y1, x2 - x1))
 
 
 # --- labels --------------------------------------------------------------------------------
@@ -1062,8 +1108,9 @@ def _labels(
     measured: Mapping[str, tuple[float, float]],
     label_pt: float,
     renderer: Any,
-) -> int:
-    """Label actors where the label overlaps no other label and no actor.
+) -> tuple[int, dict[str, tuple[float, float, float, float]]]:
+    """Label actors where the label overlaps no other label and no actor; return how many
+    found no room, and the box of each label placed (in points).
 
     Labels are placed one by one, best connected actors first: under the shape if there is
     room, else above, beside, or on rings further out, always inside the drawing and nearer
@@ -1072,8 +1119,9 @@ def _labels(
     """
     import numpy as np
 
+    placed: dict[str, tuple[float, float, float, float]] = {}
     if not texts:
-        return 0
+        return 0, placed
     frame_w, frame_h = ax.get_xlim()[1], ax.get_ylim()[1]
     limits = (0.5, 0.5, frame_w - 0.5, frame_h - 0.5)
     centres = np.array([at[n] for n in nodes], dtype=float)
@@ -1113,6 +1161,7 @@ def _labels(
             continue
         obstacles[count] = best
         count += 1
+        placed[n] = (float(best[0]), float(best[1]), float(best[2]), float(best[3]))
         cx, cy = (best[0] + best[2]) / 2, (best[1] + best[3]) / 2
         arrow = None
         if moved:
@@ -1127,7 +1176,7 @@ def _labels(
         text.set_gid(f"{LABEL_GID}-{i}")
         text.actor_id = n  # read by label_boxes
         names[f"{LABEL_GID}-{i}"] = clean_text(_name(G, n))
-    return hidden
+    return hidden, placed
 
 
 def _best_spot(
@@ -1304,8 +1353,13 @@ def line_paths(fig: Figure) -> list[tuple[tuple[str, str], Any]]:
             ends = getattr(patch, "ends", None)
             if ends is None:
                 continue
-            path = patch.get_path()
-            points = patch.get_transform().transform(path.interpolated(40).vertices)
+            # Along each drawn piece, curves evaluated as curves (not their control points).
+            t = np.linspace(0.0, 1.0, 40)
+            pieces = []
+            for item in patch.get_path().iter_bezier():
+                piece: Any = item  # (segment, code), though the stubs name the segment only
+                pieces.append(piece[0](t))
+            points = patch.get_transform().transform(np.vstack(pieces))
             out.append((ends, np.asarray(points)))
         for collection in ax.collections:
             ends_list = getattr(collection, "ends", None)

@@ -31,6 +31,7 @@
     hiddenLabels: 0
   };
   var labelTimer = null;
+  var bends = {}; // drawn line id -> the curve that takes it round other actors (routeLines)
 
   function $(id) { return document.getElementById(id); }
 
@@ -188,7 +189,7 @@
       label: label || undefined,
       font: { size: 13, color: "#111111", background: "#ffffff", strokeWidth: 0,
               vadjust: line.contested ? 0 : -11, bold: { color: "#111111" } },
-      smooth: line.smooth || false,
+      smooth: line.smooth || bends[line.id] || false,
       title: tipFor("l:" + line.id, function () { return lineTip(line); })
     };
   }
@@ -321,8 +322,142 @@
     }
     restyleLabels();
     state.hiddenLabels = hidden;
+    // A label some line cannot go round drops to the smallest readable size, and the lines
+    // are routed again round the smaller box.
+    var crossed = routeLines() || {};
+    var smaller = ranked.filter(function (n) { return crossed[n.id] && n.font > n.least; });
+    if (smaller.length) {
+      smaller.forEach(function (n) { n.font = n.least; });
+      restyleLabels();
+      network.redraw();
+      routeLines();
+    }
     document.body.setAttribute("data-labels", "placed");
     updateLegendCounts();
+  }
+
+  // --- lines: round other actors, never through them ------------------------------------
+  //
+  // A straight line that would cross another actor (its shape or its label, as drawn) is
+  // drawn as one of vis-network's own quadratic curves instead ("curvedCW", "curvedCCW",
+  // "horizontal", "vertical"): the least bend that clears every other actor and stays
+  // within the frame, tried in steps. Runs after the labels are placed, since their boxes are
+  // what the lines must avoid; a line that no bend clears keeps the one crossing fewest.
+
+  var BEND_STEPS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
+  var BEND_TYPES = ["curvedCW", "curvedCCW", "horizontal", "vertical"];
+  var CURVE_POINTS = 24;
+
+  function curveVia(from, to, smooth) {
+    // Where vis-network puts the control point of each of these curves.
+    var r = smooth.roundness;
+    if (smooth.type === "horizontal") { return { x: from.x + r * (to.x - from.x), y: from.y }; }
+    if (smooth.type === "vertical") { return { x: from.x, y: from.y + r * (to.y - from.y) }; }
+    var dx = to.x - from.x, dy = from.y - to.y;
+    var reach = Math.sqrt(dx * dx + dy * dy);
+    var k = 0.5 * r + 0.5;
+    var turn = smooth.type === "curvedCW" ? k : 0.5 * -r + 0.5;
+    var angle = (Math.atan2(dy, dx) + turn * Math.PI) % (2 * Math.PI);
+    return { x: from.x + k * reach * Math.sin(angle), y: from.y + k * reach * Math.cos(angle) };
+  }
+
+  function curvePoints(from, to, smooth) {
+    if (!smooth) { return [from, to]; }
+    var via = curveVia(from, to, smooth);
+    var points = [];
+    for (var i = 0; i <= CURVE_POINTS; i++) {
+      var t = i / CURVE_POINTS, u = 1 - t;
+      points.push({ x: u * u * from.x + 2 * u * t * via.x + t * t * to.x,
+                    y: u * u * from.y + 2 * u * t * via.y + t * t * to.y });
+    }
+    return points;
+  }
+
+  function segmentHitsBox(p, q, box) {
+    // Liang-Barsky: does the segment p-q enter the box?
+    var t0 = 0, t1 = 1;
+    var d = [q.x - p.x, q.y - p.y];
+    var lo = [box.left - p.x, box.top - p.y];
+    var hi = [box.right - p.x, box.bottom - p.y];
+    for (var axis = 0; axis < 2; axis++) {
+      if (Math.abs(d[axis]) < 1e-9) {
+        if (lo[axis] > 0 || hi[axis] < 0) { return false; }
+        continue;
+      }
+      var a = lo[axis] / d[axis], b = hi[axis] / d[axis];
+      if (a > b) { var swap = a; a = b; b = swap; }
+      t0 = Math.max(t0, a);
+      t1 = Math.min(t1, b);
+      if (t0 > t1) { return false; }
+    }
+    return true;
+  }
+
+  function crossings(points, ends, obstacles, extent, crossed) {
+    // How badly a line crosses other actors: a shape counts far more than a label, and a
+    // curve that leaves the frame counts too.
+    var cost = 0;
+    if (extent && points.some(function (p) {
+      return p.x < extent.left || p.x > extent.right || p.y < extent.top || p.y > extent.bottom;
+    })) { cost += 10; }
+    obstacles.forEach(function (o) {
+      if (o.id === ends[0] || o.id === ends[1]) { return; }
+      var inBox = false;
+      for (var i = 1; i < points.length; i++) {
+        if (segmentHitsBox(points[i - 1], points[i], o.shape)) { cost += 100; return; }
+        if (!inBox && segmentHitsBox(points[i - 1], points[i], o.box)) { inBox = true; }
+      }
+      if (inBox) { cost += 1; if (crossed) { crossed[o.id] = true; } }
+    });
+    return cost;
+  }
+
+  function routeLines() {
+    if (!network || !view || view.options.big) { return; }
+    var lines = currentLines().filter(function (line) { return !line.smooth && line.a !== line.b; });
+    if (lines.length > 600) { return; } // a crowded overview: straight lines, as they come
+    var margin = 2 / network.getScale();
+    var ids = view.nodes.map(function (n) { return n.id; });
+    var pos = network.getPositions(ids);
+    // A bent line should stay within the frame as it is now (zoom and pan included).
+    var frame = network.body.container.getBoundingClientRect();
+    var corner = network.DOMtoCanvas({ x: 0, y: 0 });
+    var far = network.DOMtoCanvas({ x: frame.width, y: frame.height });
+    var extent = { left: corner.x, top: corner.y, right: far.x, bottom: far.y };
+    var obstacles = ids.map(function (id) {
+      var b = network.getBoundingBox(id);
+      var r = nodeById[id].size + margin;
+      return { id: id, box: { left: b.left - margin, right: b.right + margin,
+                              top: b.top - margin, bottom: b.bottom + margin },
+               shape: { left: pos[id].x - r, right: pos[id].x + r,
+                        top: pos[id].y - r, bottom: pos[id].y + r } };
+    });
+    var changed = [];
+    var stuck = {}; // actors whose labels some line still crosses
+    lines.forEach(function (line) {
+      var from = pos[line.a], to = pos[line.b];
+      if (!from || !to) { return; }
+      var ends = [line.a, line.b];
+      var best = null, fewest = crossings([from, to], ends, obstacles, null);
+      for (var i = 0; i < BEND_STEPS.length && fewest > 0; i++) {
+        BEND_TYPES.forEach(function (type) {
+          if (fewest === 0) { return; }
+          var smooth = { enabled: true, type: type, roundness: BEND_STEPS[i] };
+          var cost = crossings(curvePoints(from, to, smooth), ends, obstacles, extent);
+          if (cost < fewest) { fewest = cost; best = smooth; }
+        });
+      }
+      if (fewest > 0) {
+        crossings(curvePoints(from, to, best), ends, obstacles, null, stuck);
+      }
+      var old = bends[line.id] || null;
+      if (JSON.stringify(old) !== JSON.stringify(best)) {
+        if (best) { bends[line.id] = best; } else { delete bends[line.id]; }
+        changed.push({ id: line.id, smooth: best || false });
+      }
+    });
+    if (changed.length) { edges.update(changed); }
+    return stuck;
   }
 
   function schedulePlaceLabels() {
@@ -708,6 +843,7 @@
       var positions = network.getPositions(params.nodes);
       Object.keys(positions).forEach(function (id) { moved[id] = positions[id]; });
       post("moved", { positions: moved });
+      schedulePlaceLabels(); // labels and line bends follow the actor
     });
     network.on("zoom", function () { state.userMoved = true; schedulePlaceLabels(); });
     network.on("dragEnd", function (params) {
@@ -729,6 +865,7 @@
       restyle();
       drawLegend();
       select(state.selected);
+      schedulePlaceLabels();
     });
     $("by-camp").addEventListener("change", function (event) {
       state.byCamp = event.target.checked;
