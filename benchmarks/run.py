@@ -667,8 +667,10 @@ def _clear_caches() -> None:
     import streamlit as st
 
     from explorer import load as L
+    from explorer.app.caching import budget
 
     st.cache_resource.clear()
+    budget().clear()
     st.cache_data.clear()
     L._cache.clear()
 

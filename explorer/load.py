@@ -142,10 +142,13 @@ def check_bytes(
     base_dir: str | os.PathLike[str] | None = None,
     sources: str | os.PathLike[str] | None = None,
     max_bytes: int | None = None,
+    keep: bool = True,
 ) -> Report:
     """Validate the bytes of a stakeholder file; ``path`` is the name used in messages.
 
     Reports are cached by content: checking the same bytes again costs one hash.
+    ``keep=False`` leaves the report out of this cache, for a caller that keeps it in its
+    own (the dashboard counts what it keeps against one memory budget).
     """
     try:
         limit = reading.max_bytes(max_bytes)
@@ -170,7 +173,7 @@ def check_bytes(
     # the check ends; with the collector running, building them costs ~10x more.
     with collector_paused():
         report = _check(data, path, base_dir, sources)
-    if len(data) <= CACHE_BYTES:
+    if keep and len(data) <= CACHE_BYTES:
         _cache[key] = (len(data), report)
     while len(_cache) > _CACHE_SIZE or sum(size for size, _ in _cache.values()) > CACHE_BYTES:
         _cache.popitem(last=False)

@@ -36,6 +36,7 @@ __all__ = [
     "MAX_BYTES_ENV",
     "ReadRefused",
     "max_bytes",
+    "parse_size",
     "read_bounded",
     "read_stream_bounded",
     "read_zip_member",
@@ -92,17 +93,28 @@ def max_bytes(given: int | None = None) -> int:
     text = os.environ.get(MAX_BYTES_ENV)
     if text is None or not text.strip():
         return DEFAULT_MAX_BYTES
+    return parse_size(text, MAX_BYTES_ENV)
+
+
+def parse_size(text: str, variable: str) -> int:
+    """A size in bytes from ``text`` (``10000000``, ``10MB``, ``512KiB``, ``1.5GB``).
+
+    Anything else, or less than one byte, raises ``ReadRefused`` naming ``variable``.
+
+    >>> parse_size("512KiB", "SIZE")
+    524288
+    """
     match = _SIZE.match(text)
     unit = match[3].casefold() if match else ""
     if not match or unit not in _UNITS:
         raise ReadRefused(
-            MAX_BYTES_ENV,
-            f"{MAX_BYTES_ENV} is {text[:40]!r}; expected a size such as 10000000, 10MB or 512KiB",
+            variable,
+            f"{variable} is {text[:40]!r}; expected a size such as 10000000, 10MB or 512KiB",
         )
     whole, fraction = int(match[1]), match[2] or ""
     size = whole * _UNITS[unit] + int(fraction or 0) * _UNITS[unit] // 10 ** len(fraction)
     if size < 1:
-        raise ReadRefused(MAX_BYTES_ENV, f"{MAX_BYTES_ENV} must be at least 1 byte, got {text!r}")
+        raise ReadRefused(variable, f"{variable} must be at least 1 byte, got {text!r}")
     return int(size)
 
 

@@ -26,6 +26,7 @@ from explorer.analysis.compare import compare_views
 from explorer.analysis.paths import search_signed_paths, shortest_signed_paths
 from explorer.analysis.report import analyze_view, clustering_summary
 from explorer.analysis.results import Analysis, Balance, Clustering, Comparison
+from explorer.app.caching import budgeted
 from explorer.graph import FilterSpec, filter_graph, signed_graph
 from explorer.memory import collector_paused
 from explorer.model import Dataset
@@ -98,7 +99,7 @@ class Prepared:
     signed: nx.Graph[Any]
 
 
-@st.cache_resource(max_entries=16, show_spinner="Preparing the analysis…")
+@budgeted("Preparing the analysis…")
 def _prepared(
     graph_id: int, spec_text: str, _G: nx.MultiDiGraph[Any], _spec: FilterSpec
 ) -> Prepared:
@@ -123,7 +124,7 @@ def _prepare(G: nx.MultiDiGraph[Any], wanted: FilterSpec) -> Prepared:
 # The two big results are cached as objects, not copies: st.cache_data unpickles a copy on
 # every rerun, which on a 5,000-actor map cost 0.05 s and sometimes a full garbage
 # collection (0.7 s). The tab only reads them.
-@st.cache_resource(max_entries=64, show_spinner="Analysing…")
+@budgeted("Analysing…")
 def _analysis(
     key: str,
     spec_text: str,
@@ -139,21 +140,21 @@ def _analysis(
     return summarised(report)
 
 
-@st.cache_resource(max_entries=64, show_spinner="Measuring…")
+@budgeted("Measuring…")
 def _centrality_values(key: str, ties: str, _view: nx.MultiDiGraph[Any]) -> dict[str, Any]:
     """Every centrality measure of a view for one choice of ties, cached."""
     with collector_paused():
         return centrality(_view, ties=ties)  # type: ignore[arg-type]
 
 
-@st.cache_resource(max_entries=64, show_spinner="Finding the best split…")
+@budgeted("Finding the best split…")
 def _clustering(key: str, k: int, _signed: nx.Graph[Any]) -> Clustering:
     """The best split into at most ``k`` blocs, cached by the view's hash and ``k``."""
     with collector_paused():
         return clustering_summary(clustering(_signed, k, time_limit=TIME_LIMIT))
 
 
-@st.cache_resource(max_entries=64, show_spinner="Comparing…")
+@budgeted("Comparing…")
 def _comparison(
     key_a: str, key_b: str, _a: nx.MultiDiGraph[Any], _b: nx.MultiDiGraph[Any]
 ) -> Comparison:

@@ -22,6 +22,7 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
+from explorer.app.caching import budgeted
 from explorer.app.sidebar import (
     carried_view_line,
     init_state_from_url,
@@ -86,19 +87,19 @@ def _heading(text: str, level: int, key: str) -> None:
 # --- cached work, keyed by the file's content hash ------------------------------------------
 
 
-@st.cache_resource(max_entries=8, show_spinner="Reading and checking the map…")
+@budgeted("Reading and checking the map…")
 def _checked(digest: str, name: str, base_dir: str | None, _data: bytes) -> Report:
     """Parse and validate a file's bytes (cached by content hash and name)."""
-    return check_bytes(_data, name, base_dir=base_dir)
+    return check_bytes(_data, name, base_dir=base_dir, keep=False)
 
 
-@st.cache_resource(max_entries=8, show_spinner="Building the graph…")
+@budgeted("Building the graph…")
 def _graph(digest: str, _dataset: Dataset) -> nx.MultiDiGraph[Any]:
     """The full graph of a dataset (shared; never mutated: filters build new graphs)."""
     return build_graph(_dataset)
 
 
-@st.cache_resource(max_entries=16, show_spinner="Laying out the map…")
+@budgeted("Laying out the map…")
 def _positions(
     digest: str, layout: str, record: str, map_name: str, stamp: float, _G: nx.MultiDiGraph[Any]
 ) -> dict[str, tuple[float, float]]:
@@ -121,7 +122,7 @@ def _map_positions(
     return _positions(mapfile.digest, layout, str(record or ""), name, stamp, G)
 
 
-@st.cache_resource(max_entries=32, show_spinner="Measuring…")
+@budgeted("Measuring…")
 def _measure_values(digest: str, measure: str, _G: nx.MultiDiGraph[Any]) -> dict[str, float]:
     """A measure over the full map, so node sizes do not change with filters."""
     return measures()[measure][1](_G)
@@ -146,7 +147,7 @@ class MapFacts:
     actor_table: pd.DataFrame
 
 
-@st.cache_resource(max_entries=8, show_spinner="Indexing the map…")
+@budgeted("Indexing the map…")
 def _facts(digest: str, _dataset: Dataset, _G: nx.MultiDiGraph[Any]) -> MapFacts:
     """Option lists, dates and table rows of the full map (cached by the file hash)."""
     names = {n: d["name"] for n, d in _G.nodes(data=True)}
@@ -195,13 +196,13 @@ def _facts(digest: str, _dataset: Dataset, _G: nx.MultiDiGraph[Any]) -> MapFacts
     )
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@budgeted()
 def _ranking(digest: str, measure: str, _values: dict[str, float]) -> list[str]:
     """Actors from most to least central by a measure over the full map (ties by id)."""
     return sorted(_values, key=lambda n: (-_values[n], n))
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@budgeted()
 def _sizes(digest: str, measure: str, _values: dict[str, float]) -> dict[str, float]:
     """Node sizes in pixels from a measure over the full map."""
     return sizes_from_measure(_values)
@@ -482,6 +483,10 @@ def _relations_tab(
 def run(argv: list[str] | None = None) -> None:
     """Draw the whole dashboard for one script run; ``argv[0]``, if given, is the map file."""
     st.set_page_config(page_title="Stakeholder Explorer", layout="wide")
+    from explorer.app.caching import budget_limit
+
+    if budget_limit()[1]:
+        st.warning(markdown_literal(budget_limit()[1]))
     loaded = _load(list(argv or []))
     if loaded is None:
         st.stop()

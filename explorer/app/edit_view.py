@@ -20,6 +20,7 @@ from typing import Any
 
 import streamlit as st
 
+from explorer.app.caching import budgeted
 from explorer.edit import (
     READ_ONLY_ENV,
     SOURCES_ENV,
@@ -139,7 +140,7 @@ def _literal(text: str) -> str:
     return markdown_literal(text)
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
+@budgeted()
 def _parsed(
     digest: str, name: str, on_disk: bool, sources: str | None, _data: bytes
 ) -> StakeholderFile:

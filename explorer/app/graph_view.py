@@ -19,6 +19,7 @@ import networkx as nx
 import streamlit as st
 
 from explorer.app.bridge import graph_frame
+from explorer.app.caching import budgeted
 from explorer.app.dashboard import (
     MapFacts,
     _heading,
@@ -180,7 +181,7 @@ def apply_requests() -> None:
         state[_WHAT_IF_REMOVE] = []
 
 
-@st.cache_resource(max_entries=16, show_spinner="Preparing the drawing…")
+@budgeted("Preparing the drawing…")
 def _parts(
     digest: str,
     layout: str,
@@ -199,7 +200,7 @@ def _parts(
 CAMPS_MAX_ACTORS = 1_500
 
 
-@st.cache_resource(max_entries=8, show_spinner="Finding the camps…")
+@budgeted("Finding the camps…")
 def _camps(digest: str, _G: nx.MultiDiGraph[Any]) -> Any:
     """The map's two camps (observed and the main forecast), for "colour by camp"."""
     from explorer.analysis import camps
