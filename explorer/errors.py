@@ -6,6 +6,7 @@
      ├── DataError                one problem at one place in a data file (path:line:col)
      ├── DataErrors               every problem found in one file, raised together
      └── ExportError              an export or import that could not be written
+          └── PageTooBig          a graph page over the size limit
 
 Library code raises these; only the shells (``cli.py``, ``app.py``) catch them. Any other
 exception is a bug and keeps its traceback.
@@ -23,6 +24,7 @@ __all__ = [
     "DataErrors",
     "ExplorerError",
     "ExportError",
+    "PageTooBig",
     "Problem",
     "escape_controls",
 ]
@@ -128,3 +130,25 @@ class ViewError(ExplorerError, ValueError):
 
 class ExportError(ExplorerError):
     """An export or import that could not be done; nothing was written."""
+
+
+class PageTooBig(ExportError):
+    """A graph page over the size limit: a browser would take minutes, or run out of memory.
+
+    ``size`` is the page's size in bytes (``at_least``: the part counted before stopping).
+    """
+
+    def __init__(self, size: int, limit: int, *, at_least: bool = False) -> None:
+        self.size = size
+        self.limit = limit
+        self.at_least = at_least
+        super().__init__(
+            f"the page would be {self.size_text}, over the limit of {limit / 1e6:,.1f} MB "
+            "for one page; narrow the view (--kinds, --types, --focus, --search, "
+            "--min-strength) or export GraphML, SVG or PDF"
+        )
+
+    @property
+    def size_text(self) -> str:
+        """The page's size in words, such as "at least 103.2 MB"."""
+        return ("at least " if self.at_least else "") + f"{self.size / 1e6:,.1f} MB"

@@ -32,7 +32,7 @@ from explorer.app.sidebar import (
     view_line,
     view_query,
 )
-from explorer.errors import ExplorerError, Problem
+from explorer.errors import ExplorerError, PageTooBig, Problem
 from explorer.graph import FilterSpec, build_graph, filter_graph, view_note, view_summary
 from explorer.load import Report, check_bytes
 from explorer.model import Dataset, Sign
@@ -275,6 +275,10 @@ def _choose_file(argv: list[str]) -> tuple[MapFile | None, list[str]]:
 
 def _load(argv: list[str]) -> tuple[MapFile, Dataset] | None:
     """The map to show: the chosen file if valid, else the last valid one, with its errors."""
+    from explorer.app.caching import budget_limit
+
+    if budget_limit()[1]:  # a malformed memory budget is said, and the default used
+        st.warning(markdown_literal(budget_limit()[1]))
     chosen, errors = _choose_file(argv)
     uploading = st.session_state.get("upload") is not None
     if chosen is not None:
@@ -410,10 +414,16 @@ def _downloads(
     def make(fmt: str) -> Callable[[], bytes]:
         # The export writes its own caption from the view and the spec (data, filters,
         # sources), the same one the CLI's exports carry.
-        return lambda: formats.export_bytes(
-            H, fmt, positions=positions, title=title, sizes=sizes, spec=spec,
-            camps=camps() if formats.takes_camps(fmt, layout) else None,
-        )  # fmt: skip
+        def build() -> bytes:
+            try:
+                return formats.export_bytes(
+                    H, fmt, positions=positions, title=title, sizes=sizes, spec=spec,
+                    camps=camps() if formats.takes_camps(fmt, layout) else None,
+                )  # fmt: skip
+            except PageTooBig as exc:  # the download is a page that says why
+                return _too_big_page(exc)
+
+        return build
 
     columns = st.columns(3)
     for index, (fmt, info) in enumerate(formats.FORMATS.items()):
@@ -425,6 +435,17 @@ def _downloads(
             key=f"download_{fmt}",
             on_click="ignore",
         )
+
+
+def _too_big_page(exc: PageTooBig) -> bytes:
+    """The HTML download of a view whose page is over the size limit: a page saying so."""
+    from explorer.app.graph_view import _NARROW, too_big_words
+
+    words = html.escape(too_big_words(exc, "The exported page") + _NARROW)
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>Stakeholder map: page too big</title></head><body><p>{words}</p></body></html>\n"
+    ).encode()
 
 
 # --- the page -------------------------------------------------------------------------------
@@ -483,10 +504,6 @@ def _relations_tab(
 def run(argv: list[str] | None = None) -> None:
     """Draw the whole dashboard for one script run; ``argv[0]``, if given, is the map file."""
     st.set_page_config(page_title="Stakeholder Explorer", layout="wide")
-    from explorer.app.caching import budget_limit
-
-    if budget_limit()[1]:
-        st.warning(markdown_literal(budget_limit()[1]))
     loaded = _load(list(argv or []))
     if loaded is None:
         st.stop()

@@ -27,6 +27,7 @@ from explorer.app.dashboard import (
     _sign_text,
     markdown_literal,
 )
+from explorer.errors import PageTooBig
 from explorer.model import Dataset, Sign
 from explorer.render.html import LIGHT_TIPS_ABOVE, PageParts, WhatIf, page_parts, view_json
 
@@ -39,6 +40,7 @@ __all__ = [
     "apply_requests",
     "arrangement_record",
     "render",
+    "too_big_words",
 ]
 
 #: Height of the graph frame: at least 70 % of the window, never under 420 px.
@@ -54,6 +56,20 @@ MAX_DRAWN_RELATIONS = 20_000
 DETAIL_ABOVE = 1_500
 DETAIL_DEFAULT = 1_000
 DETAIL_STEP = 500
+
+_NARROW = (
+    " Narrow it with the filters (kinds, types, search or focus); the tables and downloads "
+    "hold the whole view."
+)
+
+
+def too_big_words(exc: PageTooBig, what: str) -> str:
+    """A page over the size limit, in the dashboard's words: ``what`` would be N MB..."""
+    return (
+        f"{what} of this view would be {exc.size_text}, over the limit of "
+        f"{exc.limit / 1e6:,.1f} MB for one page: a browser would take minutes to draw it."
+    )
+
 
 #: Session keys of the requests the page makes, applied at the start of the next run.
 _FOCUS_REQUEST = "_graph_focus_request"
@@ -359,23 +375,27 @@ def render(
         st.warning(
             f"The graph would have {len(drawn):,} actors and {n_drawn_edges:,} "
             f"relations: too many to draw (at most {MAX_DRAWN_ACTORS:,} actors and "
-            f"{MAX_DRAWN_RELATIONS:,} relations). Narrow it with the filters (kinds, "
-            "types, search or focus); the tables and downloads hold the whole view."
+            f"{MAX_DRAWN_RELATIONS:,} relations)." + _NARROW
         )
     else:
         arrangement = int(st.session_state.get(_ARRANGEMENT, 0))
         layout_key = f"{display['layout']}#{arrangement}"  # kept or laid out again: new places
         parts = _parts(digest, layout_key, display["size"], G, positions, sizes, ranking)
-        view = view_json(
-            drawn,
-            parts,
-            physics=display["physics"],
-            camps=_camps(digest, G),
-            what_if=_what_if(drawn),
-            search=search,
-            arrangement=arrangement,
-        )
-        _handle(graph_frame(view, title=f"Graph of {summary}", height=GRAPH_HEIGHT), G)
+        try:
+            view = view_json(
+                drawn,
+                parts,
+                physics=display["physics"],
+                camps=_camps(digest, G),
+                what_if=_what_if(drawn),
+                search=search,
+                arrangement=arrangement,
+            )
+        except PageTooBig as exc:
+            st.warning(too_big_words(exc, "The graph") + _NARROW)
+            view = None
+        if view is not None:
+            _handle(graph_frame(view, title=f"Graph of {summary}", height=GRAPH_HEIGHT), G)
         name, base_dir = map_file if map_file is not None else ("", None)
         record, off = arrangement_record(name, base_dir)
         _arrangement_controls(record, off, Path(name).name, positions)

@@ -25,7 +25,7 @@ from typing import Any
 
 import networkx as nx
 
-from explorer.errors import DataErrors, ExportError, Problem
+from explorer.errors import DataErrors, ExportError, PageTooBig, Problem
 from explorer.formats.files import read_input, refuse_inputs, write_atomic, write_folder_atomic
 from explorer.formats.pictures import MAX_PNG_PIXELS, default_caption
 from explorer.formats.records import ImportResult
@@ -297,7 +297,11 @@ def export_file(
     folder = FORMATS[name].files
     if folder is not None and target.suffix.lower() != ".zip":
         return write_folder_atomic(target, folder(view), force=force, protect=protect)
-    return write_atomic(target, export_bytes(view, name, **options), force=force, protect=protect)
+    try:
+        data = export_bytes(view, name, **options)
+    except PageTooBig as exc:
+        raise ExportError(f"{target}: {exc}") from None
+    return write_atomic(target, data, force=force, protect=protect)
 
 
 # --- import --------------------------------------------------------------------------------

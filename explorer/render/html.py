@@ -30,6 +30,7 @@ from typing import Any
 
 import networkx as nx
 
+from explorer.errors import PageTooBig
 from explorer.render.layout import EM
 from explorer.render.pairs import PairLine, pair_lines
 from explorer.render.style import (
@@ -48,6 +49,7 @@ from explorer.render.style import (
 
 __all__ = [
     "LIGHT_TIPS_ABOVE",
+    "MAX_PAGE_BYTES",
     "MESSAGE_PREFIX",
     "STRAIGHT_EDGES_ABOVE",
     "PageParts",
@@ -69,6 +71,11 @@ SELECT_MESSAGE = MESSAGE_PREFIX + "select"
 #: tooltips and the details panel (the Relations tab holds them): quotes are most of a big
 #: page's bytes.
 LIGHT_TIPS_ABOVE = 2_000
+#: Largest graph page, in bytes: the dashboard's page for one view and the exported HTML
+#: file. The largest view the dashboard draws (6,000 actors, 20,000 relations, every quote)
+#: makes an 18 MB page; past this a browser takes minutes or runs out of memory (an alias
+#: reused by every actor once made a 560 KB file a 103 MB page).
+MAX_PAGE_BYTES = 40_000_000
 #: Smallest label on screen in pixels, and that of the ten most central actors in view.
 LABEL_PX = 9.5
 CENTRAL_LABEL_PX = 11.5
@@ -411,6 +418,13 @@ def view_json(
     the views a dashboard page has been sent; a new ``arrangement`` tells the page to drop
     the positions dragged on it (they were kept, or the map was laid out again).
     """
+    # The view's encoded actors and relations, counted before anything is joined: a page
+    # over the limit is refused without being built.
+    counted = sum(len(parts.nodes[n]) + len(parts.names[n]) for n in H) + sum(
+        len(parts.relations[k]) for *_, k in H.edges(keys=True)
+    )
+    if counted > MAX_PAGE_BYTES:
+        raise PageTooBig(counted, MAX_PAGE_BYTES, at_least=True)
     flips = set(what_if.flips) if what_if else set()
     removes = set(what_if.removes) if what_if else set()
     drawn = H
@@ -478,7 +492,7 @@ def view_json(
         if what_if and what_if.count
         else None
     )
-    return (
+    text = (
         '{"nodes":['
         + ",".join(parts.nodes[n] for n in H)
         + '],"relations":{'
@@ -504,6 +518,10 @@ def view_json(
         + parts.extra
         + "}"
     )
+    size = len(text.encode("utf-8"))
+    if size > MAX_PAGE_BYTES:
+        raise PageTooBig(size, MAX_PAGE_BYTES)
+    return text
 
 
 _CSP = (
@@ -609,7 +627,11 @@ def network_html(
             + (f"<p>{html.escape(caption)}</p>" if caption else "")
             + "</header>"
         )
-    return _page(heading, header, data, height)
+    page = _page(heading, header, data, height)
+    size = len(page.encode("utf-8"))
+    if size > MAX_PAGE_BYTES:
+        raise PageTooBig(size, MAX_PAGE_BYTES)
+    return page
 
 
 def sizes_from_measure(values: Mapping[str, float]) -> dict[str, float]:
