@@ -456,3 +456,40 @@ def test_every_test_docs_security_md_names_exists() -> None:
         if param and current.name == "test_bad_inputs.py":
             assert (ROOT / "tests" / "bad_inputs" / f"{param}.yaml").is_file(), param
     assert named >= 30  # the document really lists its tests
+
+
+def test_neo4j_csvs_keep_formula_starts_as_written(tmp_path: Path) -> None:
+    # They are for neo4j-admin, not a spreadsheet: a leading ' would end up in the database.
+    from explorer.formats.neo4j import neo4j_files
+    from explorer.graph import build_graph
+
+    path = tmp_path / "m.yaml"
+    path.write_text(
+        "format: stakeholder-explorer/1\ntitle: T\nactors:\n"
+        '  - {id: a, name: "=HYPERLINK(1)", kind: state, tags: ["+cmd"]}\n'
+        '  - {id: b, name: "@SUM", kind: state}\n',
+        encoding="utf-8",
+    )
+    actors = neo4j_files(build_graph(load_dataset(path)))["actors.csv"].decode()
+    assert "=HYPERLINK(1)" in actors and "@SUM" in actors and "+cmd" in actors
+    assert "'=" not in actors and "'@" not in actors and "'+" not in actors
+
+
+def test_pdf_export_takes_byte_order_marks_in_every_text(tmp_path: Path) -> None:
+    # U+FEFF in a label, the title, a source title or the search once crashed matplotlib's
+    # PDF writer (IndexError), and the dashboard's PDF download came out empty.
+    path = tmp_path / "m.yaml"
+    path.write_text(
+        'format: stakeholder-explorer/1\ntitle: "\\uFEFFTitle"\n'
+        'sources:\n  - {id: s, title: "\\uFEFFReport"}\n'
+        'actors:\n  - {id: a, name: "\\uFEFFAlpha", kind: state}\n'
+        "  - {id: b, name: Beta, kind: state}\n"
+        "relations:\n  - {source: a, target: b, type: supports, evidence: [{source: s, quote: q}]}\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "m.pdf"
+    result = CliRunner().invoke(
+        main, ["export", str(path), "-o", str(target), "--search", "\ufeffAlpha"]
+    )
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes().startswith(b"%PDF") and target.stat().st_size > 1_000

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
+from browser import wait_for_app_idle
 from click.testing import CliRunner
 from conftest import dashboard_server
 
@@ -211,28 +212,60 @@ def graph_frame(page: Any, summary: str = FULL_VIEW) -> Any:
     selector = f'iframe[title="Graph of {summary}"]'
     crashes = page.locator("[data-testid=stException]")
     deadline = time.monotonic() + 30
-    # A rerun may swap the frame for a new one just after it appears: retry until one holds.
+    # A rerun may swap the frame for a new one just after it appears: wait for one that
+    # draws, and if it goes away while waited on, wait for the next.
     while True:
-        assert crashes.count() == 0, crashes.first.inner_text()
-        element = page.query_selector(selector)
-        frame = element.content_frame() if element else None
+        left_ms = max(1.0, (deadline - time.monotonic()) * 1000)
         try:
-            if frame and frame.evaluate(
-                "() => !!(window.network && network.body.data.nodes.length)"
-            ):
+            page.wait_for_selector(f"{selector}, [data-testid=stException]", timeout=left_ms)
+            assert crashes.count() == 0, crashes.first.inner_text()
+            element = page.wait_for_selector(selector, timeout=left_ms)
+            frame = element.content_frame() if element else None
+            if frame is not None:
+                frame.wait_for_function(
+                    "() => !!(window.network && network.body.data.nodes.length)",
+                    timeout=min(left_ms, 5_000),
+                )
                 return frame
+            element.wait_for_element_state("stable", timeout=left_ms)
         except PlaywrightError:
-            pass  # the frame went away while asked
+            pass  # the frame went away while waited on, or is not there yet
         if time.monotonic() > deadline:
             titles = page.eval_on_selector_all("iframe", "(fs) => fs.map((f) => f.title)")
             pytest.fail(f"no graph of {summary!r}; frames shown: {titles}")
-        page.wait_for_timeout(200)
 
 
 def idle(page: Any) -> None:
-    """Wait until the dashboard's script run (shown by Streamlit's status widget) is over."""
-    page.wait_for_timeout(200)  # a run starts a moment after the click that asks for it
-    page.wait_for_selector("[data-testid=stStatusWidget]", state="detached", timeout=60_000)
+    """Wait until the dashboard's script run (Streamlit's run state) is over."""
+    wait_for_app_idle(page)
+
+
+# Every image of the frame has loaded or failed, and two tasks have run since: an onerror or
+# onload handler a payload carried has run by then (the events are queued as tasks).
+_SETTLED = """async () => {
+  if (document.readyState !== 'complete') { return false; }
+  if (!Array.from(document.images).every((image) => image.complete)) { return false; }
+  const hop = () => new Promise((done) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => done(true);
+    channel.port2.postMessage(0);
+  });
+  await hop();
+  await hop();
+  return true;
+}"""
+
+
+def settled(page: Any) -> None:
+    """Wait until every frame has loaded and any handler a payload set on an image has run."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    for frame in page.frames:
+        try:
+            frame.wait_for_function(_SETTLED, timeout=30_000)
+        except PlaywrightError:
+            if not frame.is_detached():
+                raise
 
 
 def grid_cells(page: Any) -> list[str]:
@@ -240,18 +273,41 @@ def grid_cells(page: Any) -> list[str]:
 
     The grid only mirrors the columns in sight, so each table is scrolled across.
     """
-    page.wait_for_timeout(300)  # the grid fills its mirror after it draws
+    # A tab's click reruns the script, which may draw the grids again; then each grid fills
+    # its text mirror after it draws: wait for the run to end and cells in every grid.
+    wait_for_app_idle(page)
+    page.wait_for_function(
+        """() => Array.from(document.querySelectorAll('[data-testid=stDataFrame]'))
+          .filter((g) => g.checkVisibility())
+          .every((g) => g.querySelector('[role=gridcell]'))"""
+    )
     return page.evaluate(
         """async () => {
         const seen = new Set();
         const grids = Array.from(document.querySelectorAll('[data-testid=stDataFrame]'))
           .filter((g) => g.checkVisibility());
-        const frame = () => new Promise((done) => setTimeout(done, 150));
+        const cells = (grid) => Array.from(grid.querySelectorAll('[role=gridcell]'))
+          .map((c) => c.textContent).join('\\u0000');
+        const drawn = () => new Promise((done) => requestAnimationFrame(() => done()));
+        // After a scroll the mirror follows a few frames later: wait until it has changed
+        // (at most 240 frames), then until two frames agree.
+        const follow = async (grid, before) => {
+          for (let i = 0; i < 240 && cells(grid) === before; i += 1) { await drawn(); }
+          let last = cells(grid);
+          for (let i = 0; i < 240; i += 1) {
+            await drawn();
+            const now = cells(grid);
+            if (now === last) { return; }
+            last = now;
+          }
+        };
         for (const grid of grids) {
           const scroller = grid.querySelector('.dvn-scroller');
           for (let x = 0; ; x += 400) {
+            const before = cells(grid);
+            const from = scroller ? scroller.scrollLeft : 0;
             if (scroller) { scroller.scrollLeft = x; }
-            await frame();
+            if (scroller && scroller.scrollLeft !== from) { await follow(grid, before); }
             grid.querySelectorAll('[role=gridcell]').forEach((c) => seen.add(c.textContent));
             if (!scroller || x > scroller.scrollWidth) { break; }
           }
@@ -307,7 +363,7 @@ def test_hostile_text_in_the_dashboard_runs_nothing_and_shows_as_written(
     urls = [s.url for s in hostile.sources]
     assert [u for u in urls if u in cells] == ["https://example.org/report?id=1&part=2"]
 
-    page.wait_for_timeout(500)  # give any stray onerror handler time to fire
+    settled(page)  # any stray onerror handler has had its turn
     watched.assert_inert()
 
 
@@ -434,7 +490,7 @@ def test_exported_html_runs_nothing_shows_text_and_links_only_https(
     hrefs = details.locator("a").evaluate_all("(links) => links.map((a) => a.href)")
     assert hrefs == ["https://example.org/report?id=1&part=2"]
 
-    page.wait_for_timeout(500)
+    settled(page)
     watched.assert_inert()
     assert [u for u in watched.requests if not u.startswith("file:")] == []
 
@@ -451,6 +507,6 @@ def test_exported_svg_opened_in_the_browser_runs_nothing(
     joined = re.sub(r"\s", "", "".join(texts))
     for actor in hostile.actors:
         assert re.sub(r"\s", "", actor.name) in joined
-    page.wait_for_timeout(300)
+    settled(page)
     watched.assert_inert()
     assert [u for u in watched.requests if not u.startswith("file:")] == []

@@ -23,6 +23,7 @@ from test_security_browser import (  # the shared watcher, server and graph help
     idle,
     on_screen,
     served,
+    settled,
     watched,
 )
 
@@ -114,7 +115,7 @@ def test_markdown_in_names_urls_and_uploads_stays_text_and_nothing_leaves(
     idle(page)
     assert "www.evil.example.yaml:4:" in shown(page)
     assert_plain(page, "broken upload")
-    page.wait_for_timeout(500)  # give any stray image or handler time to ask
+    settled(page)  # any stray image or handler has had its turn to ask
     watched.assert_inert()
     asked = {urlparse(u).hostname for u in watched.requests + watched.blocked}
     assert "evil.example" not in asked and "3627734734" not in asked

@@ -163,3 +163,11 @@ def test_the_budget_takes_units_and_a_malformed_value_is_said(
     limit, problem = caching.budget_limit()
     assert limit == caching.DEFAULT_BUDGET
     assert caching.BUDGET_ENV in problem and "'lots'" in problem
+    # The page says so, and shows the map.
+    monkeypatch.delenv("STAKEHOLDER_EXPLORER_FILE", raising=False)
+    at = AppTest.from_file(str(APP_SCRIPT), default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    said = [w.value.replace("\\", "") for w in at.warning]  # Markdown escapes taken out
+    assert any(caching.BUDGET_ENV in w and "'lots'" in w for w in said), said
+    assert at.tabs

@@ -285,3 +285,19 @@ def test_the_report_cache_is_bounded_in_bytes(monkeypatch: pytest.MonkeyPatch) -
     assert load.check_bytes(big.encode(), "big.yaml").dataset is not None
     assert all(size <= 5_000 for size, _ in load._cache.values())
     load._cache.clear()
+
+
+@needs_fifo
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+def test_import_refuses_a_fifo_and_dev_zero_at_once(tmp_path: Path) -> None:
+    fifo = tmp_path / "edges.csv"
+    os.mkfifo(fifo)
+    zero = tmp_path / "zero.csv"  # named as a CSV, so the importer tries to read it
+    zero.symlink_to("/dev/zero")
+    for source in (str(fifo), str(zero)):
+        target = tmp_path / "out.yaml"
+        result = run_cli("import", source, "-o", str(target))
+        assert result.returncode == 1, result.stderr
+        assert f"{source}:1:1: file: cannot read: a " in result.stderr
+        assert "not a regular file" in result.stderr and "Traceback" not in result.stderr
+        assert not target.exists()

@@ -128,3 +128,40 @@ def test_did_you_mean_is_bounded_per_file(tmp_path: Path, monkeypatch: pytest.Mo
     assert len(calls) <= model.SUGGESTION_LIMIT
     hinted = [e for e in errors if "did you mean" in e.message]
     assert 0 < len(hinted) <= model.SUGGESTION_LIMIT
+
+
+def test_did_you_mean_stops_at_its_time_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each hint is made slow on purpose: past the time bound no more hints are looked for,
+    # however many are still allowed by count; every error is still reported.
+    import difflib
+    import time
+
+    from explorer import model
+
+    calls: list[object] = []
+    real = difflib.get_close_matches
+
+    def slow(*args: object, **kwargs: object) -> list[str]:
+        calls.append(args[0])
+        time.sleep(0.05)  # stands for a comparison with a great many ids
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(difflib, "get_close_matches", slow)
+    monkeypatch.setattr(model, "SUGGESTION_LIMIT", 10_000)
+    monkeypatch.setattr(model, "SUGGESTION_SECONDS", 0.3)
+    actors = "".join(f"  - {{id: actor_{i:04d}, name: A{i}, kind: state}}\n" for i in range(100))
+    relations = "".join(
+        f"  - {{source: actor_{i:04d}, target: actr_{i + 1:04d}, type: supports}}\n"
+        for i in range(99)
+    )
+    path = tmp_path / "map.yaml"
+    path.write_text(
+        "format: stakeholder-explorer/1\ntitle: Typos\nactors:\n" + actors
+        + "relations:\n" + relations,
+        encoding="utf-8",
+    )  # fmt: skip
+    errors = check_file(path).errors
+    assert len(errors) == 99
+    assert 0 < len(calls) < 20  # 0.3 s of 0.05 s hints: a handful, not 99
