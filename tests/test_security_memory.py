@@ -171,3 +171,23 @@ def test_the_budget_takes_units_and_a_malformed_value_is_said(
     said = [w.value.replace("\\", "") for w in at.warning]  # Markdown escapes taken out
     assert any(caching.BUDGET_ENV in w and "'lots'" in w for w in said), said
     assert at.tabs
+
+
+def test_values_sharing_only_small_numbers_and_text_stay_independent() -> None:
+    # Python shares None, 0 and short text between everything: owning them would tie every
+    # later value to the first, which could then never be dropped.
+    from dataclasses import dataclass
+
+    @dataclass
+    class Facts:
+        most: int
+        name: str
+        rows: list[str]
+
+    budget = Budget(limit=10**9)
+    budget.put(("facts", "a"), Facts(3, "a", ["x" * 50_000]))
+    budget.put(("ranking", "b"), [3, "a", None, 0])
+    budget.put(("facts", "b"), Facts(3, "a", ["y"]))
+    budget.limit = 1_000
+    budget.put(("ranking", "c"), [3])
+    assert ("facts", "a") not in budget.sizes()

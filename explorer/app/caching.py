@@ -113,16 +113,19 @@ def retained_bytes(value: object, stops: dict[int, Key] | None = None) -> tuple[
     return total, owners
 
 
+# Immutable values Python shares freely (None, small numbers, interned text): never owned by
+# one entry, or every value holding a 0 would depend on it.
+_SHARED = (type(None), bool, int, float, complex, str, bytes, tuple, frozenset, range)
+
+
 def _parts_of(value: object) -> Iterable[object]:
     """The value and the objects it holds directly: what another value may point into."""
-    yield value
+    parts = [value]
     attributes = getattr(value, "__dict__", None)
     if isinstance(attributes, dict) and not isinstance(value, type):
-        yield from attributes.values()
-    for name in getattr(type(value), "__slots__", ()):
-        part = getattr(value, name, None)
-        if part is not None:
-            yield part
+        parts.extend(attributes.values())
+    parts.extend(getattr(value, name, None) for name in getattr(type(value), "__slots__", ()))
+    return [part for part in parts if not isinstance(part, _SHARED)]
 
 
 @dataclass
