@@ -508,18 +508,19 @@ def _line_across_a_label(tmp_path: Path) -> Any:
     return build_graph(load_dataset(path))
 
 
-def test_a_line_bends_round_another_actors_label_instead_of_crossing_it(tmp_path: Path) -> None:
+def test_a_line_keeps_off_another_actors_label_by_moving_it_or_bending(tmp_path: Path) -> None:
     G = _line_across_a_label(tmp_path)
     positions = {"left": (-1.0, 0.0), "right": (1.0, 0.0), "middle": (0.0, 0.045)}
     fig = network_figure(G, positions, size=(900, 500), legend=False)
     shapes = actor_boxes(fig)
     label = actor_labels(fig)["middle"]
     centre = {a: ((b[0] + b[2]) / 2, (b[1] + b[3]) / 2) for a, b in shapes.items()}
-    # The straight line between the two would cross the middle actor's label...
-    chord = np.linspace(centre["left"], centre["right"], 200)
-    inside = (chord[:, 0] > label[0]) & (chord[:, 0] < label[2])
-    assert ((chord[inside, 1] > label[1]) & (chord[inside, 1] < label[3])).any()
-    # ...so the drawn line goes round it, and round its shape.
+    # The premise: the straight line between the two passes where the middle actor's label
+    # would sit by default, under its shape.
+    width, height = label[2] - label[0], label[3] - label[1]
+    under = shapes["middle"][1]
+    assert under - height < centre["left"][1] < under
+    # The drawn line crosses neither the label, wherever it went, nor the shape.
     [(ends, points)] = line_paths(fig)
     assert set(ends) == {"left", "right"}
     for box in (label, shapes["middle"]):
@@ -529,11 +530,20 @@ def test_a_line_bends_round_another_actors_label_instead_of_crossing_it(tmp_path
             & (points[:, 1] > box[1])
             & (points[:, 1] < box[3])
         ).any()
-    # The line's sign marker sits on the drawn curve, not on the straight chord.
+    assert width > 0 and collisions(fig) == {"boxes": [], "lines": [], "labels": []}
+
+
+def test_a_bent_lines_sign_marker_sits_on_the_drawn_curve(tmp_path: Path) -> None:
+    G = _line_across_a_label(tmp_path)
+    positions = {"left": (-1.0, 0.0), "right": (1.0, 0.0), "middle": (0.0, 0.0)}
+    fig = network_figure(G, positions, size=(900, 500), legend=False)
+    [(_, points)] = line_paths(fig)
     ax = fig.axes[0]
+    # The line bends round the middle actor's shape, which sits on the straight line.
+    chord_y = points[0, 1]
+    assert np.abs(points[:, 1] - chord_y).max() > 10
     [marker] = [line for line in ax.lines if len(line.get_xdata()) == 1]
     at = ax.transData.transform((marker.get_xdata()[0], marker.get_ydata()[0]))
     start, step = points[:-1], np.diff(points, axis=0)
     t = np.clip(((at - start) * step).sum(axis=1) / np.maximum((step**2).sum(axis=1), 1e-9), 0, 1)
     assert np.hypot(*(start + t[:, None] * step - at).T).min() < 1.0
-    assert collisions(fig) == {"boxes": [], "lines": [], "labels": []}

@@ -79,6 +79,7 @@ def test_nothing_overlaps_and_every_label_is_readable_and_nearest_its_actor(
         assert geometry.lines_through_shapes == [], geometry.summary()
         assert geometry.labels_nearer_another == [], geometry.summary()
         assert geometry.smallest_label_px >= 9.0, geometry.summary()
+        assert geometry.smallest_central_label_px >= 11.0, geometry.summary()
         # A hidden label is counted in the legend, never silently dropped.
         if geometry.hidden_labels:
             counted = frame.evaluate("document.getElementById('label-count').textContent")

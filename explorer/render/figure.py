@@ -36,7 +36,7 @@ import networkx as nx
 
 from explorer.render.layout import EM
 from explorer.render.pairs import PairLine, pair_lines
-from explorer.render.routing import Bend, control_point, route
+from explorer.render.routing import Bend, control_point, crossed, route
 from explorer.render.style import (
     ACTOR_BORDER,
     CONTESTED,
@@ -653,7 +653,12 @@ def _draw(
     at = {n: (scale * xy[i, 0] + ox, scale * xy[i, 1] + oy) for i, n in enumerate(nodes)}
 
     # Labels first: the lines then bend round them (and round other actors' shapes).
-    hidden, placed = _labels(ax, G, nodes, at, radius, styles, texts, measured, label_pt, renderer)
+    ends = [(line.a, line.b) for line in lines if line.a != line.b]
+    if len(lines) > STRAIGHT_EDGES_ABOVE:
+        ends = []  # an overview: labels placed without looking at lines
+    hidden, placed = _labels(
+        ax, G, nodes, at, radius, styles, texts, measured, label_pt, renderer, ends
+    )
     if len(lines) > STRAIGHT_EDGES_ABOVE:
         _straight_lines(ax, lines, at, radius)
     elif lines and all(line.count == 1 for line in lines) and _has_parallel(lines):
@@ -1108,6 +1113,7 @@ def _labels(
     measured: Mapping[str, tuple[float, float]],
     label_pt: float,
     renderer: Any,
+    ends: list[tuple[str, str]],
 ) -> tuple[int, dict[str, tuple[float, float, float, float]]]:
     """Label actors where the label overlaps no other label and no actor; return how many
     found no room, and the box of each label placed (in points).
@@ -1146,6 +1152,10 @@ def _labels(
         "textcoords": "data",
     }
     index = {n: i for i, n in enumerate(nodes)}
+    # The straight lines between actors, by their ends' indices: a label keeps off them
+    # where it can, so that fewer lines need to bend round it.
+    ends_at = np.array([(index[a], index[b]) for a, b in ends], dtype=int).reshape(-1, 2)
+    segments = centres[ends_at]
     order = sorted(texts, key=lambda n: (-G.degree(n), str(n)))
     names: dict[str, str] = ax.figure.svg_titles
     obstacles = np.vstack([shapes, np.zeros((len(order), 4))])
@@ -1155,7 +1165,10 @@ def _labels(
         i = index[n]
         w, h = measured[n]
         x, y = centres[i]
-        best, moved, free = _best_spot(x, y, radii[i], w, h, limits, obstacles[:count], centres, i)
+        others = segments[(ends_at[:, 0] != i) & (ends_at[:, 1] != i)]
+        best, moved, free = _best_spot(
+            x, y, radii[i], w, h, limits, obstacles[:count], centres, i, others
+        )
         if not free:
             hidden += 1
             continue
@@ -1189,12 +1202,15 @@ def _best_spot(
     obstacles: Any,
     centres: Any,
     own: int,
+    lines: Any,
 ) -> tuple[Any, bool, bool]:
     """The first free box ``w`` x ``h`` near the point, whether it moved, and whether free.
 
     Spots are tried in order: under the shape, above, right, left, the four corners, then
     a grid further out, nearest first; a spot counts only if it covers no obstacle and its
-    centre is nearer this actor than any other.
+    centre is nearer this actor than any other. Among the spots right by the shape, one
+    that none of ``lines`` (an (n, 2, 2) array of other actors' straight lines) crosses
+    comes first.
     """
     import numpy as np
 
@@ -1240,6 +1256,10 @@ def _best_spot(
         if len(close):
             ok[ok] = ~_hits(candidates[ok], close)
         found = np.flatnonzero(ok)
+        if len(found) and part.start == 0 and len(lines):
+            clear = ~crossed(lines, candidates[found]).any(axis=0)
+            if clear.any():
+                return candidates[found[np.argmax(clear)]], False, True
         if len(found):
             return candidates[found[0]], part.start == _NEAR, True
     return boxes[0], False, False

@@ -262,6 +262,8 @@
       var px = index < 10 ? view.options.centralLabelPx : view.options.labelPx;
       n.wanted = Math.max(base, px / scale);
       n.least = Math.max(base, view.options.labelPx / scale);
+      n.floor = n.wanted; // the ten most central keep their size when a line crosses them
+      if (index >= 10) { n.floor = n.least; }
       n.font = n.wanted;
       n.hideLabel = false;
     });
@@ -293,7 +295,7 @@
       retry.push(n);
     });
     if (retry.length) {
-      retry.forEach(function (n) { n.font = n.least; });
+      retry.forEach(function (n) { n.font = n.floor; });
       restyleLabels();
       network.redraw();
       retry.forEach(function (n) {
@@ -325,9 +327,9 @@
     // A label some line cannot go round drops to the smallest readable size, and the lines
     // are routed again round the smaller box.
     var crossed = routeLines() || {};
-    var smaller = ranked.filter(function (n) { return crossed[n.id] && n.font > n.least; });
+    var smaller = ranked.filter(function (n) { return crossed[n.id] && n.font > n.floor; });
     if (smaller.length) {
-      smaller.forEach(function (n) { n.font = n.least; });
+      smaller.forEach(function (n) { n.font = n.floor; });
       restyleLabels();
       network.redraw();
       routeLines();

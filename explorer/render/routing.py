@@ -56,21 +56,30 @@ def curve(a: Point, b: Point, bend: Bend | None, segments: int = CURVE_SEGMENTS)
     return np.asarray((1 - t) ** 2 * np.array(a) + 2 * (1 - t) * t * via + t**2 * np.array(b))
 
 
-def crossed(points: np.ndarray, boxes: np.ndarray) -> np.ndarray:
-    """Which of ``boxes`` (an (m, 4) array of x0, y0, x1, y1) the polyline enters.
+def _curves(a: Point, b: Point, segments: int = CURVE_SEGMENTS) -> np.ndarray:
+    """Every bend of ``BENDS`` of the line from ``a`` to ``b``, as a (bends, n, 2) stack."""
+    vias = np.array([control_point(a, b, bend) for bend in BENDS])[:, None, :]
+    t = np.linspace(0.0, 1.0, segments + 1)[None, :, None]
+    return np.asarray((1 - t) ** 2 * np.array(a) + 2 * (1 - t) * t * vias + t**2 * np.array(b))
 
-    Each piece of the polyline is clipped against each box (Liang-Barsky): exact for
+
+def crossed(points: np.ndarray, boxes: np.ndarray) -> np.ndarray:
+    """Which of ``boxes`` (an (m, 4) array of x0, y0, x1, y1) a polyline enters.
+
+    ``points`` is one polyline, (n, 2), or a stack of them, (k, n, 2), giving (m,) or
+    (k, m). Each piece of a polyline is clipped against each box (Liang-Barsky): exact for
     straight pieces, whatever their length.
     """
-    if len(boxes) == 0 or len(points) < 2:
-        return np.zeros(len(boxes), dtype=bool)
-    start = points[:-1, None, :]
-    step = (points[1:] - points[:-1])[:, None, :]
-    t0 = np.zeros((len(points) - 1, len(boxes)))
+    lead = points.shape[:-2]
+    if len(boxes) == 0 or points.shape[-2] < 2:
+        return np.zeros((*lead, len(boxes)), dtype=bool)
+    start = points[..., :-1, None, :]
+    step = np.diff(points, axis=-2)[..., None, :]
+    t0 = np.zeros((*lead, points.shape[-2] - 1, len(boxes)))
     t1 = np.ones_like(t0)
     for axis in (0, 1):
-        lo = boxes[None, :, axis] - start[..., axis]
-        hi = boxes[None, :, axis + 2] - start[..., axis]
+        lo = boxes[:, axis] - start[..., axis]
+        hi = boxes[:, axis + 2] - start[..., axis]
         d = np.broadcast_to(step[..., axis], lo.shape)
         flat = np.abs(d) < 1e-12
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -82,19 +91,21 @@ def crossed(points: np.ndarray, boxes: np.ndarray) -> np.ndarray:
         far = np.where(flat, np.where(inside, np.inf, -np.inf), far)
         t0 = np.maximum(t0, near)
         t1 = np.minimum(t1, far)
-    return np.asarray((t0 <= t1).any(axis=0))
+    return np.asarray((t0 <= t1).any(axis=-2))
 
 
-def _cost(points: np.ndarray, shapes: np.ndarray, labels: np.ndarray, bounds: Box | None) -> int:
-    cost = SHAPE_COST * int(crossed(points, shapes).sum())
-    cost += LABEL_COST * int(crossed(points, labels).sum())
+def _costs(
+    points: np.ndarray, shapes: np.ndarray, labels: np.ndarray, bounds: Box | None
+) -> np.ndarray:
+    """What each polyline of a (k, n, 2) stack costs (see ``SHAPE_COST`` and the rest)."""
+    cost = SHAPE_COST * crossed(points, shapes).sum(axis=-1)
+    cost = cost + LABEL_COST * crossed(points, labels).sum(axis=-1)
     if bounds is not None:
         x0, y0, x1, y1 = bounds
-        outside = (
-            (points[:, 0] < x0) | (points[:, 0] > x1) | (points[:, 1] < y0) | (points[:, 1] > y1)
-        )
-        cost += OUTSIDE_COST * int(outside.any())
-    return cost
+        x, y = points[..., 0], points[..., 1]
+        outside = ((x < x0) | (x > x1) | (y < y0) | (y > y1)).any(axis=-1)
+        cost = cost + OUTSIDE_COST * outside
+    return np.asarray(cost)
 
 
 def route(
@@ -143,13 +154,13 @@ def route(
         s_boxes, l_boxes = shape_boxes[near], label_boxes[near]
         s_boxes = s_boxes[~np.isnan(s_boxes).any(axis=1)]
         l_boxes = l_boxes[~np.isnan(l_boxes).any(axis=1)]
+        straight = float(_costs(curve(a, b, None)[None], s_boxes, l_boxes, None)[0])
         best: Bend | None = None
-        fewest = _cost(curve(a, b, None), s_boxes, l_boxes, None)
-        for bend in BENDS:
-            if fewest == 0:
-                break
-            cost = _cost(curve(a, b, bend), s_boxes, l_boxes, bounds)
-            if cost < fewest:
-                best, fewest = bend, cost
+        if straight > 0:
+            costs = _costs(_curves(a, b), s_boxes, l_boxes, bounds)
+            # The least bent of the cheapest (the bends are listed least bent first).
+            pick = int(np.argmin(costs))
+            if costs[pick] < straight:
+                best = BENDS[pick]
         out.append(best)
     return out
