@@ -191,3 +191,40 @@ def test_values_sharing_only_small_numbers_and_text_stay_independent() -> None:
     budget.limit = 1_000
     budget.put(("ranking", "c"), [3])
     assert ("facts", "a") not in budget.sizes()
+
+
+def test_two_sessions_asking_for_one_value_compute_it_once(fresh_budget: Any) -> None:
+    import threading
+
+    budget = fresh_budget(10**9)
+    started = threading.Event()
+    release = threading.Event()
+    asked = threading.Event()
+    calls: list[str] = []
+    look_up = budget.get
+
+    def get(key: Any) -> Any:
+        if started.is_set():
+            asked.set()  # the second caller looked and found nothing kept yet
+        return look_up(key)
+
+    budget.get = get  # type: ignore[method-assign]
+
+    @budgeted()
+    def slow(digest: str) -> list[str]:
+        calls.append(digest)
+        started.set()
+        release.wait(30)  # held until the second caller is waiting on the same key
+        return [digest]
+
+    results: list[list[str]] = []
+    first = threading.Thread(target=lambda: results.append(slow("map")))
+    first.start()
+    started.wait(30)
+    second = threading.Thread(target=lambda: results.append(slow("map")))
+    second.start()
+    asked.wait(30)
+    release.set()
+    first.join(30)
+    second.join(30)
+    assert results == [["map"], ["map"]] and calls == ["map"]

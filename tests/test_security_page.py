@@ -106,11 +106,14 @@ def test_the_dashboard_says_in_the_page_that_the_graph_is_too_big(
         and "Narrow it with the filters" in w
         for w in warnings
     ), warnings
+    # No arrangement buttons for a graph that is not drawn.
+    assert not [b for b in at.button if b.key in ("keep_arrangement", "lay_out_again")]
     # The rest of the dashboard works: the tables hold the whole view.
     assert len(at.dataframe) >= 1
     # Narrowed to one actor and its neighbours, the graph is drawn again.
     at.selectbox(key="f_focus").set_value("a0").run()
     assert not any("over the limit" in w.value for w in at.warning)
+    assert at.button(key="keep_arrangement")
     # The HTML download of a view over the limit is a page that says why.
     with pytest.raises(PageTooBig) as refused:
         from explorer import formats

@@ -268,13 +268,15 @@ class BudgetedFunction(Generic[P, R]):
             return value  # type: ignore[no-any-return]
         with self._lock:
             lock = self._computing.setdefault(key, threading.Lock())
-        with lock:  # two sessions asking for the same value compute it once
-            found, value = kept.get((self._name, key))
-            if not found:
-                value = self._compute(*args, **kwargs)
-                kept.put((self._name, key), value)
-        with self._lock:
-            self._computing.pop(key, None)
+        try:
+            with lock:  # two sessions asking for the same value compute it once
+                found, value = kept.get((self._name, key))
+                if not found:
+                    value = self._compute(*args, **kwargs)
+                    kept.put((self._name, key), value)
+        finally:
+            with self._lock:
+                self._computing.pop(key, None)
         return value  # type: ignore[no-any-return]
 
     def _compute(self, *args: P.args, **kwargs: P.kwargs) -> R:

@@ -394,11 +394,11 @@ def render(
         except PageTooBig as exc:
             st.warning(too_big_words(exc, "The graph") + _NARROW)
             view = None
-        if view is not None:
+        if view is not None:  # nothing to arrange when the graph is not drawn
             _handle(graph_frame(view, title=f"Graph of {summary}", height=GRAPH_HEIGHT), G)
-        name, base_dir = map_file if map_file is not None else ("", None)
-        record, off = arrangement_record(name, base_dir)
-        _arrangement_controls(record, off, Path(name).name, positions)
+            name, base_dir = map_file if map_file is not None else ("", None)
+            record, off = arrangement_record(name, base_dir)
+            _arrangement_controls(record, off, Path(name).name, positions)
     st.caption(
         f"Node size: {size_label} over the whole map. Shape: kind of actor. Colour: sign of "
         "the relation (one line per pair, its net sign; tick \u201cevery relation\u201d to "
