@@ -347,7 +347,7 @@
   // what the lines must avoid; a line that no bend clears keeps the one crossing fewest.
 
   var BEND_STEPS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
-  var BEND_TYPES = ["curvedCW", "curvedCCW", "horizontal", "vertical"];
+  var BEND_TYPES = ["curvedCW", "curvedCCW", "horizontal", "vertical", "cubicH", "cubicV"];
   var CURVE_POINTS = 24;
 
   function curveVia(from, to, smooth) {
@@ -365,6 +365,23 @@
 
   function curvePoints(from, to, smooth) {
     if (!smooth) { return [from, to]; }
+    if (smooth.type === "cubicBezier") {
+      // Two control points: out of each end along one axis (an S-shaped line).
+      var r = smooth.roundness, dx = to.x - from.x, dy = to.y - from.y;
+      var one = smooth.forceDirection === "horizontal"
+        ? { x: from.x + r * dx, y: from.y } : { x: from.x, y: from.y + r * dy };
+      var two = smooth.forceDirection === "horizontal"
+        ? { x: to.x - r * dx, y: to.y } : { x: to.x, y: to.y - r * dy };
+      var cubic = [];
+      for (var j = 0; j <= CURVE_POINTS; j++) {
+        var s = j / CURVE_POINTS, w = 1 - s;
+        cubic.push({
+          x: w * w * w * from.x + 3 * w * w * s * one.x + 3 * w * s * s * two.x + s * s * s * to.x,
+          y: w * w * w * from.y + 3 * w * w * s * one.y + 3 * w * s * s * two.y + s * s * s * to.y
+        });
+      }
+      return cubic;
+    }
     var via = curveVia(from, to, smooth);
     var points = [];
     for (var i = 0; i <= CURVE_POINTS; i++) {
@@ -445,6 +462,10 @@
         BEND_TYPES.forEach(function (type) {
           if (fewest === 0) { return; }
           var smooth = { enabled: true, type: type, roundness: BEND_STEPS[i] };
+          if (type === "cubicH" || type === "cubicV") {
+            smooth = { enabled: true, type: "cubicBezier", roundness: BEND_STEPS[i],
+                       forceDirection: type === "cubicH" ? "horizontal" : "vertical" };
+          }
           var cost = crossings(curvePoints(from, to, smooth), ends, obstacles, extent);
           if (cost < fewest) { fewest = cost; best = smooth; }
         });

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-__all__ = ["BENDS", "Bend", "control_point", "curve", "crossed", "route"]
+__all__ = ["BENDS", "Bend", "bend_for", "control_point", "crossed", "curve", "near_line", "route"]
 
 #: A bend: the control point's place, along the line and across it (fractions of its length).
 Bend = tuple[float, float]
@@ -108,6 +108,40 @@ def _costs(
     return np.asarray(cost)
 
 
+def bend_for(
+    a: Point, b: Point, shapes: np.ndarray, labels: np.ndarray, bounds: Box | None = None
+) -> tuple[Bend | None, int]:
+    """The bend of one line from ``a`` to ``b`` (``None``: straight) and what it still
+    costs (0: it crosses nothing). ``shapes`` and ``labels`` are (m, 4) arrays of the boxes
+    to keep it off: its own ends' boxes left out."""
+    straight = int(_costs(curve(a, b, None)[None], shapes, labels, None)[0])
+    if straight == 0:
+        return None, 0
+    costs = _costs(_curves(a, b), shapes, labels, bounds)
+    # The least bent of the cheapest (the bends are listed least bent first).
+    pick = int(np.argmin(costs))
+    if costs[pick] < straight:
+        return BENDS[pick], int(costs[pick])
+    return None, straight
+
+
+def near_line(a: Point, b: Point, boxes: np.ndarray) -> np.ndarray:
+    """Which of ``boxes`` the most bent curve of the line from ``a`` to ``b`` could reach."""
+    length = float(np.hypot(b[0] - a[0], b[1] - a[1]))
+    margin = _REACH * length
+    lo_x, hi_x = min(a[0], b[0]) - margin, max(a[0], b[0]) + margin
+    lo_y, hi_y = min(a[1], b[1]) - margin, max(a[1], b[1]) + margin
+    return np.asarray(
+        (boxes[:, 2] >= lo_x)
+        & (boxes[:, 0] <= hi_x)
+        & (boxes[:, 3] >= lo_y)
+        & (boxes[:, 1] <= hi_y)
+    )
+
+
+_REACH = max(abs(across) for _, across in BENDS)
+
+
 def route(
     lines: Sequence[tuple[str, str]],
     at: Mapping[str, Point],
@@ -128,39 +162,18 @@ def route(
     empty = (np.nan, np.nan, np.nan, np.nan)
     shape_boxes = np.array([shapes.get(actor, empty) for actor in ids], dtype=float).reshape(-1, 4)
     label_boxes = np.array([labels.get(actor, empty) for actor in ids], dtype=float).reshape(-1, 4)
-    reach = max(abs(across) for _, across in BENDS)
     out: list[Bend | None] = []
     for u, v in lines:
         a, b = at[u], at[v]
-        length = float(np.hypot(b[0] - a[0], b[1] - a[1]))
-        if length == 0:
+        if a == b:
             out.append(None)
             continue
-        # Only boxes within reach of the most bent curve can matter.
-        margin = reach * length
-        lo_x, hi_x = min(a[0], b[0]) - margin, max(a[0], b[0]) + margin
-        lo_y, hi_y = min(a[1], b[1]) - margin, max(a[1], b[1]) + margin
-        near = np.zeros(len(ids), dtype=bool)
-        for boxes in (shape_boxes, label_boxes):
-            near |= (
-                (boxes[:, 2] >= lo_x)
-                & (boxes[:, 0] <= hi_x)
-                & (boxes[:, 3] >= lo_y)
-                & (boxes[:, 1] <= hi_y)
-            )
+        near = near_line(a, b, shape_boxes) | near_line(a, b, label_boxes)
         for end in (u, v):
             if end in index:
                 near[index[end]] = False
         s_boxes, l_boxes = shape_boxes[near], label_boxes[near]
         s_boxes = s_boxes[~np.isnan(s_boxes).any(axis=1)]
         l_boxes = l_boxes[~np.isnan(l_boxes).any(axis=1)]
-        straight = float(_costs(curve(a, b, None)[None], s_boxes, l_boxes, None)[0])
-        best: Bend | None = None
-        if straight > 0:
-            costs = _costs(_curves(a, b), s_boxes, l_boxes, bounds)
-            # The least bent of the cheapest (the bends are listed least bent first).
-            pick = int(np.argmin(costs))
-            if costs[pick] < straight:
-                best = BENDS[pick]
-        out.append(best)
+        out.append(bend_for(a, b, s_boxes, l_boxes, bounds)[0])
     return out
