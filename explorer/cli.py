@@ -133,21 +133,27 @@ def validate(files: tuple[str, ...], sources: str | None, strict: bool) -> None:
             click.echo(str(problem), err=True)
         if report.failed(strict):
             failed = True
-            counts = f"{len(report.errors)} error(s)"
+            counts = _counted(len(report.errors), "error")
             if report.warnings:
-                counts += f", {len(report.warnings)} warning(s)"
+                counts += ", " + _counted(len(report.warnings), "warning")
             click.echo(f"{name}: invalid: {counts}", err=True)
             continue
         ds = report.dataset
         assert ds is not None
-        extra = f", {len(report.warnings)} warning(s)" if report.warnings else ""
+        extra = ", " + _counted(len(report.warnings), "warning") if report.warnings else ""
         checked = ", quotes checked against sources" if sources else ""
         click.echo(
-            f"{name}: ok: {len(ds.actors)} actors, {len(ds.relations)} relations, "
-            f"{len(ds.sources)} sources{checked}{extra}"
+            f"{name}: ok: {_counted(len(ds.actors), 'actor')}, "
+            f"{_counted(len(ds.relations), 'relation')}, "
+            f"{_counted(len(ds.sources), 'source')}{checked}{extra}"
         )
     if failed:
         sys.exit(1)
+
+
+def _counted(n: int, word: str) -> str:
+    """``1 source``, ``2 sources``."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def load_or_exit(path: str, **kwargs: Any) -> Any:

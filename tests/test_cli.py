@@ -19,7 +19,7 @@ def test_validate_prints_every_error_and_exits_1(cli_runner: RunCli) -> None:
     expected = expected.replace("tests/fixtures/", f"{FIXTURES}/")
     assert code == 1
     assert out == ""
-    assert err == expected + f"{FIXTURES}/mistakes.yaml: invalid: 21 error(s)\n"
+    assert err == expected + f"{FIXTURES}/mistakes.yaml: invalid: 21 errors\n"
     assert "Traceback" not in err
 
 

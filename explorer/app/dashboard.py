@@ -290,7 +290,8 @@ def _load(argv: list[str]) -> tuple[MapFile, Dataset] | None:
             if uploading:
                 st.session_state["last_good_upload"] = chosen
             return chosen, report.dataset
-    st.error(f"The map has {len(errors)} error(s); nothing was loaded from it.")
+    count = f"{len(errors)} error{'' if len(errors) == 1 else 's'}"
+    st.error(f"The map has {count}; nothing was loaded from it.")
     for line in errors:
         st.error(markdown_literal(line))
     # Replacing an upload, Streamlit first reruns with no file (which shows the start file)
