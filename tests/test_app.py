@@ -130,7 +130,16 @@ def shown(at: AppTest) -> tuple[set[str], set[tuple[str, str]]]:
     return {n["id"] for n in data["nodes"]}, {(e["a"], e["b"]) for e in data["each"]}
 
 
-def table(at: AppTest, index: int) -> list[dict[str, Any]]:
+def open_tab(at: AppTest, tab: str) -> None:
+    """Open one of the main tabs (its tables are built only while it is open)."""
+    if at.session_state["main_tab"] != tab:
+        at.session_state["main_tab"] = tab
+        at.run()
+
+
+def table(at: AppTest, tab: str, index: int = 0) -> list[dict[str, Any]]:
+    """The rows of the ``index``-th table of a tab, opened first."""
+    open_tab(at, tab)
     return at.dataframe[index].value.to_dict("records")
 
 
@@ -241,10 +250,12 @@ def test_size_measure_layout_and_physics(app: Callable[..., AppTest]) -> None:
     sizes = {n["id"]: n["size"] for n in graph_data(at)["nodes"]}
     # By degree over the whole map: Aland has 3 relations, Eorg none.
     assert sizes["a"] > sizes["d"] > sizes["e"]
-    measure = at.selectbox(key="d_size")
-    other = next(m for m in measure.options if m != "degree")
-    measure.set_value(other).run()
-    assert at.dataframe[1].value.columns.tolist()[3] != "Degree"
+    from explorer.app.sidebar import measures
+
+    other = next(m for m in measures() if m != "degree")
+    at.selectbox(key="d_size").set_value(other).run()
+    open_tab(at, "Actors")
+    assert at.dataframe[0].value.columns.tolist()[3] == measures()[other][0] != "Degree"
     before = {n["id"]: (n["x"], n["y"]) for n in graph_data(at)["nodes"]}
     at.selectbox(key="d_layout").set_value("circular").run()
     after = {n["id"]: (n["x"], n["y"]) for n in graph_data(at)["nodes"]}
@@ -292,9 +303,9 @@ def test_unknown_values_in_a_shared_url_are_ignored(app: Callable[..., AppTest])
 def test_tables_of_actors_and_relations_in_view(app: Callable[..., AppTest]) -> None:
     at = app()
     at.multiselect(key="f_kinds").set_value(["state", "armed_group"]).run()
-    # dataframes: [details groups ...] none yet, then actors, relations, sources.
-    actors = table(at, 0)
-    relations = table(at, 1)
+    # Each tab's tables are built while it is open: actors; relations, then sources.
+    actors = table(at, "Actors")
+    relations = table(at, "Relations")
     assert {r["name"] for r in actors} == {"Aland", "Bland", "Cgroup"}
     assert {(r["source"], r["target"]) for r in relations} == {
         ("Aland", "Bland"),
@@ -310,7 +321,7 @@ def test_tables_of_actors_and_relations_in_view(app: Callable[..., AppTest]) -> 
 
 def test_only_http_source_urls_become_links(app: Callable[..., AppTest]) -> None:
     at = app()
-    sources = {r["id"]: r["link"] for r in table(at, 2)}
+    sources = {r["id"]: r["link"] for r in table(at, "Relations", 1)}
     assert sources["s1"] == "https://example.org/one"
     assert not isinstance(sources["s2"], str)  # a javascript: URL is not offered as a link
 
@@ -384,7 +395,7 @@ def test_file_text_is_shown_as_text(app: Callable[..., AppTest]) -> None:
     sent = graph_frames(at)[0].proto.json  # the view and, on a first run, the page itself
     assert "<script>alert" not in sent and "<img src=x" not in sent
     assert hostile in {n["name"] for n in graph_data(at)["nodes"]}
-    assert hostile in {r["name"] for r in table(at, 0)}
+    assert hostile in {r["name"] for r in table(at, "Actors")}
 
 
 def test_app_command_argv_serves_locally_without_usage_stats(tmp_path: Path) -> None:
@@ -482,7 +493,8 @@ def test_a_view_too_big_to_draw_is_listed_but_not_drawn(
     at = app()
     assert not graph_frames(at)
     assert any("too many to draw" in w.value for w in at.warning)
-    assert len(table(at, 1)) == 4  # the relations table still holds the whole view
+    assert len(table(at, "Relations")) == 4  # the relations table still holds the whole view
+    at.session_state["main_tab"] = "Graph"
     at.multiselect(key="f_signs").set_value(["positive"]).run()
     assert len(graph_data(at)["each"]) == 2  # a narrower view is drawn again
 
@@ -532,12 +544,8 @@ def test_a_big_view_draws_its_most_central_actors_and_a_control_raises_them(
     # A big view's tables are built when their tab opens, and hold the whole view.
     assert not at.dataframe
     assert any("table of 5 actors is built when this tab is open" in c.value for c in at.caption)
-    at.session_state["main_tab"] = "Actors"
-    at.run()
-    assert len(table(at, 0)) == 5
-    at.session_state["main_tab"] = "Relations"
-    at.run()
-    assert len(table(at, 0)) == 4  # the actors table is gone again, this is the relations
+    assert len(table(at, "Actors")) == 5
+    assert len(table(at, "Relations")) == 4  # the actors table is gone, this is the relations
     at.session_state["main_tab"] = "Graph"
     at.run()
     at.number_input(key="d_top").set_value(4).run()

@@ -273,13 +273,17 @@ def grid_cells(page: Any) -> list[str]:
 
     The grid only mirrors the columns in sight, so each table is scrolled across.
     """
-    # A tab's click reruns the script, which may draw the grids again; then each grid fills
-    # its text mirror after it draws: wait for the run to end and cells in every grid.
+    # A tab's click reruns the script, which may draw the grids again (a tab's tables are
+    # built only while it is open); then each grid fills its text mirror after it draws:
+    # wait for the run to end and cells in every grid, at least one grid in sight.
     wait_for_app_idle(page)
     page.wait_for_function(
-        """() => Array.from(document.querySelectorAll('[data-testid=stDataFrame]'))
-          .filter((g) => g.checkVisibility())
-          .every((g) => g.querySelector('[role=gridcell]'))"""
+        """() => {
+        const grids = Array.from(document.querySelectorAll('[data-testid=stDataFrame]'))
+          .filter((g) => g.checkVisibility());
+        return grids.length > 0 && grids.every((g) => g.querySelector('[role=gridcell]'));
+        }""",
+        timeout=60_000,
     )
     return page.evaluate(
         """async () => {

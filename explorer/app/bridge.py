@@ -3,15 +3,19 @@
 A Streamlit components-v2 component mounted in the dashboard. The first time a session draws
 the graph, it creates an iframe holding the graph page (``explorer.render.html.page_shell``:
 vis-network and ``page.js``, offline, with its Content-Security-Policy), sandboxed to run
-scripts only. On every later run only the view's data crosses the websocket: the component
+scripts in an opaque origin. Under ``stakeholder-explorer app`` the frame loads the page by
+URL from the dashboard's own server (``explorer.app.graph_page``: one content-hashed,
+browser-cached document) and the view follows as a message once the page says it is ready;
+elsewhere (``streamlit run explorer/app/main.py``, tests) the page is sent inline with the
+first view. On every later run only the view's data crosses the websocket: the component
 posts it to the page, which updates its data in place, so zoom, pan and dragged positions
 survive a filter change, and the browser never parses vis-network again.
 
 The page posts back what the user does (``stakeholder-explorer/select``, ``.../focus``,
 ``.../reset-whatif``, ``.../moved`` with the dragged positions); the component accepts
 messages only from its own frame and hands them to Python as trigger values. If the frame
-is gone (the component was mounted afresh without the page), it asks Python for the page
-again (``need_shell``).
+is gone (the component was mounted afresh without the page), it loads the page again from
+its URL, or asks Python for the inline page (``need_shell``).
 """
 
 from __future__ import annotations
@@ -24,7 +28,8 @@ from typing import Any
 
 import streamlit as st
 
-from explorer.render.html import MESSAGE_PREFIX, layout_position, page_shell, shell_id
+from explorer.app import graph_page
+from explorer.render.html import MESSAGE_PREFIX, layout_position
 
 __all__ = ["FrameEvents", "graph_frame"]
 
@@ -74,7 +79,11 @@ export default function (component) {
   }
   state.trigger = setTriggerValue;
   if (!data) { return; }
-  if (data.shell && data.shell_id !== state.shellId) {
+  const cleanup = () => {
+    window.removeEventListener("message", state.onMessage);
+    FRAMES.delete(parentElement);
+  };
+  if (data.shell_id !== state.shellId && (data.page_url || data.shell)) {
     if (state.frame) { state.frame.remove(); }
     const frame = document.createElement("iframe");
     // Scripts run, but in an opaque origin: the page cannot reach the dashboard's window.
@@ -84,18 +93,21 @@ export default function (component) {
     frame.style.width = "100%";
     frame.style.border = "0";
     frame.style.display = "block";
-    frame.srcdoc = data.shell;  // with this run's view inline: drawn as soon as loaded
+    frame.title = data.title;
+    frame.style.height = data.height;
+    if (data.page_url) {
+      // The page from the server (cached by the browser); the view once it is ready.
+      frame.src = data.page_url;
+      state.pending = data.view;
+    } else {
+      frame.srcdoc = data.shell;  // with this run's view inline: drawn as soon as loaded
+      state.pending = null;
+    }
     state.frame = frame;
     state.ready = false;
     state.shellId = data.shell_id;
     parentElement.appendChild(frame);
-    state.frame.title = data.title;
-    state.frame.style.height = data.height;
-    state.pending = null;
-    return () => {
-      window.removeEventListener("message", state.onMessage);
-      FRAMES.delete(parentElement);
-    };
+    return cleanup;
   } else if (!state.frame) {
     state.pending = data.view;
     setTriggerValue("need_shell", Date.now());
@@ -105,10 +117,7 @@ export default function (component) {
   state.frame.style.height = data.height;
   state.pending = data.view;
   send(state);
-  return () => {
-    window.removeEventListener("message", state.onMessage);
-    FRAMES.delete(parentElement);
-  };
+  return cleanup;
 }
 """.replace("__PREFIX__", json.dumps(MESSAGE_PREFIX))
 
@@ -164,21 +173,25 @@ def graph_frame(
 ) -> FrameEvents:
     """Draw ``view`` (``view_json`` text) in the session's graph page; return the events.
 
-    The page itself (about 0.5 MB) is sent once per session; each later run sends only the
-    view. ``title`` names the frame for assistive technology (and tests); ``height`` is a CSS
-    height. ``on_focus`` and ``on_reset_what_if`` run before the rerun they cause.
+    The page itself (about 0.5 MB) is loaded once per session, by URL from the dashboard's
+    server when it serves it, else inline; each later run sends only the view. ``title``
+    names the frame for assistive technology (and tests); ``height`` is a CSS height.
+    ``on_focus`` and ``on_reset_what_if`` run before the rerun they cause.
     """
-    shell = page_shell()
-    name = shell_id(shell)
+    shell, name = graph_page.page()
     sent = f"_{key}_shell"
-    data = {
+    data: dict[str, Any] = {
         "view": view,
         "title": title,
         "height": height,
         "shell_id": name,
         "shell": None,
+        "page_url": None,
     }
-    if st.session_state.get(sent) != name:
+    if graph_page.route_enabled():
+        # The page is a cached document on this server; the view follows as a message.
+        data["page_url"] = graph_page.page_url()
+    elif st.session_state.get(sent) != name:
         # The first view travels inside the page, so it draws without waiting for a message.
         data["shell"] = shell.replace(_EMPTY_VIEW, _EMPTY_VIEW[:-9] + view + "</script>", 1)
 

@@ -25,9 +25,10 @@ import streamlit as st
 from explorer.app.caching import budgeted
 from explorer.app.sidebar import (
     carried_view_line,
+    draw_sidebar,
     init_state_from_url,
     measures,
-    sidebar,
+    sidebar_values,
     sync_url,
     view_line,
     view_query,
@@ -476,8 +477,9 @@ def _page_head(
     )
 
 
-# A big view's tables are megabytes that would hold up the graph when the page opens, so they
-# are built only while their tab is open (``built``); a small view's are always there.
+# The tables are built only while their tab is open (``built``): a big view's are megabytes,
+# and even a small view's cost the first page its table component (over a megabyte of
+# script for the browser to fetch and run) before the graph is drawn.
 
 
 def _actors_tab(
@@ -502,6 +504,27 @@ def _relations_tab(
     _sources_table(dataset)
 
 
+def _view(
+    digest: str, dataset: Dataset, G: nx.MultiDiGraph[Any], facts: MapFacts
+) -> tuple[FilterSpec, dict[str, Any], Any]:
+    """The view the sidebar's widgets hold, read before they are drawn; and the page head.
+
+    The graph goes to the browser before anything else (the sidebar is drawn after it),
+    so that its frame and page load while the rest of the page is made; the head (the
+    returned container, above the tabs) is filled in after the graph too.
+    """
+    from explorer.app import graph_view
+
+    init_state_from_url()
+    graph_view.apply_requests()  # what the graph page asked for, before widgets are drawn
+    spec, display = sidebar_values(dataset, G, facts)
+    head = st.container()
+    with head:
+        carried_view_line(digest, spec, display)  # before sync_url: the URL holds the ask
+    sync_url(view_query(spec, display))
+    return spec, display, head
+
+
 def run(argv: list[str] | None = None) -> None:
     """Draw the whole dashboard for one script run; ``argv[0]``, if given, is the map file."""
     st.set_page_config(page_title="Stakeholder Explorer", layout="wide")
@@ -515,19 +538,12 @@ def run(argv: list[str] | None = None) -> None:
     facts = _facts(digest, dataset, G)
     from explorer.app import graph_view
 
-    init_state_from_url()
-    graph_view.apply_requests()  # what the graph page asked for, before widgets are drawn
-    spec, display = sidebar(dataset, G, facts)
-    carried_view_line(digest, spec, display)  # before sync_url: the URL holds what was asked
-    sync_url(view_query(spec, display))
-
+    spec, display, head = _view(digest, dataset, G, facts)
     H = filter_graph(G, spec)
     positions = _map_positions(mapfile, display["layout"], G)
     values, sizes = _sized(digest, display["size"], G)
     size_label = measures()[display["size"]][0]
     summary = view_summary(G, H)  # counted once: each count walks the graph
-
-    _page_head(dataset.title, mapfile.name, spec, H, summary)
 
     # Tabs track which one is open, so that closed tabs can skip their costly work.
     graph_tab, actors_tab, relations_tab, analysis_tab, download_tab, edit_tab = st.tabs(
@@ -535,8 +551,6 @@ def run(argv: list[str] | None = None) -> None:
         key="main_tab",
         on_change="rerun",
     )
-    with edit_tab:
-        _edit_tab(mapfile, dataset, positions, is_open=bool(edit_tab.open))
     with graph_tab:
         graph_view.render(
             dataset=dataset,
@@ -553,11 +567,15 @@ def run(argv: list[str] | None = None) -> None:
             search=spec.search,
             map_file=(mapfile.name, mapfile.base_dir),
         )
-    big = len(H) > graph_view.DETAIL_ABOVE
+    with head:
+        _page_head(dataset.title, mapfile.name, spec, H, summary)
+    draw_sidebar(dataset, G, facts)
+    with edit_tab:
+        _edit_tab(mapfile, dataset, positions, is_open=bool(edit_tab.open))
     with actors_tab:
-        _actors_tab(H, facts, values, size_label, built=not big or bool(actors_tab.open))
+        _actors_tab(H, facts, values, size_label, built=bool(actors_tab.open))
     with relations_tab:
-        _relations_tab(H, facts, dataset, built=not big or bool(relations_tab.open))
+        _relations_tab(H, facts, dataset, built=bool(relations_tab.open))
     with download_tab:
         _download_tab(H, positions, sizes, dataset.title, spec, summary, (digest, G), display)
     with analysis_tab:

@@ -12,6 +12,9 @@ any of Streamlit's own code sees a request:
   Streamlit's own origin check, which would look up this machine's public address on an
   outside host (``net_util.get_external_ip``) to compare against.
 
+Beside Streamlit's own routes it serves the graph page (``explorer.app.graph_page``): one
+static, content-hashed document the graph frame loads by URL, behind the same Host check.
+
 Streamlit's public-address lookup is also switched off for the whole process: the
 dashboard never needs it and must never reach the internet.
 """
@@ -27,6 +30,8 @@ from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 from streamlit import config, net_util
 from streamlit.starlette import App
+
+from explorer.app import graph_page
 
 #: Host names the dashboard answers to when no other is configured.
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
@@ -78,8 +83,10 @@ def _no_public_address() -> None:
 net_util.get_external_ip = _no_public_address
 
 _hosts = allowed_hosts()
+graph_page.enable_route()
 app = App(
     "main.py",
+    routes=[graph_page.route()],
     middleware=[
         Middleware(TrustedHostMiddleware, allowed_hosts=_hosts, www_redirect=False),
         Middleware(SameOriginWebSockets, hosts=_hosts),

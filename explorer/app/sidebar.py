@@ -12,7 +12,7 @@ with a one-click "all periods".
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -37,9 +37,11 @@ if TYPE_CHECKING:
 __all__ = [
     "DISPLAY_DEFAULTS",
     "carried_view_line",
+    "draw_sidebar",
     "init_state_from_url",
     "measures",
     "sidebar",
+    "sidebar_values",
     "sync_url",
     "view_line",
     "view_query",
@@ -217,11 +219,22 @@ def _help(f: FilterField, G: nx.MultiDiGraph[Any]) -> str:
 # --- the widgets ------------------------------------------------------------------------------
 
 
+def _prepare(f: FilterField, options: list[Any]) -> None:
+    """Bring ``f``'s value in the session state within what its widget can show."""
+    key, about = _key(f), f.filter
+    if about.widget in ("multiselect", "selectbox"):
+        _keep_known(key, options)
+    elif about.widget == "number":
+        low, _ = about.bounds or (0, None)
+        high = max(options[-1] if options else low, low + 1)
+        if st.session_state.get(key, low) > high:
+            st.session_state[key] = high
+
+
 def _widget(f: FilterField, options: list[Any], label: Callable[[Any], str], help: str) -> None:
     """Draw ``f``'s widget in the sidebar (its value lives in the session state)."""
     sb, key, about = st.sidebar, _key(f), f.filter
     if about.widget == "multiselect":
-        _keep_known(key, options)
         sb.multiselect(
             about.label, options, key=key, format_func=label, placeholder=about.empty, help=help
         )
@@ -235,8 +248,6 @@ def _widget(f: FilterField, options: list[Any], label: Callable[[Any], str], hel
     elif about.widget == "number":
         low, _ = about.bounds or (0, None)
         high = max(options[-1] if options else low, low + 1)
-        if st.session_state.get(key, low) > high:
-            st.session_state[key] = high
         # No max_value: the browser would keep a red "must be at most" error beside a typed
         # number that the server never saw (and that Reset could not clear). A number above
         # the map's maximum is brought down to it here, and the caption says so.
@@ -252,7 +263,6 @@ def _widget(f: FilterField, options: list[Any], label: Callable[[Any], str], hel
         if st.session_state.pop(f"{key}_lowered", False):
             sb.caption(f"At most {high} here: no relation of this map has more.")
     elif about.widget == "selectbox":
-        _keep_known(key, options)
         sb.selectbox(about.label, options, key=key, format_func=label, help=help)
     elif about.widget == "text":
         sb.text_input(about.label, key=key, help=help)
@@ -267,40 +277,71 @@ def _at_most(key: str, high: int) -> None:
         st.session_state[f"{key}_lowered"] = True
 
 
-def sidebar(
+def _fields(
     dataset: Dataset, G: nx.MultiDiGraph[Any], facts: MapFacts
-) -> tuple[FilterSpec, dict[str, Any]]:
-    """Draw the filters and display settings; return the spec and the display settings."""
-    sb = st.sidebar
-    sb.header("Filters")
-    sb.button("Reset all filters", on_click=_reset_filters, key="reset")
-    values: dict[str, Any] = {}
+) -> Iterator[tuple[FilterField, list[Any], Callable[[Any], str]]]:
+    """Each filter with its widget's options and how each option is labelled."""
     for f in filter_fields():
         if f.filter.widget == "number":
-            options: list[Any] = [facts.most_sources]
-            label: Callable[[Any], str] = str
+            yield f, [facts.most_sources], str
         else:
-            options, label = _options(f, dataset, G, facts)
-        if f.filter.options == "scenarios" and len(options) == 2:
-            st.session_state[_key(f)] = NONE  # a map without scenarios: nothing to pick
+            yield f, *_options(f, dataset, G, facts)
+
+
+def _no_choice(f: FilterField, options: list[Any]) -> bool:
+    """A map without scenarios: the scenario filter has nothing to pick and is not drawn."""
+    return f.filter.options == "scenarios" and len(options) == 2
+
+
+def sidebar_values(
+    dataset: Dataset, G: nx.MultiDiGraph[Any], facts: MapFacts
+) -> tuple[FilterSpec, dict[str, Any]]:
+    """The spec and the display settings the sidebar's widgets hold, without drawing them.
+
+    Values this map cannot show are dropped first, so the widgets drawn later
+    (``draw_sidebar``, in the same run) show what the spec says. Reading the view before
+    drawing the sidebar lets the graph go to the browser first.
+    """
+    values: dict[str, Any] = {}
+    for f, options, _ in _fields(dataset, G, facts):
+        if _no_choice(f, options):
+            st.session_state[_key(f)] = NONE
         else:
-            _widget(f, options, label, _help(f, G))
+            _prepare(f, options)
         known = None if f.filter.options is None and not f.filter.choices else options
         values[f.name] = _spec_value(f, st.session_state[_key(f)], known)
-    spec = FilterSpec(**values)
-
-    sb.header("Display")
     sizes = measures()
     _keep_known("d_size", list(sizes))
-    sb.selectbox("Node size by", list(sizes), key="d_size", format_func=lambda m: sizes[m][0])
-    sb.selectbox("Layout", list(LAYOUTS), key="d_layout")
-    sb.checkbox("Let physics settle the layout briefly", key="d_physics")
     s = st.session_state
     display = {
         "size": s["d_size"] if s["d_size"] in sizes else DISPLAY_DEFAULTS["size"],
         "layout": s["d_layout"] if s["d_layout"] in LAYOUTS else DISPLAY_DEFAULTS["layout"],
         "physics": bool(s["d_physics"]),
     }
+    return FilterSpec(**values), display
+
+
+def draw_sidebar(dataset: Dataset, G: nx.MultiDiGraph[Any], facts: MapFacts) -> None:
+    """Draw the filters and display settings (after ``sidebar_values`` in the same run)."""
+    sb = st.sidebar
+    sb.header("Filters")
+    sb.button("Reset all filters", on_click=_reset_filters, key="reset")
+    for f, options, label in _fields(dataset, G, facts):
+        if not _no_choice(f, options):
+            _widget(f, options, label, _help(f, G))
+    sb.header("Display")
+    sizes = measures()
+    sb.selectbox("Node size by", list(sizes), key="d_size", format_func=lambda m: sizes[m][0])
+    sb.selectbox("Layout", list(LAYOUTS), key="d_layout")
+    sb.checkbox("Let physics settle the layout briefly", key="d_physics")
+
+
+def sidebar(
+    dataset: Dataset, G: nx.MultiDiGraph[Any], facts: MapFacts
+) -> tuple[FilterSpec, dict[str, Any]]:
+    """Draw the filters and display settings; return the spec and the display settings."""
+    spec, display = sidebar_values(dataset, G, facts)
+    draw_sidebar(dataset, G, facts)
     return spec, display
 
 

@@ -51,6 +51,7 @@ __all__ = [
     "LIGHT_TIPS_ABOVE",
     "MAX_PAGE_BYTES",
     "MESSAGE_PREFIX",
+    "PAGE_CSP",
     "STRAIGHT_EDGES_ABOVE",
     "PageParts",
     "WhatIf",
@@ -524,7 +525,8 @@ def view_json(
     return text
 
 
-_CSP = (
+#: The page's Content-Security-Policy: nothing is fetched; scripts and styles are inline.
+PAGE_CSP = (
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
     "img-src data:; font-src data:"
 )
@@ -537,7 +539,7 @@ def _page(title: str, header: str, data: str, height: str) -> str:
         '<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         # No network for anything: scripts and styles are inline, images only data: URLs.
-        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
+        f'<meta http-equiv="Content-Security-Policy" content="{PAGE_CSP}">'
         f"<title>{page_title}</title>"
         f"<style>{page_asset('page.css')}#page {{ height: {html.escape(height)}; }}</style>"
         "</head><body>"
@@ -571,7 +573,11 @@ def _page(title: str, header: str, data: str, height: str) -> str:
 
 @functools.cache
 def page_shell(height: str = "100vh") -> str:
-    """The dashboard's page: everything but the view, which arrives later as a message."""
+    """The dashboard's page: everything but the view, which arrives as a message.
+
+    The same for every map and view, so the dashboard's server serves it as one cached
+    document (``explorer.app.graph_page``).
+    """
     return _page("Stakeholder map", "", "", height)
 
 
