@@ -24,7 +24,6 @@ calls that take the time and when the graph element is emitted after the script 
 from __future__ import annotations
 
 import argparse
-import cProfile
 import json
 import os
 import pstats
@@ -209,8 +208,8 @@ def _report(who: str, loads: list[dict[str, Any]]) -> dict[str, Any]:
         summary[key] = statistics.median(values) if values else None
     print(f"\n{who}: median of {len(loads)} loads (ms after navigation; bytes)")
     for key, value in sorted(
-        summary.items(), key=lambda kv: (kv[1] is None or "bytes" in kv[0] or "largest" in kv[0],
-                                         kv[1] or 0)
+        summary.items(),
+        key=lambda kv: (kv[1] is None or "bytes" in kv[0] or "largest" in kv[0], kv[1] or 0),
     ):
         print(f"  {key:24} {'-' if value is None else f'{value:,.0f}'}")
     print("  ws frames (last load): ms, bytes:", loads[-1]["ws frames"])
@@ -224,8 +223,10 @@ def _report(who: str, loads: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _profile_summary(folder: Path, run: int) -> None:
     marks = json.loads((folder / f"run-{run:02d}.json").read_text())
-    print(f"\nserver: script run {run} took {marks['run_s'] * 1000:.0f} ms; graph element "
-          f"emitted at {marks.get('graph_emitted_s', float('nan')) * 1000:.0f} ms")
+    print(
+        f"\nserver: script run {run} took {marks['run_s'] * 1000:.0f} ms; graph element "
+        f"emitted at {marks.get('graph_emitted_s', float('nan')) * 1000:.0f} ms"
+    )
     stats = pstats.Stats(str(folder / f"run-{run:02d}.prof"))
     stats.sort_stats("cumulative").print_stats(r"explorer|streamlit/elements|bridge|cache", 30)
 
@@ -274,7 +275,6 @@ def main(argv: list[str] | None = None) -> int:
                 # The first run of the last timed session (earlier runs warmed the caches).
                 firsts = [p for p in runs if "graph_emitted_s" in json.loads(p.read_text())]
                 _profile_summary(Path(tmp), int(firsts[-1].stem.split("-")[1]))
-    print(json.dumps({k: v for k, v in results.items()}, default=str)[:0])
     return 0
 
 
