@@ -70,7 +70,9 @@ def graph(page: Any, summary: str) -> Any:
     """The graph frame once it shows ``summary`` ("5 of 5 actors, 4 of 5 relations")."""
     element = page.wait_for_selector(f'iframe[title="Graph of {summary}"]', timeout=30_000)
     frame = element.content_frame()
-    frame.wait_for_function("window.network && network.body.data.nodes.length >= 0", timeout=30_000)
+    frame.wait_for_function(
+        "() => window.network && network.body.data.nodes.length >= 0", timeout=30_000
+    )
     return frame
 
 
@@ -99,7 +101,7 @@ def test_graph_draws_the_view_and_a_filter_updates_it(server: str, page: Any) ->
     assert drawn(frame) == (5, 4)
     page.get_by_text("Hide isolated actors").click()
     frame = graph(page, "4 of 5 actors, 4 of 5 relations")
-    frame.wait_for_function("network.body.data.nodes.length === 4")
+    frame.wait_for_function("() => network.body.data.nodes.length === 4")
     assert drawn(frame) == (4, 4)
     page.wait_for_url("**hide_isolates=1**")  # the address bar follows the filters
 
@@ -132,7 +134,7 @@ def test_click_on_an_actor_shows_its_details_and_focus_works(server: str, page: 
     wait_for_app_idle(page)
     frame.get_by_role("button", name="Focus on Cgroup").click()
     frame = graph(page, "3 of 5 actors, 2 of 5 relations")
-    frame.wait_for_function("network.body.data.nodes.length === 3")
+    frame.wait_for_function("() => network.body.data.nodes.length === 3")
     assert drawn(frame) == (3, 2)
     page.wait_for_url("**focus=c**")
 
@@ -231,7 +233,7 @@ def test_an_upload_with_other_labels_and_dates_keeps_the_filters_working(
     # upload while the file was being replaced; the focus survives only where c's label is
     # the same. Either way the page draws a map and does not crash.
     frame = page.wait_for_selector('iframe[title^="Graph of "]', timeout=30_000).content_frame()
-    frame.wait_for_function("window.network && network.body.data.nodes.length >= 3")
+    frame.wait_for_function("() => window.network && network.body.data.nodes.length >= 3")
     # A broken upload then falls back to the last valid map, whose labels differ again.
     chooser = page.wait_for_selector(
         "[data-testid=stFileUploader] input[type=file]", state="attached"
@@ -249,4 +251,4 @@ def test_an_upload_with_other_labels_and_dates_keeps_the_filters_working(
     assert "renamed.yaml" in warning, warning
     drawn_name(page, "Cee")
     frame = page.wait_for_selector('iframe[title^="Graph of "]', timeout=30_000).content_frame()
-    frame.wait_for_function("window.network && network.body.data.nodes.length >= 3")
+    frame.wait_for_function("() => window.network && network.body.data.nodes.length >= 3")

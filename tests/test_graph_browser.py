@@ -49,7 +49,7 @@ def open_graph(browser: Any, url: str, size: tuple[int, int]) -> tuple[Any, Any]
     page.goto(url)
     element = page.wait_for_selector('iframe[title^="Graph of"]', timeout=60_000)
     frame = element.content_frame()
-    frame.wait_for_function("window.network && network.body.data.nodes.length > 0")
+    frame.wait_for_function("() => window.network && network.body.data.nodes.length > 0")
     wait_for_app_idle(page)
     # Labels are placed a moment after the last resize or zoom: wait until they settle.
     frame.wait_for_function("() => document.body.getAttribute('data-labels') === 'placed'")
