@@ -283,6 +283,24 @@ def test_time_limit_falls_back_to_a_labelled_answer(gama: nx.Graph, monkeypatch)
     assert result.index == 7  # the local search does better than the incumbent
     assert result.method == "local search (heuristic)"
     assert result.notes == ("the integer program did not finish within 0.5 s",)
+    assert result.timed_out  # what the dashboard reads to suggest a longer --time-limit
+    monkeypatch.undo()
+    assert not frustration_index(gama).timed_out
+
+
+def test_a_clustering_whose_exact_solve_ran_out_of_time_says_so(
+    gama: nx.Graph, monkeypatch
+) -> None:
+    import explorer.analysis.balance as balance
+
+    # The solver stops with a poor incumbent; the local search's better answer is kept,
+    # and the result still says that the exact solve ran out of time.
+    monkeypatch.setattr(balance, "_solve_k_blocs", lambda S, k, **_: (dict.fromkeys(S, 0), False))
+    result = clustering(gama, 3, time_limit=0.5)
+    assert (result.exact, result.method) == (False, "local search (heuristic)")
+    assert result.timed_out
+    monkeypatch.undo()
+    assert not clustering(gama, 3).timed_out
 
 
 def test_actor_tension_names_the_other_actors_of_each_unbalanced_triangle() -> None:

@@ -275,6 +275,8 @@ class Frustration:
     cost: float = 0
     weight: str | None = None
     side: Mapping[Hashable, int] = field(default_factory=dict, compare=False, repr=False)
+    #: The exact solve was tried and ran out of time (more time may prove the figure).
+    timed_out: bool = False
 
 
 def frustration_of_partition(
@@ -310,6 +312,7 @@ def _make_result(
     exact: bool,
     method: str,
     notes: tuple[str, ...] = (),
+    timed_out: bool = False,
 ) -> Frustration:
     frustrated = frustration_of_partition(S, side, sign=sign)
     active = [n for n in S if S.degree(n) > 0]
@@ -327,6 +330,7 @@ def _make_result(
         cost=_total(S, frustrated, weight),
         weight=weight,
         side={n: side[n] for n in active},
+        timed_out=timed_out,
     )
 
 
@@ -606,7 +610,14 @@ def frustration_index(
 
     def result(side: dict[Hashable, int], proved: bool, method: str) -> Frustration:
         return _make_result(
-            S, side, sign=sign, weight=weight, exact=proved, method=method, notes=tuple(notes)
+            S,
+            side,
+            sign=sign,
+            weight=weight,
+            exact=proved,
+            method=method,
+            notes=tuple(notes),
+            timed_out=use_exact and not proved,
         )
 
     if S.number_of_edges() == 0:
@@ -801,6 +812,8 @@ class Clustering:
     partition: tuple[tuple[Hashable, ...], ...]
     inconsistent: tuple[Pair, ...]
     method: str
+    #: The exact solve was tried and ran out of time (more time may prove the figure).
+    timed_out: bool = False
 
 
 def _inconsistent(S: nx.Graph[Any], bloc: dict[Hashable, int], sign: str) -> list[Pair]:
@@ -972,6 +985,7 @@ def clustering(
         partition=tuple(parts),
         inconsistent=tuple(bad),
         method=method,
+        timed_out=use_exact and not proved and active.number_of_nodes() > 0,
     )
 
 

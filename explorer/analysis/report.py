@@ -222,6 +222,7 @@ def balance_of(
         exact=result.exact,
         method=result.method,
         notes=list(result.notes),
+        timed_out=result.timed_out,
         signed_pairs=S.number_of_edges(),
         partition=_sides(result),
         camps=[[sorted(a for a in part if side[a] == camp) for camp in (0, 1)] for part in parts],
@@ -237,6 +238,7 @@ def balance_of(
             frustration_index=weighted.cost,
             exact=weighted.exact,
             method=weighted.method,
+            timed_out=weighted.timed_out,
             rule=WEIGHT_RULE,
             partition=_sides(weighted),
             frustrated=[_pair(p) for p in weighted.frustrated],
@@ -340,6 +342,7 @@ def clustering_summary(result: Any) -> Clustering:
         inconsistencies=result.inconsistencies,
         exact=result.exact,
         method=result.method,
+        timed_out=result.timed_out,
         partition=[[str(a) for a in bloc] for bloc in result.partition],
         inconsistent=[_pair(p) for p in result.inconsistent],
     )

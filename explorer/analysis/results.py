@@ -137,6 +137,10 @@ class Weighted(Result):
     frustration_index: float = Field(description="Total weight of the frustrated pairs.")
     exact: bool
     method: str
+    timed_out: bool = Field(
+        description="The exact solve was tried and ran out of time: more time (--time-limit) "
+        "may prove the figure."
+    )
     rule: str = Field(description="How a pair's weight is formed, in words.")
     partition: list[Side]
     frustrated: list[Pair]
@@ -174,6 +178,10 @@ class Balance(Result):
     method: str = Field(description="How the figure was found: 'integer program' (exact), "
                         "'trivial', or a heuristic.")  # fmt: skip
     notes: list[str]
+    timed_out: bool = Field(
+        description="The exact solve was tried and ran out of time: more time (--time-limit) "
+        "may prove the figure."
+    )
     signed_pairs: int
     partition: list[Side] = Field(description="The two sides, the larger first.")
     camps: list[list[Side]] = Field(
@@ -201,6 +209,10 @@ class Clustering(Result):
     inconsistencies: int
     exact: bool
     method: str
+    timed_out: bool = Field(
+        description="The exact solve was tried and ran out of time: more time (--time-limit) "
+        "may prove the figure."
+    )
     partition: list[Side]
     inconsistent: list[Pair]
 

@@ -188,10 +188,9 @@ def _exact_text(exact: bool, method: str) -> str:
     return exactness(exact, method) + (f" ({method})" if exact else "")
 
 
-def _heuristic_hint(exact: bool, method: str, notes: list[str] = ()) -> None:  # type: ignore[assignment]
+def _heuristic_hint(timed_out: bool) -> None:
     """Say how to get a proved figure when the tab's time limit stopped the exact solve."""
-    stopped = "time limit" in method or any("did not finish" in note for note in notes)
-    if not exact and stopped:
+    if timed_out:
         st.caption(
             f"This page gives the exact solver {TIME_LIMIT:g} s. For a proved figure, run "
             "`stakeholder-explorer analyze FILE --time-limit 60` (more seconds may help)."
@@ -371,7 +370,7 @@ def _balance(G: nx.MultiDiGraph[Any], report: Analysis) -> None:
     )
     for note in balance.notes:
         st.warning(note)
-    _heuristic_hint(balance.exact, balance.method, balance.notes)
+    _heuristic_hint(balance.timed_out)
     _camp_lists(G, balance)
     _strain_tables(G, report, balance)
     _robustness(G, balance)
@@ -526,7 +525,7 @@ def _blocs(G: nx.MultiDiGraph[Any], report: Analysis, prepared: Prepared) -> Non
         f"{clustered.inconsistencies} inconsistent pairs; "
         f"{_exact_text(clustered.exact, clustered.method)}"
     )
-    _heuristic_hint(clustered.exact, clustered.method)
+    _heuristic_hint(clustered.timed_out)
     for i, bloc in enumerate(clustered.partition, start=1):
         _plain(f"{i}. " + ", ".join(_name(G, a) for a in bloc))
 
