@@ -80,7 +80,8 @@ def test_summary_names_the_camps_and_the_strained_pairs(app: Callable[..., AppTe
     shown = texts(at)
     assert "Two camps" in shown and "United States" in shown
     assert "pairs strain this split" in shown
-    tables = [df.value for df in at.dataframe if "rests on" in df.value.columns]
+    # A short table whose cells wrap and show the relations in full (not a cut-off grid).
+    tables = [t.value for t in at.table if "rests on" in t.value.columns]
     assert tables and list(tables[0].columns)[-1] == "id"
     assert all("__" not in cell for cell in tables[0]["rests on"])  # names, not ids
 
@@ -296,3 +297,21 @@ def test_every_table_names_actors_and_keeps_ids_in_a_last_column(
         # The first column reads as names: no id of the map in it.
         for cell in df.value[first].astype(str):
             assert "__" not in cell and cell not in {"us", "ttp", "pakistan", "taliban"}
+
+
+def test_full_tables_show_file_text_as_written_never_as_markdown(
+    write_yaml, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from explorer.app.dashboard import markdown_literal
+
+    hostile = "[Click](https://evil.example) :red[TTP]"
+    path = write_yaml(MAP.replace("name: TTP,", f"name: '{hostile}',"))
+    monkeypatch.setenv("ANALYSIS_VIEW_MAP", str(path))
+    monkeypatch.setenv("ANALYSIS_VIEW_STATUSES", "")
+    at = AppTest.from_function(script, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    [table] = [t.value for t in at.table if "rests on" in t.value.columns]
+    cells = " ".join(str(v) for v in table.to_numpy().ravel())
+    # st.table renders Markdown: every cell reaches it escaped, so it shows as written.
+    assert markdown_literal(hostile) in cells and hostile not in cells

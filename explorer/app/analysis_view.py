@@ -399,11 +399,24 @@ def _camp_lists(G: nx.MultiDiGraph[Any], balance: Balance) -> None:
         st.caption("Nobody could sit in the other camp: the split is unique.")
 
 
+def _full_table(rows: list[dict[str, Any]]) -> None:
+    """A short table whose cells wrap and show in full (quotes are long), text as written."""
+    from explorer.app.dashboard import markdown_literal
+
+    st.table(
+        [
+            {k: markdown_literal(v) if isinstance(v, str) else v for k, v in row.items()}
+            for row in rows
+        ],
+        hide_index=True,
+    )
+
+
 def _strain_tables(G: nx.MultiDiGraph[Any], report: Analysis, balance: Balance) -> None:
     """The pairs that strain the split and the swing actors, with the relations behind each."""
     if balance.rests_on:
         st.markdown("**Pairs that strain the split** and the relations they rest on")
-        st.dataframe(
+        _full_table(
             [
                 {
                     "pair": _pair_name(G, b.pair),
@@ -413,13 +426,11 @@ def _strain_tables(G: nx.MultiDiGraph[Any], report: Analysis, balance: Balance) 
                     "id": ", ".join(b.relations),
                 }
                 for b in balance.rests_on
-            ],
-            hide_index=True,
-            width="stretch",
+            ]
         )
     if balance.swing_rests_on:
         st.markdown("**Who could sit in either camp**, and the relations pulling each way")
-        st.dataframe(
+        _full_table(
             [
                 {
                     "actor": _name(G, s.actor),
@@ -427,9 +438,7 @@ def _strain_tables(G: nx.MultiDiGraph[Any], report: Analysis, balance: Balance) 
                     "id": s.actor,
                 }
                 for s in balance.swing_rests_on
-            ],
-            hide_index=True,
-            width="stretch",
+            ]
         )
 
 
@@ -438,7 +447,7 @@ def _robustness(G: nx.MultiDiGraph[Any], balance: Balance) -> None:
         st.caption("Robustness: not computed (a large map, or the time limit).")
         return
     st.markdown("**Robustness**: the same filters with different relations counted")
-    st.dataframe(
+    _full_table(
         [
             {
                 "view": r.view,
@@ -447,9 +456,7 @@ def _robustness(G: nx.MultiDiGraph[Any], balance: Balance) -> None:
                 "strained pairs": "; ".join(_pair_name(G, p) for p in r.frustrated) or "none",
             }
             for r in balance.robustness
-        ],
-        hide_index=True,
-        width="stretch",
+        ]
     )
     holds = balance.holds_in_all
     camps = "the camps hold in every view" if holds.camps else (
