@@ -195,7 +195,9 @@ def dashboard(
 
 
 def _summary(at: Any) -> str:
-    return next(m.value for m in at.markdown if " actors, " in m.value)
+    """The bold counts at the head of the view line."""
+    line = next(m.value for m in at.markdown if " actors, " in m.value)
+    return line.split(" · ")[0]
 
 
 def _unescaped(markdown: str) -> str:

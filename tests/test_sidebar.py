@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -30,9 +31,10 @@ def app(
 
 
 def count_line(at: AppTest) -> tuple[str, str]:
-    """The bold counts and the plain line under them that says what the view hides."""
-    counts = next(md.value for md in at.markdown if " of " in md.value and "actors" in md.value)
-    note = next(t.value for t in at.text if t.value.startswith(("as of", "all periods")))
+    """The bold counts and what the view hides, as the view line shows them (one line:
+    counts · note · file)."""
+    line = next(md.value for md in at.markdown if " of " in md.value and "actors" in md.value)
+    counts, note, *_ = re.sub(r"\\(.)", r"\1", line).split(" · ")
     return counts.strip("*"), note
 
 

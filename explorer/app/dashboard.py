@@ -461,20 +461,38 @@ def _analysis_tab(
     analysis_view.render(dataset, G, H, spec)
 
 
+#: The page's frame: the title, the view line and the tabs take about 130 px at 1440 x 900
+#: (the title wraps at 1024 x 768), so the graph below them (``graph_view.GRAPH_HEIGHT``)
+#: fits the window whole. Streamlit's header bar turns transparent: its menu keeps its place
+#: at the top right, where the title leaves room for it.
+_FRAME_CSS = """<style>
+.stMainBlockContainer { padding: 0.75rem 1.5rem 2rem 1.5rem; }
+[data-testid="stHeader"] { background: transparent; }
+[data-testid="stHeader"], [data-testid="stHeader"] * { pointer-events: none; }
+[data-testid="stHeader"] button, [data-testid="stHeader"] a { pointer-events: auto; }
+.se-title { font-size: clamp(1.15rem, 1.9vw, 1.5rem); line-height: 1.3; padding: 0 2.5rem 0 0; }
+.st-key-view_line p { font-size: 0.9rem; }
+.st-key-view_line button { min-height: 0; padding: 0.1rem 0.6rem; }
+[data-testid="stTabPanel"] { padding-top: 0.5rem; }
+</style>"""
+
+
 def _page_head(
     title: str, file_name: str, spec: FilterSpec, H: nx.MultiDiGraph[Any], summary: str
 ) -> None:
-    """The map's title, the count line of the view, the file and the filters in words."""
-    # Less empty space above the title than Streamlit's default, so the graph fits the screen.
-    st.html("<style>.stMainBlockContainer { padding-top: 2.5rem; }</style>")
-    _heading(title, 2, "title")
-    described = spec.describe()
-    view_line(H, summary)
-    st.caption(
-        "File: "
-        + markdown_literal(Path(file_name).name)
-        + (" · Filters: " + markdown_literal(described) if described else "")
-    )
+    """The map's title, then on one line the counts of the view, its date and what it hides,
+    the file and the filters in words: short, so that the graph fits the window."""
+    st.html(_FRAME_CSS)
+    with st.container(gap="xxsmall", key="page_head"):
+        _heading(title, 2, "title")
+        described = spec.describe()
+        view_line(
+            H,
+            summary,
+            "File: "
+            + markdown_literal(Path(file_name).name)
+            + (" · Filters: " + markdown_literal(described) if described else ""),
+        )
 
 
 # The tables are built only while their tab is open (``built``): a big view's are megabytes,

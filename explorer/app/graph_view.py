@@ -148,8 +148,8 @@ def _arrangement_controls(
     """The "Keep this arrangement" and "Lay out again" buttons: a write needs a click here,
     in the dashboard, not in the graph's frame."""
     dragged: dict[str, tuple[float, float]] = st.session_state.get(_DRAGGED) or {}
-    keep, again, _ = st.columns([1, 1, 2])
-    keep.button(
+    row = st.container(horizontal=True, gap="small", key="arrangement")
+    row.button(
         "Keep this arrangement",
         key="keep_arrangement",
         disabled=record is None,
@@ -158,7 +158,7 @@ def _arrangement_controls(
         help="Write the positions drawn now, with the actors you dragged, beside the map: "
         "the dashboard and export draw them from then on.",
     )
-    again.button(
+    row.button(
         "Lay out again",
         key="lay_out_again",
         disabled=record is None,

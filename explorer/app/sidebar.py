@@ -368,16 +368,21 @@ def _all_periods() -> None:
     st.session_state["f_as_of"] = ALL_PERIODS
 
 
-def view_line(H: nx.MultiDiGraph[Any], summary: str) -> None:
-    """The counts of the view and what its date and scenario hide, as plain text.
+def view_line(H: nx.MultiDiGraph[Any], summary: str, more: str = "") -> None:
+    """One line: the counts of the view in bold, then what its date and scenario hide, then
+    ``more`` (the file and the filters, already Markdown-escaped), wrapping as a paragraph.
 
-    When the date hides relations, a button shows every period in one click.
+    When the date hides relations, a button at the line's end shows every period in one click.
     """
-    left, right = st.columns([4, 1], vertical_alignment="center")
-    left.markdown(f"**{summary}**")
-    left.text(view_note(H))
+    from explorer.app.dashboard import markdown_literal
+
+    row = st.container(
+        horizontal=True, wrap=False, vertical_alignment="center", gap="small", key="view_line"
+    )
+    note = markdown_literal(view_note(H))
+    row.markdown(f"**{summary}** · {note}" + (f" · {more}" if more else ""), width="stretch")
     if hidden_in(H).by_date:
-        right.button(
+        row.button(
             "All periods",
             key="all_periods",
             on_click=_all_periods,
