@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser import wait_for_app_idle
 from conftest import dashboard_server
 from test_app_browser import MAP, graph, on_screen
 
@@ -56,5 +57,70 @@ def test_a_drag_reaches_the_dashboard_and_writes_nothing(
         # The page keeps drawing the actor where it was dropped after the rerun.
         now = frame.evaluate("network.getPositions(['c']).c")
         assert (now["x"], now["y"]) == pytest.approx((dropped["x"], dropped["y"]), abs=0.5)
+    finally:
+        context.close()
+
+
+def drag(page: Any, frame: Any, actor: str, dx: float, dy: float) -> dict[str, float]:
+    """Drag ``actor`` by (dx, dy) screen pixels; return where the page now draws it."""
+    x, y = on_screen(page, frame, actor)
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for step in range(1, 11):
+        page.mouse.move(x + dx * step / 10, y + dy * step / 10)
+    page.mouse.up()
+    return dict(frame.evaluate("(a) => network.getPositions([a])[a]", actor))
+
+
+def keep_now(page: Any) -> None:
+    """Click "Keep this arrangement" at once (while the drag's own rerun may be starting)."""
+    page.get_by_role("button", name="Keep this arrangement").evaluate("(b) => b.click()")
+    wait_for_app_idle(page)
+    page.get_by_text("Drag actors to arrange the map.").wait_for(timeout=30_000)
+
+
+def drawn_at(frame: Any, actor: str) -> tuple[float, float]:
+    """Where the page draws ``actor`` once the dashboard's latest view has arrived."""
+    at = frame.evaluate("(a) => network.getPositions([a])[a]", actor)
+    return at["x"], at["y"]
+
+
+def test_keep_right_after_a_drag_records_the_drag_and_a_reload_draws_it(
+    browser: Any, served: tuple[str, Path]
+) -> None:
+    from explorer.render.html import layout_position
+
+    url, path = served
+    record = record_path(path)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(url)
+        frame = graph(page, "5 of 5 actors, 4 of 5 relations")
+        wait_for_app_idle(page)
+        first = drag(page, frame, "c", 80, 50)
+        keep_now(page)
+        assert kept(record).get("c") == pytest.approx(
+            list(layout_position(first["x"], first["y"])), abs=1e-6
+        ), "the click right after the drag was lost"
+        assert drawn_at(frame, "c") == pytest.approx((first["x"], first["y"]), abs=0.5)
+        # A new page (a reload) draws the actor where it was kept...
+        page.reload()
+        frame = graph(page, "5 of 5 actors, 4 of 5 relations")
+        wait_for_app_idle(page)
+        assert drawn_at(frame, "c") == pytest.approx((first["x"], first["y"]), abs=0.5)
+        # ...and the first click after another drag keeps that drag, on the record and on
+        # the screen (not an arrangement another session kept before).
+        second = drag(page, frame, "c", -60, 40)
+        keep_now(page)
+        assert kept(record)["c"] == pytest.approx(
+            list(layout_position(second["x"], second["y"])), abs=1e-6
+        )
+        frame.wait_for_function(
+            "([x, y]) => { const p = network.getPositions(['c']).c;"
+            " return Math.abs(p.x - x) < 0.5 && Math.abs(p.y - y) < 0.5; }",
+            arg=[second["x"], second["y"]],
+            timeout=10_000,
+        )
     finally:
         context.close()

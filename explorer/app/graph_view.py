@@ -85,6 +85,8 @@ _WHAT_IF_REMOVE = "whatif_remove"
 _DRAGGED = "_graph_dragged"
 _ARRANGEMENT = "_graph_arrangement"
 _ARRANGEMENT_ERROR = "_graph_arrangement_error"
+#: What an arrangement button asked for ("keep" or "again"), done later in the same run.
+_ARRANGE_REQUEST = "_graph_arrange_request"
 
 
 def arrangement_record(name: str, base_dir: str | None) -> tuple[Path | None, str]:
@@ -142,9 +144,43 @@ def _lay_out_again(record: Path, map_name: str) -> None:
     state[_ARRANGEMENT] = state.get(_ARRANGEMENT, 0) + 1
 
 
-def _arrangement_controls(
-    record: Path | None, off: str, map_name: str, positions: dict[str, tuple[float, float]]
-) -> None:
+def _ask(what: str) -> None:
+    st.session_state[_ARRANGE_REQUEST] = what
+
+
+def _arrange(record: Path | None, map_name: str, positions: dict[str, tuple[float, float]]) -> None:
+    """Do what an arrangement button asked, after the graph's events of this run are in.
+
+    A drag's "moved" message reruns the script; a click on "Keep this arrangement" right
+    after it may stop that run before it takes the drag in, and a button's callback runs
+    before the script reaches the graph. So the button only asks, and the write happens here,
+    once this run has merged every dragged position (Streamlit hands an interrupted run's
+    message to the next run).
+    """
+    what = st.session_state.pop(_ARRANGE_REQUEST, None)
+    if what is None or record is None:
+        return
+    if what == "keep":
+        dragged: dict[str, tuple[float, float]] = st.session_state.get(_DRAGGED) or {}
+        _keep(record, map_name, {**positions, **dragged})
+    else:
+        _lay_out_again(record, map_name)
+    st.rerun()  # draw the kept (or fresh) arrangement
+
+
+def _record_stamp(map_file: tuple[str, str | None] | None) -> float:
+    """When the map's positions record last changed (0 without one): drawn positions follow it."""
+    from explorer.render.layout import record_path
+
+    if map_file is None or map_file[1] is None:
+        return 0.0
+    try:
+        return record_path(map_file[0]).stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _arrangement_controls(record: Path | None, off: str) -> None:
     """The "Keep this arrangement" and "Lay out again" buttons: a write needs a click here,
     in the dashboard, not in the graph's frame."""
     dragged: dict[str, tuple[float, float]] = st.session_state.get(_DRAGGED) or {}
@@ -153,8 +189,8 @@ def _arrangement_controls(
         "Keep this arrangement",
         key="keep_arrangement",
         disabled=record is None,
-        on_click=_keep,
-        args=(record, map_name, {**positions, **dragged}),
+        on_click=_ask,
+        args=("keep",),
         help="Write the positions drawn now, with the actors you dragged, beside the map: "
         "the dashboard and export draw them from then on.",
     )
@@ -162,8 +198,8 @@ def _arrangement_controls(
         "Lay out again",
         key="lay_out_again",
         disabled=record is None,
-        on_click=_lay_out_again,
-        args=(record, map_name),
+        on_click=_ask,
+        args=("again",),
         help="Forget the kept positions of this map and draw it with the layout again.",
     )
     error = st.session_state.get(_ARRANGEMENT_ERROR)
@@ -379,7 +415,9 @@ def render(
         )
     else:
         arrangement = int(st.session_state.get(_ARRANGEMENT, 0))
-        layout_key = f"{display['layout']}#{arrangement}"  # kept or laid out again: new places
+        # The drawing is cached for every session: key it by the record it was drawn from
+        # (a per-session count gave another session's older arrangement).
+        layout_key = f"{display['layout']}#{_record_stamp(map_file)}"
         parts = _parts(digest, layout_key, display["size"], G, positions, sizes, ranking)
         try:
             view = view_json(
@@ -398,7 +436,8 @@ def render(
             _handle(graph_frame(view, title=f"Graph of {summary}", height=GRAPH_HEIGHT), G)
             name, base_dir = map_file if map_file is not None else ("", None)
             record, off = arrangement_record(name, base_dir)
-            _arrangement_controls(record, off, Path(name).name, positions)
+            _arrange(record, Path(name).name, positions)
+            _arrangement_controls(record, off)
     st.caption(
         f"Node size: {size_label} over the whole map. Shape: kind of actor. Colour: sign of "
         "the relation (one line per pair, its net sign; tick \u201cevery relation\u201d to "
