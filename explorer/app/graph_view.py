@@ -180,6 +180,16 @@ def _record_stamp(map_file: tuple[str, str | None] | None) -> float:
         return 0.0
 
 
+def _arrangement(
+    map_file: tuple[str, str | None] | None, positions: dict[str, tuple[float, float]]
+) -> None:
+    """Under the graph: do what an arrangement button asked, then draw the buttons."""
+    name, base_dir = map_file if map_file is not None else ("", None)
+    record, off = arrangement_record(name, base_dir)
+    _arrange(record, Path(name).name, positions)
+    _arrangement_controls(record, off)
+
+
 def _arrangement_controls(record: Path | None, off: str) -> None:
     """The "Keep this arrangement" and "Lay out again" buttons: a write needs a click here,
     in the dashboard, not in the graph's frame."""
@@ -434,10 +444,7 @@ def render(
             view = None
         if view is not None:  # nothing to arrange when the graph is not drawn
             _handle(graph_frame(view, title=f"Graph of {summary}", height=GRAPH_HEIGHT), G)
-            name, base_dir = map_file if map_file is not None else ("", None)
-            record, off = arrangement_record(name, base_dir)
-            _arrange(record, Path(name).name, positions)
-            _arrangement_controls(record, off)
+            _arrangement(map_file, positions)
     st.caption(
         f"Node size: {size_label} over the whole map. Shape: kind of actor. Colour: sign of "
         "the relation (one line per pair, its net sign; tick \u201cevery relation\u201d to "
