@@ -73,7 +73,14 @@ def drag(page: Any, frame: Any, actor: str, dx: float, dy: float) -> dict[str, f
 
 
 def keep_now(page: Any) -> None:
-    """Click "Keep this arrangement" at once (while the drag's own rerun may be starting)."""
+    """Click "Keep this arrangement" while the drag's own rerun is running (if it has not
+    ended before we look): the click's rerun stops it, as a quick reader's click does."""
+    try:
+        page.wait_for_selector(
+            '[data-testid="stApp"][data-test-script-state="running"]', timeout=5_000
+        )
+    except Exception:  # noqa: BLE001 - the drag's run may be over already
+        pass
     page.get_by_role("button", name="Keep this arrangement").evaluate("(b) => b.click()")
     wait_for_app_idle(page)
     page.get_by_text("Drag actors to arrange the map.").wait_for(timeout=30_000)
