@@ -36,7 +36,7 @@ import networkx as nx
 
 from explorer.render.layout import EM
 from explorer.render.pairs import PairLine, pair_lines
-from explorer.render.routing import Bend, control_point, crossed, route
+from explorer.render.routing import Bend, control_point, crossed, curve, route
 from explorer.render.style import (
     ACTOR_BORDER,
     CONTESTED,
@@ -653,37 +653,37 @@ def _draw(
     at = {n: (scale * xy[i, 0] + ox, scale * xy[i, 1] + oy) for i, n in enumerate(nodes)}
 
     # Labels first: the lines then bend round them (and round other actors' shapes).
+    # Labels first, off the straight lines where they can; then lines bend round labels
+    # and shapes; then labels that a bent line still crosses move off the drawn lines.
+    index = {n: i for i, n in enumerate(nodes)}
+    frame_limits = (0.5, 0.5, width_pt - 0.5, height_pt - 0.5)
+    routed = len(lines) <= STRAIGHT_EDGES_ABOVE and not (
+        lines and all(line.count == 1 for line in lines) and _has_parallel(lines)
+    )
     ends = [(line.a, line.b) for line in lines if line.a != line.b]
     if len(lines) > STRAIGHT_EDGES_ABOVE:
         ends = []  # an overview: labels placed without looking at lines
-    hidden, placed = _labels(
-        ax, G, nodes, at, radius, styles, texts, measured, label_pt, renderer, ends
-    )
+    ends_at = np.array([(index[a], index[b]) for a, b in ends], dtype=int).reshape(-1, 2)
+    centres = np.array([at[n] for n in nodes], dtype=float).reshape(-1, 2)
+    place = (G, nodes, at, radius, texts, measured, frame_limits)
+    hidden, spots = _place_labels(*place, centres[ends_at], ends_at)
+    bends: list[Bend | None] = [None] * len(lines)
+    if routed:
+        for _ in range(3):
+            bends = _route_lines(lines, at, radius, spots, width_pt, height_pt)
+            pieces, piece_ends, crossing = _drawn_pieces(lines, bends, at, spots, index)
+            if not crossing:
+                break
+            more, spots = _place_labels(
+                *place, pieces, piece_ends, spots=spots, again=frozenset(crossing)
+            )
+            hidden += more
+    _draw_labels(ax, G, nodes, at, radius, texts, spots, label_pt)
     if len(lines) > STRAIGHT_EDGES_ABOVE:
         _straight_lines(ax, lines, at, radius)
-    elif lines and all(line.count == 1 for line in lines) and _has_parallel(lines):
+    elif not routed:
         _curved_lines(ax, lines, at, radius)
     else:
-        clear = 1.0  # points kept between a bent line and what it goes round
-        shapes = {
-            n: (
-                at[n][0] - radius[n] - clear,
-                at[n][1] - radius[n] - clear,
-                at[n][0] + radius[n] + clear,
-                at[n][1] + radius[n] + clear,
-            )
-            for n in nodes
-        }
-        boxes = {
-            n: (b[0] - clear, b[1] - clear, b[2] + clear, b[3] + clear) for n, b in placed.items()
-        }
-        bends = route(
-            [(line.a, line.b) for line in lines],
-            at,
-            shapes,
-            boxes,
-            bounds=(0.0, 0.0, width_pt, height_pt),
-        )
         _pair_lines(ax, lines, at, radius, bends)
 
     by_kind: dict[str, list[str]] = {}
@@ -716,6 +716,54 @@ def _draw(
                     zorder=3.5,
                 )
     return hidden
+
+
+def _route_lines(
+    lines: list[PairLine],
+    at: Mapping[str, tuple[float, float]],
+    radius: Mapping[str, float],
+    spots: Mapping[str, tuple[Any, bool]],
+    width_pt: float,
+    height_pt: float,
+) -> list[Bend | None]:
+    """Each pair line's bend round other actors' shapes and placed labels (``routing``)."""
+    clear = 1.0  # points kept between a bent line and what it goes round
+    shapes = {
+        n: (at[n][0] - r - clear, at[n][1] - r - clear, at[n][0] + r + clear, at[n][1] + r + clear)
+        for n, r in radius.items()
+    }
+    labels = {
+        n: (b[0] - clear, b[1] - clear, b[2] + clear, b[3] + clear) for n, (b, _) in spots.items()
+    }
+    pairs = [(line.a, line.b) for line in lines]
+    return route(pairs, at, shapes, labels, bounds=(0.0, 0.0, width_pt, height_pt))
+
+
+def _drawn_pieces(
+    lines: list[PairLine],
+    bends: list[Bend | None],
+    at: Mapping[str, tuple[float, float]],
+    spots: Mapping[str, tuple[Any, bool]],
+    index: Mapping[str, int],
+) -> tuple[Any, Any, set[str]]:
+    """The drawn lines cut into straight pieces (an (n, 2, 2) array, with each piece's
+    ends' actor indices), and the actors whose labels some line crosses."""
+    import numpy as np
+
+    owners = list(spots)
+    boxes = np.array([spots[n][0] for n in owners], dtype=float).reshape(-1, 4)
+    pieces, piece_ends, crossing = [], [], set()
+    for line, bend in zip(lines, bends, strict=True):
+        if line.a == line.b:
+            continue
+        points = curve(at[line.a], at[line.b], bend)
+        pieces.append(np.stack([points[:-1], points[1:]], axis=1))
+        piece_ends += [(index[line.a], index[line.b])] * (len(points) - 1)
+        hit = crossed(points, boxes)
+        crossing |= {n for n, h in zip(owners, hit, strict=True) if h and n not in (line.a, line.b)}
+    if not pieces:
+        return np.zeros((0, 2, 2)), np.zeros((0, 2), dtype=int), crossing
+    return np.vstack(pieces), np.array(piece_ends, dtype=int), crossing
 
 
 def _marker_reach(style: KindStyle) -> float:
@@ -1102,39 +1150,72 @@ def _midpoint(
 # --- labels --------------------------------------------------------------------------------
 
 
-def _labels(
+def _place_labels(
+    G: nx.MultiDiGraph[Any],
+    nodes: list[str],
+    at: Mapping[str, tuple[float, float]],
+    radius: Mapping[str, float],
+    texts: Mapping[str, str],
+    measured: Mapping[str, tuple[float, float]],
+    limits: tuple[float, float, float, float],
+    lines: Any,
+    ends_at: Any,
+    spots: dict[str, tuple[Any, bool]] | None = None,
+    again: frozenset[str] = frozenset(),
+) -> tuple[int, dict[str, tuple[Any, bool]]]:
+    """Where each label goes (its box in points, and whether it moved away from its actor);
+    return how many found no room, and the spots.
+
+    Labels are placed one by one, best connected actors first: under the shape if there is
+    room, else above, beside, or on rings further out, always inside the drawing and nearer
+    their own actor than any other, and off ``lines`` (an (n, 2, 2) array of line pieces
+    whose ends' indices are ``ends_at``) where a spot by the actor allows. With ``spots``
+    (an earlier placement), only the labels in ``again`` move, and they keep off every
+    piece of ``lines`` if any free spot does.
+    """
+    import numpy as np
+
+    if not texts:
+        return 0, dict(spots or {})
+    centres = np.array([at[n] for n in nodes], dtype=float).reshape(-1, 2)
+    radii = np.array([radius[n] for n in nodes])
+    shapes = np.column_stack(
+        [centres[:, 0] - radii, centres[:, 1] - radii, centres[:, 0] + radii, centres[:, 1] + radii]
+    )
+    index = {n: i for i, n in enumerate(nodes)}
+    order = sorted(texts, key=lambda n: (-G.degree(n), str(n)))
+    out: dict[str, tuple[Any, bool]] = {}
+    if spots is not None:
+        out = {n: spot for n, spot in spots.items() if n not in again}
+        order = [n for n in order if n in again]
+    hidden = 0
+    for n in order:
+        i = index[n]
+        w, h = measured[n]
+        x, y = centres[i]
+        obstacles = np.vstack([shapes, *[box[None] for box, _ in out.values()]])
+        others = lines[(ends_at[:, 0] != i) & (ends_at[:, 1] != i)]
+        best, moved, free = _best_spot(
+            x, y, radii[i], w, h, limits, obstacles, centres, i, others, anywhere=spots is not None
+        )
+        if not free:
+            hidden += 1
+            continue
+        out[n] = (best, moved)
+    return hidden, out
+
+
+def _draw_labels(
     ax: Any,
     G: nx.MultiDiGraph[Any],
     nodes: list[str],
     at: Mapping[str, tuple[float, float]],
     radius: Mapping[str, float],
-    styles: Mapping[str, KindStyle],
     texts: Mapping[str, str],
-    measured: Mapping[str, tuple[float, float]],
+    spots: Mapping[str, tuple[Any, bool]],
     label_pt: float,
-    renderer: Any,
-    ends: list[tuple[str, str]],
-) -> tuple[int, dict[str, tuple[float, float, float, float]]]:
-    """Label actors where the label overlaps no other label and no actor; return how many
-    found no room, and the box of each label placed (in points).
-
-    Labels are placed one by one, best connected actors first: under the shape if there is
-    room, else above, beside, or on rings further out, always inside the drawing and nearer
-    their own actor than any other. A label that had to move away from its actor gets a
-    thin leader line; one that finds no free spot is left out (and counted).
-    """
-    import numpy as np
-
-    placed: dict[str, tuple[float, float, float, float]] = {}
-    if not texts:
-        return 0, placed
-    frame_w, frame_h = ax.get_xlim()[1], ax.get_ylim()[1]
-    limits = (0.5, 0.5, frame_w - 0.5, frame_h - 0.5)
-    centres = np.array([at[n] for n in nodes], dtype=float)
-    radii = np.array([radius[n] for n in nodes])
-    shapes = np.column_stack(
-        [centres[:, 0] - radii, centres[:, 1] - radii, centres[:, 0] + radii, centres[:, 1] + radii]
-    )
+) -> None:
+    """Draw each placed label; one that moved away from its actor gets a thin leader line."""
     style = {
         "ha": "center",
         "va": "center",
@@ -1151,30 +1232,11 @@ def _labels(
         "annotation_clip": False,
         "textcoords": "data",
     }
-    index = {n: i for i, n in enumerate(nodes)}
-    # The straight lines between actors, by their ends' indices: a label keeps off them
-    # where it can, so that fewer lines need to bend round it.
-    ends_at = np.array([(index[a], index[b]) for a, b in ends], dtype=int).reshape(-1, 2)
-    segments = centres[ends_at]
-    order = sorted(texts, key=lambda n: (-G.degree(n), str(n)))
     names: dict[str, str] = ax.figure.svg_titles
-    obstacles = np.vstack([shapes, np.zeros((len(order), 4))])
-    count = len(nodes)
-    hidden = 0
-    for n in order:
-        i = index[n]
-        w, h = measured[n]
-        x, y = centres[i]
-        others = segments[(ends_at[:, 0] != i) & (ends_at[:, 1] != i)]
-        best, moved, free = _best_spot(
-            x, y, radii[i], w, h, limits, obstacles[:count], centres, i, others
-        )
-        if not free:
-            hidden += 1
+    for i, n in enumerate(nodes):
+        if n not in spots:
             continue
-        obstacles[count] = best
-        count += 1
-        placed[n] = (float(best[0]), float(best[1]), float(best[2]), float(best[3]))
+        best, moved = spots[n]
         cx, cy = (best[0] + best[2]) / 2, (best[1] + best[3]) / 2
         arrow = None
         if moved:
@@ -1185,11 +1247,10 @@ def _labels(
                 "shrinkA": 0,
                 "shrinkB": radius[n] + 0.5,
             }
-        text = ax.annotate(texts[n], (x, y), xytext=(cx, cy), arrowprops=arrow, **style)
+        text = ax.annotate(texts[n], at[n], xytext=(cx, cy), arrowprops=arrow, **style)
         text.set_gid(f"{LABEL_GID}-{i}")
         text.actor_id = n  # read by label_boxes
         names[f"{LABEL_GID}-{i}"] = clean_text(_name(G, n))
-    return hidden, placed
 
 
 def _best_spot(
@@ -1203,6 +1264,8 @@ def _best_spot(
     centres: Any,
     own: int,
     lines: Any,
+    *,
+    anywhere: bool = False,
 ) -> tuple[Any, bool, bool]:
     """The first free box ``w`` x ``h`` near the point, whether it moved, and whether free.
 
@@ -1210,7 +1273,7 @@ def _best_spot(
     a grid further out, nearest first; a spot counts only if it covers no obstacle and its
     centre is nearer this actor than any other. Among the spots right by the shape, one
     that none of ``lines`` (an (n, 2, 2) array of other actors' straight lines) crosses
-    comes first.
+    comes first; with ``anywhere``, the first such spot near or far comes first.
     """
     import numpy as np
 
@@ -1239,6 +1302,7 @@ def _best_spot(
     boxes += np.column_stack([shift_x, shift_y, shift_x, shift_y])
     mid = np.column_stack([(boxes[:, 0] + boxes[:, 2]) / 2, (boxes[:, 1] + boxes[:, 3]) / 2])
     others = np.delete(centres, own, axis=0)
+    fallback = None
     for part in (slice(0, _NEAR), slice(_NEAR, None)):
         candidates = boxes[part]
         ok = _nearest_own(mid[part], (x, y), others)
@@ -1256,13 +1320,15 @@ def _best_spot(
         if len(close):
             ok[ok] = ~_hits(candidates[ok], close)
         found = np.flatnonzero(ok)
-        if len(found) and part.start == 0 and len(lines):
+        if len(found) and len(lines) and (part.start == 0 or anywhere):
             clear = ~crossed(lines, candidates[found]).any(axis=0)
             if clear.any():
-                return candidates[found[np.argmax(clear)]], False, True
-        if len(found):
-            return candidates[found[0]], part.start == _NEAR, True
-    return boxes[0], False, False
+                return candidates[found[np.argmax(clear)]], part.start == _NEAR, True
+        if len(found) and fallback is None:
+            fallback = (candidates[found[0]], part.start == _NEAR, True)
+            if not anywhere:
+                return fallback
+    return fallback or (boxes[0], False, False)
 
 
 def _nearest_own(spots: Any, own: tuple[float, float], others: Any) -> Any:
