@@ -85,6 +85,9 @@ def main() -> None:
                 )
                 page.mouse.click(box["x"] + x, box["y"] + y)
                 frame.wait_for_selector("#details h2", state="visible")
+                # The pointer leaves the actor, so its tooltip does not cover the details.
+                page.mouse.move(box["x"] + 4, box["y"] + box["height"] - 4)
+                frame.wait_for_selector("div.vis-tooltip", state="hidden")
                 page.screenshot(path=DOCS / "screenshot-details.png")
             page.close()
         pyvis_comparison(browser)
