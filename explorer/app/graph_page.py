@@ -25,8 +25,6 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from streamlit import config
 
-from explorer.render.html import page_shell, shell_id
-
 __all__ = [
     "CACHE_CONTROL",
     "PAGE_HEADERS",
@@ -64,7 +62,10 @@ def _base() -> str:
 
 @functools.cache
 def page() -> tuple[str, str]:
-    """The graph page and its content hash, made once per process."""
+    """The graph page and its content hash, made once per process (on first use: the
+    server answers its health check before the page's modules are imported)."""
+    from explorer.render.html import page_shell, shell_id
+
     shell = page_shell()
     return shell, shell_id(shell)
 
