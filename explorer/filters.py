@@ -284,14 +284,17 @@ class FilterSpec:
                     pass
             return cls(**good)
 
-    def describe(self) -> str:
+    def describe(self, names: Mapping[str, str] | None = None) -> str:
         """One line that says what the filters do, for captions; "" when none is set.
 
+        ``names`` (actor id -> name) names the focus actor by its name rather than its id.
         The date of the default view is not a filter the user set: ``explorer.graph``'s
         ``view_note`` says it, with what it hides.
         """
         parts = []
         for name, value in self.to_query().items():
+            if name == "focus" and names is not None:
+                value = str(names.get(value, value))
             parts.append(f"{name.replace('_', ' ')}: {value.replace(',', ', ')}")
         return "; ".join(parts)
 

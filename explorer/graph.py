@@ -41,6 +41,7 @@ __all__ = [
     "signed_graph",
     "ViewStats",
     "view_note",
+    "filters_in_words",
     "view_stats",
     "view_summary",
 ]
@@ -484,6 +485,13 @@ def _count(n: int, what: str, plural: str | None = None) -> str:
     return f"{n} {what if n == 1 else plural or what + 's'}"
 
 
+def filters_in_words(spec: FilterSpec, G: nx.MultiDiGraph[Any]) -> str:
+    """``spec.describe()`` with the focus actor named as ``G`` names it, not by its id."""
+    focus = spec.focus
+    names = {focus: str(G.nodes[focus].get("name", focus))} if focus and focus in G else None
+    return spec.describe(names)
+
+
 def view_note(H: nx.MultiDiGraph[Any]) -> str:
     """Say a view's date and scenario, and how many relations they hide, in plain words.
 
@@ -578,7 +586,7 @@ def view_stats(G: nx.MultiDiGraph[Any], H: nx.MultiDiGraph[Any], spec: FilterSpe
         title=str(G.graph.get("title", "")),
         summary=view_summary(G, H),
         note=view_note(H),
-        filters=spec.describe(),
+        filters=filters_in_words(spec, G),
         tables=tables,
         components=nx.number_weakly_connected_components(H) if len(H) else 0,
         density=nx.density(nx.Graph(H)) if len(H) > 1 else 0.0,

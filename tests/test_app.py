@@ -227,6 +227,9 @@ def test_focus_and_radius(app: Callable[..., AppTest]) -> None:
     assert counts(at) == (3, 5, 2, 5)
     at.slider(key="f_radius").set_value(2).run()
     assert counts(at) == (4, 5, 4, 5)
+    # The view line under the title names the focus actor, not its id.
+    line = plain(next(m.value for m in at.markdown if COUNTS.search(m.value)))
+    assert "Filters: focus: Cgroup; radius: 2" in line and "focus: c;" not in line
 
 
 def test_hide_isolated_actors(app: Callable[..., AppTest]) -> None:
@@ -591,3 +594,15 @@ def test_no_more_actors_can_be_asked_for_than_can_be_drawn(
     at.number_input(key="d_top").set_value(4).run()
     assert len(shown(at)[0]) == 4 and not at.warning
     assert any("Showing 4 of 5 actors" in info.value for info in at.info)
+
+
+def test_a_picture_caption_names_the_focus_actor(write_yaml: Callable[[str, str], Path]) -> None:
+    from explorer.filters import FilterSpec
+    from explorer.formats import default_caption
+    from explorer.graph import build_graph, filter_graph
+    from explorer.load import load_dataset
+
+    G = build_graph(load_dataset(write_yaml(MAP, "map.yaml")))
+    spec = FilterSpec(focus="c")
+    caption = default_caption(filter_graph(G, spec), spec)
+    assert "(filters: focus: Cgroup)" in caption

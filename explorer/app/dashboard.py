@@ -34,7 +34,14 @@ from explorer.app.sidebar import (
     view_query,
 )
 from explorer.errors import ExplorerError, PageTooBig, Problem
-from explorer.graph import FilterSpec, build_graph, filter_graph, view_note, view_summary
+from explorer.graph import (
+    FilterSpec,
+    build_graph,
+    filter_graph,
+    filters_in_words,
+    view_note,
+    view_summary,
+)
 from explorer.load import Report, check_bytes
 from explorer.model import Dataset, Sign
 from explorer.render.html import safe_url, sizes_from_measure
@@ -485,7 +492,7 @@ def _page_head(
     st.html(_FRAME_CSS)
     with st.container(gap="xxsmall", key="page_head"):
         _heading(title, 2, "title")
-        described = spec.describe()
+        described = filters_in_words(spec, H)
         view_line(
             H,
             summary,

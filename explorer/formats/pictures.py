@@ -11,7 +11,7 @@ from typing import Any
 import networkx as nx
 
 from explorer.errors import ExportError
-from explorer.graph import FilterSpec, view_note
+from explorer.graph import FilterSpec, filters_in_words, view_note
 from explorer.render.figure import BASE_DPI, DEFAULT_SIZE
 
 __all__ = ["MAX_PNG_PIXELS", "default_caption", "image_writer", "write_html"]
@@ -38,7 +38,7 @@ def default_caption(view: nx.MultiDiGraph[Any], spec: FilterSpec | None = None) 
         )
     else:
         shown = f"Shown: {actors} actors, {relations} relations"
-    described = spec.describe() if spec is not None else ""
+    described = filters_in_words(spec, view) if spec is not None else ""
     shown += f" (filters: {described})" if described else ""
     # The view's date and scenario, and what they hide, even when no filter was set.
     note = view_note(view) if "hidden" in view.graph else ""
