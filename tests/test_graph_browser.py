@@ -268,3 +268,29 @@ def test_a_line_bends_round_another_actors_label_in_the_page(
         assert geometry.labels_nearer_another == []
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+def test_every_actor_and_label_is_inside_the_frame_below_the_toolbar(
+    browser: Any, servers: dict[str, str], size: tuple[int, int]
+) -> None:
+    page, frame = open_graph(browser, servers["bundled"], size)
+    try:
+        outside = frame.evaluate(
+            """() => {
+            const f = network.body.container.getBoundingClientRect();
+            const bar = document.getElementById('toolbar').getBoundingClientRect();
+            // vis-network draws a label about 7 canvas px below where its box says it ends.
+            const low = 7 * network.getScale();
+            return network.body.data.nodes.getIds().filter((id) => {
+              const b = network.getBoundingBox(id);
+              const tl = network.canvasToDOM({x: b.left, y: b.top});
+              const br = network.canvasToDOM({x: b.right, y: b.bottom});
+              return tl.x < 0 || br.x > f.width || tl.y < bar.bottom - f.top
+                || br.y + low > f.height;
+            });
+            }"""
+        )
+        assert outside == []
+    finally:
+        page.context.close()

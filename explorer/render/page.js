@@ -28,7 +28,8 @@
     hovered: null,
     tabIndex: -1,
     query: "",
-    hiddenLabels: 0
+    hiddenLabels: 0,
+    fitting: false // a fit asked for: placeLabels fits labels in too
   };
   var labelTimer = null;
   var bends = {}; // drawn line id -> the curve that takes it round other actors (routeLines)
@@ -248,6 +249,51 @@
   }
 
   function placeLabels() {
+    // After a fit (the first drawing, the Fit button, a resize before the reader moved the
+    // view) every actor and its label fits the frame below the toolbar: labels grow when
+    // the map is drawn small, so fitting and placing take turns. A filter change does not
+    // refit: the view stays where the reader left it.
+    placeLabelsOnce();
+    for (var round = 0; round < 2 && state.fitting && !state.userMoved && refitToLabels();
+         round++) {
+      placeLabelsOnce();
+    }
+    state.fitting = false;
+  }
+
+  function refitToLabels() {
+    if (!network || !view || view.options.big || !view.nodes.length) { return false; }
+    var box = null;
+    view.nodes.forEach(function (n) {
+      var b = network.getBoundingBox(n.id);
+      box = box ? { left: Math.min(box.left, b.left), right: Math.max(box.right, b.right),
+                    top: Math.min(box.top, b.top), bottom: Math.max(box.bottom, b.bottom) } : b;
+    });
+    var frame = network.body.container.getBoundingClientRect();
+    var bar = $("toolbar").getBoundingClientRect();
+    var legend = $("legend-box").querySelector("summary").getBoundingClientRect();
+    var pad = 6;
+    // vis-network draws a label about 7 canvas px lower than its bounding box says.
+    var below = pad + 8 * network.getScale();
+    var area = { left: pad, right: frame.width - pad, bottom: frame.height - below,
+                 top: Math.max(bar.bottom, legend.bottom) - frame.top + pad };
+    if (area.bottom - area.top < 40 || area.right - area.left < 40) { return false; }
+    var tl = network.canvasToDOM({ x: box.left, y: box.top });
+    var br = network.canvasToDOM({ x: box.right, y: box.bottom });
+    if (tl.x >= area.left - 1 && tl.y >= area.top - 1 && br.x <= area.right + 1 &&
+        br.y <= area.bottom + 1) { return false; }
+    var scale = network.getScale() * Math.min((area.right - area.left) / (br.x - tl.x),
+                                              (area.bottom - area.top) / (br.y - tl.y));
+    // moveTo puts `position` at the frame's centre; the area's centre may sit lower.
+    var shiftX = (area.left + area.right) / 2 - frame.width / 2;
+    var shiftY = (area.top + area.bottom) / 2 - frame.height / 2;
+    network.moveTo({ position: { x: (box.left + box.right) / 2 - shiftX / scale,
+                                 y: (box.top + box.bottom) / 2 - shiftY / scale },
+                     scale: scale, animation: false });
+    return true;
+  }
+
+  function placeLabelsOnce() {
     if (!network || !view || view.options.big) {
       updateLegendCounts();
       document.body.setAttribute("data-labels", "placed");
@@ -754,6 +800,7 @@
     if (state.selected) { select(state.selected); } else { $("details").hidden = true; }
     if (first) {
       network.fit({ animation: false });
+      state.fitting = true;
       placeLabels();
     } else {
       schedulePlaceLabels();
@@ -786,6 +833,7 @@
   function fit() {
     network.fit({ animation: false });
     state.userMoved = false;
+    state.fitting = true;
     schedulePlaceLabels();
   }
 
@@ -875,7 +923,7 @@
     // The frame may get its final size after the first drawing: until the reader moves the
     // view, the map is fitted to the frame again.
     network.on("resize", function () {
-      if (!state.userMoved) { network.fit({ animation: false }); }
+      if (!state.userMoved) { network.fit({ animation: false }); state.fitting = true; }
       schedulePlaceLabels();
     });
     window.addEventListener("resize", schedulePlaceLabels);
