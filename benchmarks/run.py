@@ -186,7 +186,7 @@ def _phases(path: Path) -> dict[str, float]:
     with timer() as t:
         root, _ = L._compose(text, str(path))
     out["compose (libyaml, gc paused)"] = t[0]
-    walk = L._Walk(str(path), budget=2 * len(text) + 10_000)
+    walk = L._Walk(str(path), budget=2 * len(text) + 10_000, text_budget=L._text_budget(text))
     with timer() as t:
         raw = walk.value(root, ())
     out["walk node tree -> plain data"] = t[0]
