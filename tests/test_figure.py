@@ -547,3 +547,16 @@ def test_a_bent_lines_sign_marker_sits_on_the_drawn_curve(tmp_path: Path) -> Non
     start, step = points[:-1], np.diff(points, axis=0)
     t = np.clip(((at - start) * step).sum(axis=1) / np.maximum((step**2).sum(axis=1), 1e-9), 0, 1)
     assert np.hypot(*(start + t[:, None] * step - at).T).min() < 1.0
+
+
+def test_svg_clip_ids_do_not_hang_on_the_last_bit_of_a_float(small: tuple) -> None:
+    # matplotlib names clip paths by a hash of their rectangle's floats: the same view drawn
+    # in the dashboard and by `export` could differ in every id. They are numbered instead.
+    import re
+
+    from explorer.render.figure import image_bytes
+
+    G, positions = small
+    svg = image_bytes(network_figure(G, positions), "svg", dpi=100).decode()
+    assert re.findall(r'<clipPath id="([^"]+)"', svg) == ["clip1"]
+    assert not re.search(r'id="p[0-9a-f]{10}"|url\(#p[0-9a-f]{10}\)', svg)

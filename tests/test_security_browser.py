@@ -226,6 +226,11 @@ def graph_frame(page: Any, summary: str = FULL_VIEW) -> Any:
                     "() => !!(window.network && network.body.data.nodes.length)",
                     timeout=min(left_ms, 5_000),
                 )
+                # At rest: labels placed (and the view fitted to them) after the last resize.
+                frame.wait_for_function(
+                    "() => document.body.getAttribute('data-labels') === 'placed'",
+                    timeout=min(left_ms, 5_000),
+                )
                 return frame
             element.wait_for_element_state("stable", timeout=left_ms)
         except PlaywrightError:

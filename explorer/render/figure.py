@@ -353,8 +353,27 @@ def image_bytes(fig: Figure, fmt: str, *, dpi: float, title: str = "") -> bytes:
         fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata)
     data = buffer.getvalue()
     if fmt == "svg":
-        data = _titled_labels(fig, data)
+        data = _stable_clip_ids(_titled_labels(fig, data))
     return data
+
+
+def _stable_clip_ids(svg: bytes) -> bytes:
+    """Number the SVG's clip paths in order of use.
+
+    matplotlib names a clip path by a hash of its rectangle's floats, so the same drawing
+    made in two processes can differ in the last bit of a float and so in every clip id;
+    numbered ids keep the bytes the same for the same view.
+    """
+    import re
+
+    names: dict[bytes, bytes] = {}
+
+    def number(match: re.Match[bytes]) -> bytes:
+        key = match[2]
+        names.setdefault(key, b"clip%d" % (len(names) + 1))
+        return match[1] + names[key] + match[3]
+
+    return re.sub(rb'(id="|url\(#)(p[0-9a-f]{10})("|\))', number, svg)
 
 
 def _titled_labels(fig: Figure, svg: bytes) -> bytes:
