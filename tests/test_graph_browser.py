@@ -143,6 +143,24 @@ def test_details_of_a_click_are_visible_without_scrolling_quotes_in_full(bundled
     assert quote.startswith("\u201c") and quote.endswith("\u201d")  # whole, not cut
 
 
+def test_an_actor_chosen_under_the_details_panel_slides_into_sight(bundled: Any) -> None:
+    page, frame = bundled
+    actor = frame.evaluate(
+        """() => { const p = network.getPositions();
+        return Object.keys(p).sort((a, b) => p[b].x - p[a].x)[0]; }"""
+    )
+    page.mouse.click(*at_actor(page, frame, actor))
+    frame.wait_for_selector("#details h2", state="visible")
+    panel = frame.evaluate("() => document.getElementById('details').getBoundingClientRect().left")
+    right_edge = frame.evaluate(
+        """(a) => network.canvasToDOM(network.getPositions([a])[a]).x
+        + network.body.nodes[a].options.size * network.getScale()""",
+        actor,
+    )
+    # The rightmost actor was where the panel opens; it now shows beside the panel.
+    assert right_edge < panel
+
+
 def test_a_relation_can_be_clicked(bundled: Any) -> None:
     page, frame = bundled
     line = frame.evaluate(

@@ -756,6 +756,23 @@
     document.body.setAttribute("data-selected", target ? target.kind + ":" + target.id : "");
   }
 
+  function keepInSight(actor) {
+    // The details panel opens over the right of the graph: if it covers the actor the
+    // reader just chose, slide the view left until the actor shows beside the panel.
+    var panel = $("details");
+    if (!network || panel.hidden || !nodeById[actor]) { return; }
+    var frame = network.body.container.getBoundingClientRect();
+    var edge = panel.getBoundingClientRect().left - frame.left - 48;
+    var at = network.canvasToDOM(network.getPositions([actor])[actor]);
+    if (at.x <= edge || edge < 80) { return; }
+    var scale = network.getScale();
+    var centre = network.getViewPosition();
+    network.moveTo({ position: { x: centre.x + (at.x - edge) / scale, y: centre.y },
+                     animation: false });
+    state.userMoved = true; // the view is the reader's now: a resize does not refit it
+    schedulePlaceLabels();
+  }
+
   // --- a view arrives -------------------------------------------------------------------
 
   function render(next) {
@@ -871,7 +888,11 @@
       case "Enter":
         if (state.tabIndex >= 0) {
           var actor = actorOrder()[state.tabIndex];
-          if (actor) { select({ kind: "actor", id: actor.id }); post("select", { actor: actor.id }); }
+          if (actor) {
+            select({ kind: "actor", id: actor.id });
+            keepInSight(actor.id);
+            post("select", { actor: actor.id });
+          }
         } else { handled = false; }
         break;
       case "Tab":
@@ -893,6 +914,7 @@
       if (params.nodes.length) {
         var actor = params.nodes[0];
         select({ kind: "actor", id: actor });
+        keepInSight(actor);
         post("select", { actor: actor });
       } else if (params.edges.length) {
         select({ kind: "line", id: params.edges[0] });
