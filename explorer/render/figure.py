@@ -924,32 +924,43 @@ def _pair_lines(
     bends: list[Bend | None],
 ) -> None:
     """One line per pair, bent where ``bends`` says, with its middle marker and count."""
+    for line, bend in zip(lines, bends, strict=True):
+        if line.a != line.b:
+            _line(ax, line, at, radius, bend, f"line-{line.key}")
+
+
+def _line(
+    ax: Any,
+    line: PairLine,
+    at: Mapping[str, tuple[float, float]],
+    radius: Mapping[str, float],
+    bend: Bend | None,
+    gid: str,
+) -> None:
+    """One drawn line (straight for ``bend`` None), arrowheads, middle marker and count."""
     from matplotlib.patches import FancyArrowPatch
 
-    for line, bend in zip(lines, bends, strict=True):
-        if line.a == line.b:
-            continue
-        style = SIGN_STYLES.get(line.sign, SIGN_STYLES[0])
-        width = line.width * _PX_TO_PT
-        dashes = STATUS_DASHES["projected"] if line.all_projected else None
-        patch = FancyArrowPatch(
-            at[line.a],
-            at[line.b],
-            arrowstyle=_arrowstyle(line.directions),
-            mutation_scale=7 + 2.0 * width,
-            connectionstyle=_through(bend),
-            shrinkA=radius[line.a] + 1,
-            shrinkB=radius[line.b] + 1,
-            linewidth=width,
-            linestyle=(0, _dash_pt(dashes)) if dashes else "solid",
-            color=style.colour,
-            alpha=_EDGE_ALPHA,
-            zorder=1,
-        )
-        patch.set_gid(f"line-{line.key}")
-        patch.ends = (line.a, line.b)  # type: ignore[attr-defined]  # our mark, read by line_paths
-        ax.add_patch(patch)
-        _middle_marks(ax, line, at[line.a], at[line.b], bend, width)
+    style = SIGN_STYLES.get(line.sign, SIGN_STYLES[0])
+    width = line.width * _PX_TO_PT
+    dashes = STATUS_DASHES["projected"] if line.all_projected else None
+    patch = FancyArrowPatch(
+        at[line.a],
+        at[line.b],
+        arrowstyle=_arrowstyle(line.directions),
+        mutation_scale=7 + 2.0 * width,
+        connectionstyle=_through(bend),
+        shrinkA=radius[line.a] + 1,
+        shrinkB=radius[line.b] + 1,
+        linewidth=width,
+        linestyle=(0, _dash_pt(dashes)) if dashes else "solid",
+        color=style.colour,
+        alpha=_EDGE_ALPHA,
+        zorder=1,
+    )
+    patch.set_gid(gid)
+    patch.ends = (line.a, line.b)  # type: ignore[attr-defined]  # our mark, read by line_paths
+    ax.add_patch(patch)
+    _middle_marks(ax, line, at[line.a], at[line.b], bend, width)
 
 
 def _middle_marks(
@@ -1023,8 +1034,6 @@ def _curved_lines(
     radius: Mapping[str, float],
 ) -> None:
     """Every relation as its own line, parallel relations of a pair fanned out in arcs."""
-    from matplotlib.patches import FancyArrowPatch
-
     pairs: dict[frozenset[str], list[PairLine]] = {}
     for line in lines:
         pairs.setdefault(frozenset((line.a, line.b)), []).append(line)
@@ -1038,27 +1047,7 @@ def _curved_lines(
             # those drawn B->A do not land on those drawn A->B.
             rad = rad if line.a <= line.b else -rad
             bend: Bend = (0.5, -rad)  # arc3's control point, as a bend
-            style = SIGN_STYLES.get(line.sign, SIGN_STYLES[0])
-            width = line.width * _PX_TO_PT
-            dashes = STATUS_DASHES["projected"] if line.all_projected else None
-            patch = FancyArrowPatch(
-                at[line.a],
-                at[line.b],
-                connectionstyle=_through(bend),
-                arrowstyle=_arrowstyle(line.directions),
-                mutation_scale=7 + 2.0 * width,
-                shrinkA=radius[line.a] + 1,
-                shrinkB=radius[line.b] + 1,
-                linewidth=width,
-                linestyle=(0, _dash_pt(dashes)) if dashes else "solid",
-                color=style.colour,
-                alpha=_EDGE_ALPHA,
-                zorder=1,
-            )
-            patch.set_gid(f"relation-{line.key}")
-            patch.ends = (line.a, line.b)  # type: ignore[attr-defined]  # our mark
-            ax.add_patch(patch)
-            _middle_marks(ax, line, at[line.a], at[line.b], bend, width)
+            _line(ax, line, at, radius, bend, f"relation-{line.key}")
 
 
 def _straight_lines(

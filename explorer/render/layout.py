@@ -584,6 +584,19 @@ def _segment_candidates(
     return s[keep], c[keep]
 
 
+def _shared_push(
+    push: np.ndarray, actors: np.ndarray, ends: np.ndarray, t: np.ndarray, n: int
+) -> np.ndarray:
+    """Moves for ``n`` actors: each pushed actor moves most of the way, the ends of the line
+    it was pushed off (``ends``, met at ``t`` along it) the rest, against it."""
+    moves = np.zeros((n, 2))
+    for col in (0, 1):
+        moves[:, col] += np.bincount(actors, push[:, col] * 0.8, n)
+        moves[:, col] -= np.bincount(ends[:, 0], push[:, col] * (1 - t) * 0.2, n)
+        moves[:, col] -= np.bincount(ends[:, 1], push[:, col] * t * 0.2, n)
+    return moves
+
+
 def _line_moves(xy: np.ndarray, radius: np.ndarray, segments: np.ndarray) -> tuple[np.ndarray, int]:
     """Moves that take actors off lines that pass through them (and the lines off them)."""
     moves = np.zeros_like(xy)
@@ -610,13 +623,7 @@ def _line_moves(xy: np.ndarray, radius: np.ndarray, segments: np.ndarray) -> tup
     normal = np.column_stack([-ab[s, 1], ab[s, 0]]) / np.sqrt(length2[s])[:, None]
     direction = np.where(dist[:, None] > 1e-6, away / np.maximum(dist, 1e-6)[:, None], normal)
     push = direction * (need - dist + _SLACK_EM)[:, None]
-    n = len(xy)
-    # The actor moves most of the way, the line's ends the rest, against it.
-    for col in (0, 1):
-        moves[:, col] += np.bincount(c, push[:, col] * 0.8, n)
-        moves[:, col] -= np.bincount(segments[s, 0], push[:, col] * (1 - t) * 0.2, n)
-        moves[:, col] -= np.bincount(segments[s, 1], push[:, col] * t * 0.2, n)
-    return moves, count
+    return _shared_push(push, c, segments[s], t, len(xy)), count
 
 
 def _label_line_moves(
@@ -668,13 +675,7 @@ def _label_line_moves(
     t = np.clip(((xy[c] - a[s]) * ab[s]).sum(axis=1) / length2[s], 0.0, 1.0)
     side = np.where(offset >= 0, 1.0, -1.0)
     push = normal * (side * (support - np.abs(offset) + _SLACK_EM))[:, None]
-    n = len(xy)
-    # The actor moves most of the way, the line's ends the rest, against it.
-    for col in (0, 1):
-        moves[:, col] += np.bincount(c, push[:, col] * 0.8, n)
-        moves[:, col] -= np.bincount(segments[s, 0], push[:, col] * (1 - t) * 0.2, n)
-        moves[:, col] -= np.bincount(segments[s, 1], push[:, col] * t * 0.2, n)
-    return moves, count
+    return _shared_push(push, c, segments[s], t, len(xy)), count
 
 
 def _label_moves(xy: np.ndarray, radius: np.ndarray, label_h: np.ndarray) -> tuple[np.ndarray, int]:
