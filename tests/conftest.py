@@ -117,3 +117,14 @@ def dashboard_server(file: Path, cwd: Path, log_path: Path) -> Iterator[str]:
             yield url
     except ServerDidNotStart as error:
         pytest.fail(str(error))
+
+
+@pytest.fixture
+def small_map_served(browser: object, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """The dashboard on a copy of ``data/examples/small-example.yaml``: its URL and the copy."""
+    import shutil
+
+    path = tmp_path / "map.yaml"
+    shutil.copyfile(ROOT / "data" / "examples" / "small-example.yaml", path)
+    with dashboard_server(path, path.parent, path.with_name("server.log")) as url:
+        yield url, path

@@ -4,26 +4,14 @@ the same positions, the same camps (the figure's camp headings), the same sizes 
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import RunCli, dashboard_server
+from conftest import RunCli
 from test_app_browser import download
 
 pytestmark = pytest.mark.browser
-
-SMALL = Path(__file__).resolve().parents[1] / "data" / "examples" / "small-example.yaml"
-
-
-@pytest.fixture
-def served(browser: Any, tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    path = tmp_path / "map.yaml"
-    shutil.copyfile(SMALL, path)
-    with dashboard_server(path, path.parent, path.with_name("server.log")) as url:
-        yield url, path
 
 
 def camp_headings(svg: str) -> list[str]:
@@ -32,9 +20,9 @@ def camp_headings(svg: str) -> list[str]:
 
 
 def test_a_downloaded_picture_is_the_cli_export_of_the_same_view(
-    browser: Any, served: tuple[str, Path], cli_runner: RunCli, tmp_path: Path
+    browser: Any, small_map_served: tuple[str, Path], cli_runner: RunCli, tmp_path: Path
 ) -> None:
-    url, path = served
+    url, path = small_map_served
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     page = context.new_page()
     try:

@@ -3,33 +3,20 @@ the saved map's view as data, with the new actor and everyone else where they we
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from browser import wait_for_app_idle
-from conftest import dashboard_server
 from test_edit_browser import choose
 
 pytestmark = pytest.mark.browser
 
-SMALL = Path(__file__).resolve().parents[1] / "data" / "examples" / "small-example.yaml"
-
-
-@pytest.fixture
-def served(browser: Any, tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    path = tmp_path / "map.yaml"
-    shutil.copyfile(SMALL, path)
-    with dashboard_server(path, path.parent, path.with_name("server.log")) as url:
-        yield url, path
-
 
 def test_a_save_in_edit_mode_keeps_zoom_pan_and_places(
-    browser: Any, served: tuple[str, Path]
+    browser: Any, small_map_served: tuple[str, Path]
 ) -> None:
-    url, path = served
+    url, path = small_map_served
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     page = context.new_page()
     try:

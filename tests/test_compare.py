@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import RunCli
+from conftest import FIXTURES, RunCli
 
 from explorer.analysis.compare import diff_relations, rank_changes, ranks
 
@@ -124,24 +124,7 @@ def test_diff_of_identical_views_is_empty(write_yaml) -> None:
     assert diff_relations(G, G.copy()) == {"added": [], "removed": [], "changed": []}
 
 
-SCENARIOS = """
-format: stakeholder-explorer/1
-title: scenarios
-scenarios:
-  - {id: alienated, title: The Taliban lean to China, replaces_main: true}
-  - {id: recognised, title: China recognises the Taliban}
-actors:
-  - {id: us, name: United States, kind: state}
-  - {id: taliban, name: Taliban, kind: armed_group}
-  - {id: china, name: China, kind: state}
-relations:
-  - {source: us, target: china, type: rival_of}
-  - {source: us, target: taliban, type: cooperates_with, status: projected}
-  - {source: taliban, target: china, type: seeks_support_from, status: projected,
-     scenario: alienated}
-  - {source: china, target: taliban, type: supports, status: projected, confidence: low,
-     scenario: recognised}
-"""
+SCENARIOS = (FIXTURES / "scenarios.yaml").read_text(encoding="utf-8")
 
 
 def test_against_scenario_compares_the_main_forecast_with_a_scenario(

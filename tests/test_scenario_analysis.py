@@ -6,29 +6,12 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import RunCli
+from conftest import FIXTURES, RunCli
 
 # The main forecast (US-Taliban cooperation) is balanced against the US-China rivalry; the
 # "recognised" scenario adds China's support of the Taliban, which strains the split; the
 # "alienated" counterfactual replaces the main forecast.
-MAP = """
-format: stakeholder-explorer/1
-title: scenarios
-scenarios:
-  - {id: alienated, title: The Taliban lean to China, replaces_main: true}
-  - {id: recognised, title: China recognises the Taliban}
-actors:
-  - {id: us, name: United States, kind: state}
-  - {id: taliban, name: Taliban, kind: armed_group}
-  - {id: china, name: China, kind: state}
-relations:
-  - {source: us, target: china, type: rival_of}
-  - {source: us, target: taliban, type: cooperates_with, status: projected}
-  - {source: taliban, target: china, type: seeks_support_from, status: projected,
-     scenario: alienated}
-  - {source: china, target: taliban, type: supports, status: projected, confidence: low,
-     scenario: recognised}
-"""
+MAP = (FIXTURES / "scenarios.yaml").read_text(encoding="utf-8")
 
 
 def test_analyze_scenario_counts_the_scenarios_own_relations(
