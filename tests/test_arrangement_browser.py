@@ -44,13 +44,7 @@ def test_a_drag_reaches_the_dashboard_and_writes_nothing(
         page.goto(url)
         frame = graph(page, "5 of 5 actors, 4 of 5 relations")
         start = frame.evaluate("network.getPositions(['c']).c")
-        x, y = on_screen(page, frame, "c")
-        page.mouse.move(x, y)
-        page.mouse.down()
-        for step in range(1, 11):
-            page.mouse.move(x + 8 * step, y + 5 * step)
-        page.mouse.up()
-        dropped = frame.evaluate("network.getPositions(['c']).c")
+        dropped = drag(page, frame, "c", 80, 50)
         assert (dropped["x"], dropped["y"]) != (start["x"], start["y"])
         page.get_by_text("1 dragged actor not kept yet").wait_for(timeout=30_000)
         assert kept(record) == {}  # a drag alone writes nothing
