@@ -116,10 +116,23 @@ def watched(browser: Any) -> Iterator[Watched]:
         context.close()
 
 
-def tooltip_at(page: Any, frame: Any, x: float, y: float) -> list[str]:
-    """Hover at page coordinates; return the lines of the vis-network tooltip shown."""
-    page.mouse.move(x, y)
-    frame.wait_for_selector("div.vis-tooltip", state="visible", timeout=10_000)
+def tooltip_at(page: Any, frame: Any, *actors: str) -> list[str]:
+    """Hover an actor (or the line between two); return the lines of the tooltip shown.
+
+    The place is read again before each of up to three hovers: the page may still refit
+    its view (after its frame's last resize) between reading a place and hovering it.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(3):
+        page.mouse.move(*on_screen(page, frame, *actors))
+        try:
+            frame.wait_for_selector("div.vis-tooltip", state="visible", timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            page.mouse.move(*corner(frame))
     lines = frame.eval_on_selector_all(
         "div.vis-tooltip .tip-line", "rows => rows.map(r => r.textContent)"
     )
@@ -339,9 +352,9 @@ def test_hostile_text_in_the_dashboard_runs_nothing_and_shows_as_written(
 
     # Tooltips: actors with markup in name, aliases, description and kind label.
     for actor in ("scripter", "imager", "linker", "taliban"):
-        assert tooltip_at(page, frame, *on_screen(page, frame, actor)) == node_tip(hostile, actor)
+        assert tooltip_at(page, frame, actor) == node_tip(hostile, actor)
     # A relation's tooltip carries its quotes with the source titles.
-    edge_tip = tooltip_at(page, frame, *on_screen(page, frame, "scripter", "imager"))
+    edge_tip = tooltip_at(page, frame, "scripter", "imager")
     assert edge_tip[0] == f"{hostile.actors[0].name} \u2192 {hostile.actors[1].name}"
     assert edge_tip[-1:] == quote_lines(hostile, 0)
 
@@ -382,7 +395,7 @@ def test_the_dashboard_sends_no_request_off_the_machine(
     page = watched.page
     page.goto(served.url)
     frame = graph_frame(page)
-    tooltip_at(page, frame, *on_screen(page, frame, "imager"))
+    tooltip_at(page, frame, "imager")
     page.mouse.click(*on_screen(page, frame, "imager"))
     page.wait_for_selector(".st-key-details_panel", timeout=30_000)
     # Filters: focus on the clicked actor, reset, then search an Arabic-script name.
@@ -397,7 +410,7 @@ def test_the_dashboard_sends_no_request_off_the_machine(
     search.fill("پاکستان")
     search.press("Enter")
     frame = graph_frame(page, "2 of 5 actors, 1 of 4 relations")
-    tooltip_at(page, frame, *on_screen(page, frame, "pakistan"))
+    tooltip_at(page, frame, "pakistan")
     for tab in ("Actors", "Relations", "Analysis", "Download"):
         page.get_by_role("tab", name=tab).click()
         idle(page)
@@ -475,8 +488,8 @@ def test_exported_html_runs_nothing_shows_text_and_links_only_https(
 
     frame = page.main_frame
     for actor in ("scripter", "imager", "linker", "pakistan"):
-        assert tooltip_at(page, frame, *on_screen(page, frame, actor)) == node_tip(hostile, actor)
-    edge_tip = tooltip_at(page, frame, *on_screen(page, frame, "scripter", "imager"))
+        assert tooltip_at(page, frame, actor) == node_tip(hostile, actor)
+    edge_tip = tooltip_at(page, frame, "scripter", "imager")
     assert edge_tip[-1:] == quote_lines(hostile, 0)
 
     # Details of an actor whose relations cite the javascript:, the mixed-case javascript:
