@@ -195,3 +195,42 @@ def wait_for_app_idle(page: Any, *, timeout_ms: int = 60_000) -> None:
     except Exception:  # noqa: BLE001 - the run may be over before we look
         pass
     page.wait_for_selector(APP_IDLE, timeout=timeout_ms)
+
+
+# --- the graph frame: where an actor is drawn, and clicking it ------------------------------
+
+
+def on_screen(page: Any, frame: Any, *actors: str) -> tuple[float, float]:
+    """Page coordinates of an actor (or the midpoint of two, on the line between them)."""
+    element = frame.frame_element() if frame.parent_frame else None
+    box = element.bounding_box() if element else {"x": 0, "y": 0}
+    points = frame.evaluate(
+        """(ids) => ids.map((a) => { const p = network.canvasToDOM(network.getPositions([a])[a]);
+        const r = network.body.container.getBoundingClientRect();
+        return [r.left + p.x, r.top + p.y]; })""",
+        list(actors),
+    )
+    x = sum(p[0] for p in points) / len(points)
+    y = sum(p[1] for p in points) / len(points)
+    return box["x"] + x, box["y"] + y
+
+
+def click_actor(page: Any, frame: Any, actor: str, *, attempts: int = 3) -> None:
+    """Click an actor in the graph and wait until the page has selected that very actor.
+
+    The place is read again before each of up to ``attempts`` clicks: the page refits its view
+    when its frame is resized (for instance when a scroll bar appears beside it), which may
+    happen between reading a place and clicking it. A click that missed selects nothing or
+    another actor; the next attempt clicks again.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    selected = f'body[data-selected="actor:{actor}"]'
+    for attempt in range(attempts):
+        page.mouse.click(*on_screen(page, frame, actor))
+        try:
+            frame.wait_for_selector(selected, state="attached", timeout=5_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise

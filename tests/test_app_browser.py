@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from browser import wait_for_app_idle
+from browser import click_actor, on_screen, wait_for_app_idle
 from conftest import dashboard_server
 
 pytestmark = pytest.mark.browser
@@ -83,18 +83,6 @@ def drawn(frame: Any) -> tuple[int, int]:
     return nodes, edges
 
 
-def on_screen(page: Any, frame: Any, actor: str) -> tuple[float, float]:
-    """Page coordinates of an actor drawn in the graph frame."""
-    box = page.query_selector("iframe[title^='Graph of']").bounding_box()
-    x, y = frame.evaluate(
-        """(a) => { const p = network.canvasToDOM(network.getPositions([a])[a]);
-        const r = network.body.container.getBoundingClientRect();
-        return [r.left + p.x, r.top + p.y]; }""",
-        actor,
-    )
-    return box["x"] + x, box["y"] + y
-
-
 def test_graph_draws_the_view_and_a_filter_updates_it(server: str, page: Any) -> None:
     page.goto(server)
     frame = graph(page, "5 of 5 actors, 4 of 5 relations")
@@ -121,7 +109,7 @@ def test_hover_shows_the_actor_tooltip(server: str, page: Any) -> None:
 def test_click_on_an_actor_shows_its_details_and_focus_works(server: str, page: Any) -> None:
     page.goto(server)
     frame = graph(page, "5 of 5 actors, 4 of 5 relations")
-    page.mouse.click(*on_screen(page, frame, "c"))
+    click_actor(page, frame, "c")
     # The details appear inside the frame at once, quotes in full ...
     frame.wait_for_selector("#details h2", state="visible")
     text = frame.inner_text("#details")
@@ -153,7 +141,7 @@ def test_file_text_stays_text_and_no_request_leaves_the_machine(server: str, pag
     frame.wait_for_selector("div.vis-tooltip", state="visible")
     tip = frame.inner_text("div.vis-tooltip").splitlines()
     assert tip[0] == HOSTILE and tip[2] == "<b>not bold</b>"
-    page.mouse.click(*on_screen(page, frame, "e"))
+    click_actor(page, frame, "e")
     panel = page.wait_for_selector(".st-key-details_panel", timeout=30_000)
     assert panel.inner_text().startswith(HOSTILE)
     page.get_by_role("tab", name="Actors").click()

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import wait_for_app_idle
+from browser import on_screen, wait_for_app_idle
 from conftest import dashboard_server
-from test_app_browser import MAP, graph, on_screen
+from test_app_browser import MAP, graph
 
 from explorer.render.layout import record_path
 

@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from browser import wait_for_app_idle
+from browser import click_actor, on_screen, wait_for_app_idle
 from click.testing import CliRunner
 from conftest import dashboard_server
 
@@ -154,21 +154,6 @@ def corner(frame: Any) -> tuple[float, float]:
         "() => { const r = network.body.container.getBoundingClientRect();"
         " return [r.left + 4, r.bottom - 4]; }"
     )
-    return box["x"] + x, box["y"] + y
-
-
-def on_screen(page: Any, frame: Any, *actors: str) -> tuple[float, float]:
-    """Page coordinates of an actor (or the midpoint of two, on the line between them)."""
-    element = frame.frame_element() if frame.parent_frame else None
-    box = element.bounding_box() if element else {"x": 0, "y": 0}
-    points = frame.evaluate(
-        """(ids) => ids.map((a) => { const p = network.canvasToDOM(network.getPositions([a])[a]);
-        const r = network.body.container.getBoundingClientRect();
-        return [r.left + p.x, r.top + p.y]; })""",
-        list(actors),
-    )
-    x = sum(p[0] for p in points) / len(points)
-    y = sum(p[1] for p in points) / len(points)
     return box["x"] + x, box["y"] + y
 
 
@@ -359,7 +344,7 @@ def test_hostile_text_in_the_dashboard_runs_nothing_and_shows_as_written(
     assert edge_tip[-1:] == quote_lines(hostile, 0)
 
     # The details panel of a clicked actor.
-    page.mouse.click(*on_screen(page, frame, "scripter"))
+    click_actor(page, frame, "scripter")
     panel = page.wait_for_selector(".st-key-details_panel", timeout=30_000)
     text = panel.inner_text()
     scripter = hostile.actors[0]
@@ -396,7 +381,7 @@ def test_the_dashboard_sends_no_request_off_the_machine(
     page.goto(served.url)
     frame = graph_frame(page)
     tooltip_at(page, frame, "imager")
-    page.mouse.click(*on_screen(page, frame, "imager"))
+    click_actor(page, frame, "imager")
     page.wait_for_selector(".st-key-details_panel", timeout=30_000)
     # Filters: focus on the clicked actor, reset, then search an Arabic-script name.
     # The graph is a cross-origin frame: scroll first, so the click is not routed to it.
@@ -494,7 +479,7 @@ def test_exported_html_runs_nothing_shows_text_and_links_only_https(
 
     # Details of an actor whose relations cite the javascript:, the mixed-case javascript:
     # and the https sources: only the https one is a link, the others are plain titles.
-    page.mouse.click(*on_screen(page, frame, "imager"))
+    click_actor(page, frame, "imager")
     details = page.locator("#details")
     details.locator("h2").wait_for()
     assert details.locator("h2").inner_text() == hostile.actors[1].name
@@ -506,7 +491,7 @@ def test_exported_html_runs_nothing_shows_text_and_links_only_https(
         "(links) => links.map((a) => [a.getAttribute('href'), a.textContent])"
     )
     assert links == [["https://example.org/report?id=1&part=2", hostile.sources[3].title]]
-    page.mouse.click(*on_screen(page, frame, "linker"))
+    click_actor(page, frame, "linker")
     details.locator("h2").filter(has_text=hostile.actors[2].name).wait_for()
     assert hostile.sources[2].title in details.inner_text()  # the data: URL source, as text
     hrefs = details.locator("a").evaluate_all("(links) => links.map((a) => a.href)")

@@ -16,12 +16,12 @@ from typing import Any
 from urllib.parse import quote, urlparse
 
 import pytest
+from browser import click_actor
 from test_security_browser import (  # the shared watcher, server and graph helpers
     Served,
     Watched,
     graph_frame,
     idle,
-    on_screen,
     served,
     settled,
     watched,
@@ -81,7 +81,7 @@ def test_markdown_in_names_urls_and_uploads_stays_text_and_nothing_leaves(
     assert_plain(page, "first view")
     # The details of each hostile actor: heading, tables and the "Focus on …" button.
     for actor in ("imager", "linker"):
-        page.mouse.click(*on_screen(page, frame, actor))
+        click_actor(page, frame, actor)
         page.wait_for_selector(".st-key-details_panel", timeout=30_000)
         idle(page)
         button = page.locator(".st-key-details_focus button")
