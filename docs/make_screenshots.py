@@ -24,10 +24,12 @@ GRAPH_AT_REST = """() => window.network && network.body.data.nodes.length > 0
 
 
 def wait_for_graph(page: Any) -> None:
-    """Wait until Streamlit has drawn the page and the graph inside it is at rest."""
-    wait_for_app_idle(page)
+    """Wait until Streamlit has drawn the page, the sidebar's controls (which follow the
+    graph in a new session) included, and the graph inside it is at rest."""
     frame = page.wait_for_selector('iframe[title^="Graph of "]', timeout=60_000).content_frame()
     frame.wait_for_function(GRAPH_AT_REST, timeout=60_000)
+    page.get_by_role("button", name="Reset all filters").wait_for(timeout=60_000)
+    wait_for_app_idle(page)
 
 
 def _geometry(frame: Any) -> dict[str, Any]:

@@ -94,6 +94,32 @@ def test_graph_draws_the_view_and_a_filter_updates_it(server: str, page: Any) ->
     page.wait_for_url("**hide_isolates=1**")  # the address bar follows the filters
 
 
+def test_the_graph_comes_first_and_the_controls_follow_by_themselves(
+    server: str, page: Any
+) -> None:
+    """A new session draws the graph before the sidebar's controls; they then appear without
+    anything clicked, and their run leaves the drawn page as it is (not loaded again)."""
+    page.goto(server)
+    frame = graph(page, "5 of 5 actors, 4 of 5 relations")
+    frame.wait_for_function("() => network.body.data.nodes.length === 5")
+    frame.evaluate("() => { window.stillTheSamePage = true; }")
+    page.get_by_role("button", name="Reset all filters").wait_for(timeout=30_000)
+    page.get_by_text("Map file").wait_for()
+    wait_for_app_idle(page)
+    assert frame.evaluate("() => window.stillTheSamePage === true")
+    page.get_by_role("tab", name="Download").click()
+    page.get_by_role("button", name="Download PNG").wait_for(timeout=30_000)
+
+
+def test_the_controls_come_even_when_the_graph_page_never_loads(server: str, page: Any) -> None:
+    """If the graph page cannot load, the controls still appear (a few seconds later)."""
+    page.route("**/graph-page/**", lambda route: route.abort())
+    page.goto(server)
+    page.wait_for_selector('iframe[title="Graph of 5 of 5 actors, 4 of 5 relations"]')
+    page.get_by_role("button", name="Reset all filters").wait_for(timeout=30_000)
+    page.get_by_text("Map file").wait_for()
+
+
 def test_hover_shows_the_actor_tooltip(server: str, page: Any) -> None:
     page.goto(server)
     frame = graph(page, "5 of 5 actors, 4 of 5 relations")

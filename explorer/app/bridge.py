@@ -36,11 +36,22 @@ __all__ = ["FrameEvents", "graph_frame"]
 _JS = """
 const PREFIX = __PREFIX__;
 const FRAMES = new WeakMap();
+const ANNOUNCE_MS = 4000;
 
 function send(state) {
   if (state.frame && state.ready && state.pending !== null) {
     state.frame.contentWindow.postMessage({ kind: PREFIX + "view", view: state.pending }, "*");
     state.pending = null;
+  }
+}
+
+function announce(state) {
+  // Once per frame, when the first view is drawn (or after ANNOUNCE_MS at the latest), so
+  // that Python can draw what it held back until the graph was on screen.
+  if (state.announce && !state.announced) {
+    state.announced = true;
+    window.clearTimeout(state.announceTimer);
+    state.trigger("drawn", true);
   }
 }
 
@@ -73,12 +84,14 @@ export default function (component) {
         state.trigger("reset_whatif", true);
       } else if (kind === "drawn") {
         state.frame.setAttribute("data-drawn-actors", String(message.actors));
+        announce(state);
       }
     };
     window.addEventListener("message", state.onMessage);
   }
   state.trigger = setTriggerValue;
   if (!data) { return; }
+  state.announce = Boolean(data.announce_drawn);
   const cleanup = () => {
     window.removeEventListener("message", state.onMessage);
     FRAMES.delete(parentElement);
@@ -106,6 +119,9 @@ export default function (component) {
     state.frame = frame;
     state.ready = false;
     state.shellId = data.shell_id;
+    state.announced = false;
+    window.clearTimeout(state.announceTimer);
+    state.announceTimer = window.setTimeout(() => announce(state), ANNOUNCE_MS);
     parentElement.appendChild(frame);
     return cleanup;
   } else if (!state.frame) {
@@ -170,13 +186,16 @@ def graph_frame(
     key: str = "graph",
     on_focus: Callable[[], None] | None = None,
     on_reset_what_if: Callable[[], None] | None = None,
+    on_drawn: Callable[[], None] | None = None,
 ) -> FrameEvents:
     """Draw ``view`` (``view_json`` text) in the session's graph page; return the events.
 
     The page itself (about 0.5 MB) is loaded once per session, by URL from the dashboard's
     server when it serves it, else inline; each later run sends only the view. ``title``
     names the frame for assistive technology (and tests); ``height`` is a CSS height.
-    ``on_focus`` and ``on_reset_what_if`` run before the rerun they cause.
+    ``on_focus`` and ``on_reset_what_if`` run before the rerun they cause; ``on_drawn``,
+    once per page, when the page has drawn its first view (or 4 s after it was made, if it
+    has not said so by then), before the rerun that follows.
     """
     shell, name = graph_page.page()
     sent = f"_{key}_shell"
@@ -187,6 +206,7 @@ def graph_frame(
         "shell_id": name,
         "shell": None,
         "page_url": None,
+        "announce_drawn": on_drawn is not None,
     }
     if graph_page.route_enabled():
         # The page is a cached document on this server; the view follows as a message.
@@ -207,6 +227,7 @@ def graph_frame(
         on_reset_whatif_change=on_reset_what_if or (lambda: None),
         on_moved_change=lambda: None,
         on_need_shell_change=resend,
+        on_drawn_change=on_drawn or (lambda: None),
     )
     st.session_state[sent] = name
     return FrameEvents(

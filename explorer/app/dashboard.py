@@ -253,8 +253,14 @@ def _read_path(path: Path) -> tuple[MapFile | None, list[str]]:
         return None, [str(Problem(str(path), 1, 1, "file", exc.reason))]
 
 
-def _choose_file(argv: list[str]) -> tuple[MapFile | None, list[str]]:
-    """The upload if there is one, else the path argument; with any error lines."""
+def _choose_file(argv: list[str], *, draw: bool = True) -> tuple[MapFile | None, list[str]]:
+    """The upload if there is one, else the path argument; with any error lines.
+
+    ``draw`` False leaves the uploader out of this run (a session's first run, whose
+    controls wait for the graph: it has no upload yet).
+    """
+    if not draw:
+        return _read_path(map_path(argv))
     with st.sidebar.expander("Map file", expanded=False):
         # No type= here: Streamlit would refuse another extension by raising, without the
         # file's name; the check below names the file and keeps the last valid map.
@@ -281,13 +287,18 @@ def _choose_file(argv: list[str]) -> tuple[MapFile | None, list[str]]:
     return _read_path(map_path(argv))
 
 
-def _load(argv: list[str]) -> tuple[MapFile, Dataset] | None:
-    """The map to show: the chosen file if valid, else the last valid one, with its errors."""
+def _load(argv: list[str], *, held_back: bool = False) -> tuple[MapFile, Dataset] | None:
+    """The map to show: the chosen file if valid, else the last valid one, with its errors.
+
+    ``held_back``: the uploader waits for the graph (see ``graph_view.controls_held_back``),
+    unless the file cannot be shown, when it is drawn at once.
+    """
+    from explorer.app import graph_view
     from explorer.app.caching import budget_limit
 
     if budget_limit()[1]:  # a malformed memory budget is said, and the default used
         st.warning(markdown_literal(budget_limit()[1]))
-    chosen, errors = _choose_file(argv)
+    chosen, errors = _choose_file(argv, draw=not held_back)
     uploading = st.session_state.get("upload") is not None
     if chosen is not None:
         report = _checked(chosen.digest, chosen.name, chosen.base_dir, chosen.data)
@@ -298,6 +309,9 @@ def _load(argv: list[str]) -> tuple[MapFile, Dataset] | None:
             if uploading:
                 st.session_state["last_good_upload"] = chosen
             return chosen, report.dataset
+    if held_back:  # nothing to draw: the controls, the uploader first, come now
+        graph_view.controls_shown()
+        _choose_file(argv)
     count = f"{len(errors)} error{'' if len(errors) == 1 else 's'}"
     st.error(f"The map has {count}; nothing was loaded from it.")
     for line in errors:
@@ -553,7 +567,10 @@ def _view(
 def run(argv: list[str] | None = None) -> None:
     """Draw the whole dashboard for one script run; ``argv[0]``, if given, is the map file."""
     st.set_page_config(page_title="Stakeholder Explorer", layout="wide")
-    loaded = _load(list(argv or []))
+    from explorer.app import graph_view
+
+    held_back = graph_view.controls_held_back()
+    loaded = _load(list(argv or []), held_back=held_back)
     if loaded is None:
         st.stop()
         return
@@ -561,8 +578,7 @@ def run(argv: list[str] | None = None) -> None:
     digest = mapfile.digest
     G = _graph(digest, dataset)
     facts = _facts(digest, dataset, G)
-    from explorer.app import graph_view
-
+    held_back = graph_view.controls_held_back()  # False if a broken file showed the uploader
     spec, display, head = _view(digest, dataset, G, facts)
     H = filter_graph(G, spec)
     positions = _map_positions(mapfile, display["layout"], G)
@@ -577,7 +593,7 @@ def run(argv: list[str] | None = None) -> None:
         on_change="rerun",
     )
     with graph_tab:
-        graph_view.render(
+        drawn = graph_view.render(
             dataset=dataset,
             G=G,
             H=H,
@@ -591,10 +607,11 @@ def run(argv: list[str] | None = None) -> None:
             summary=summary,
             search=spec.search,
             map_file=(mapfile.name, mapfile.base_dir),
+            held_back=held_back,
         )
     with head:
         _page_head(dataset.title, mapfile.name, spec, H, summary)
-    draw_sidebar(dataset, G, facts)
+    _controls(argv, dataset, G, facts, wait=held_back and drawn, held_back=held_back)
     with edit_tab:
         _edit_tab(mapfile, dataset, positions, is_open=bool(edit_tab.open))
     with actors_tab:
@@ -602,9 +619,33 @@ def run(argv: list[str] | None = None) -> None:
     with relations_tab:
         _relations_tab(H, facts, dataset, built=bool(relations_tab.open))
     with download_tab:
-        _download_tab(H, positions, sizes, dataset.title, spec, summary, (digest, G), display)
+        whole = (digest, G)
+        _download_tab(H, positions, sizes, dataset.title, spec, summary, whole, display, drawn)
     with analysis_tab:
         _analysis_panel(dataset, G, H, spec, is_open=bool(analysis_tab.open))
+
+
+def _controls(
+    argv: list[str] | None,
+    dataset: Dataset,
+    G: nx.MultiDiGraph[Any],
+    facts: MapFacts,
+    *,
+    wait: bool,
+    held_back: bool,
+) -> None:
+    """The sidebar's controls; or, with ``wait``, a line saying they come once the graph is
+    drawn (the page's "drawn" reruns the script, and that run draws them)."""
+    from explorer.app import graph_view
+
+    if wait:
+        st.sidebar.header("Filters")
+        st.sidebar.caption("The filters appear as soon as the graph is drawn.")
+        return
+    if held_back:  # no graph page to wait for: the uploader, left out so far, comes now
+        _choose_file(list(argv or []))
+    graph_view.controls_shown()
+    draw_sidebar(dataset, G, facts)
 
 
 def _download_tab(
@@ -616,13 +657,20 @@ def _download_tab(
     summary: str,
     whole: tuple[str, nx.MultiDiGraph[Any]] | None = None,
     display: dict[str, Any] | None = None,
+    graph_drawn: bool = False,
 ) -> None:
     """The Download tab: every export of the current view, named in its caption.
 
     ``whole`` (the map's digest and graph) gives the camps; ``display`` the layout, which
-    decides whether the pictures head each camp (as ``export --layout`` does).
+    decides whether the pictures head each camp (as ``export --layout`` does). In a run
+    that holds the controls back (``graph_view.controls_held_back``) the buttons wait too,
+    when ``graph_drawn``: their code would load before the graph's.
     """
     from explorer.app import graph_view
+
+    if graph_drawn and graph_view.controls_held_back():
+        st.caption("The downloads appear as soon as the graph is drawn.")
+        return
 
     def camps() -> Any:
         return graph_view.map_camps(*whole) if whole is not None else None

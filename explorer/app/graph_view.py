@@ -18,6 +18,7 @@ from typing import Any
 import networkx as nx
 import streamlit as st
 
+from explorer.app import graph_page
 from explorer.app.bridge import graph_frame
 from explorer.app.caching import budgeted
 from explorer.app.dashboard import (
@@ -378,6 +379,27 @@ def _details(
         )
 
 
+#: Session key: the sidebar's controls have been drawn in this session.
+_CONTROLS_SHOWN = "_controls_shown"
+
+
+def controls_held_back() -> bool:
+    """Whether this run holds the sidebar's controls back until the graph is drawn.
+
+    Only the first run of a session whose graph page this server serves by URL: the
+    browser fetches the code of each kind of widget from this server while the run lasts,
+    six requests at a time, and the graph's own code would wait behind theirs. The page
+    says when it has drawn (``bridge.graph_frame``'s ``on_drawn``), and that rerun draws
+    the controls; so does any other rerun.
+    """
+    return graph_page.route_enabled() and not st.session_state.get(_CONTROLS_SHOWN)
+
+
+def controls_shown() -> None:
+    """Note that this session's sidebar controls are drawn from now on."""
+    st.session_state[_CONTROLS_SHOWN] = True
+
+
 def _handle(events: Any, G: nx.MultiDiGraph[Any]) -> None:
     """Act on what the user did in the graph page: select, focus, reset, drag."""
     if events.select is not None and events.select in G:
@@ -409,13 +431,49 @@ def render(
     summary: str,
     search: str = "",
     map_file: tuple[str, str | None] | None = None,
-) -> None:
-    """Draw the Graph tab's content for the view ``H`` of the map ``G``.
+    held_back: bool = False,
+) -> bool:
+    """Draw the Graph tab's content for the view ``H`` of the map ``G``; return whether
+    the graph page was drawn (a view too large is listed but not drawn).
 
     ``map_file`` (its name and folder, None for an upload) is where "Keep this arrangement"
-    writes the positions record.
+    writes the positions record. ``held_back`` (see ``controls_held_back``) leaves the
+    details' actor picker to the next run when the graph page is drawn.
     """
     drawn = _level_of_detail(H, ranking, size_label)
+    view = _view_of(drawn, G, digest, display, positions, sizes, ranking, search, map_file)
+    if view is not None:  # nothing to arrange when the graph is not drawn
+        events = graph_frame(
+            view,
+            title=f"Graph of {summary}",
+            height=GRAPH_HEIGHT,
+            on_drawn=controls_shown if graph_page.route_enabled() else None,
+        )
+        _handle(events, G)
+        _arrangement(map_file, positions)
+    st.caption(
+        f"Node size: {size_label} over the whole map. Shape: kind of actor. Colour: sign of "
+        "the relation (one line per pair, its net sign; tick \u201cevery relation\u201d to "
+        "draw each). Hover or click an actor or a line for its details and quotes; "
+        "keyboard: arrows, + and \u2212, Tab and Enter."
+    )
+    if not (held_back and view is not None):
+        _details(G, H, dataset, facts)
+    return view is not None
+
+
+def _view_of(
+    drawn: nx.MultiDiGraph[Any],
+    G: nx.MultiDiGraph[Any],
+    digest: str,
+    display: dict[str, Any],
+    positions: dict[str, tuple[float, float]],
+    sizes: dict[str, float],
+    ranking: list[str],
+    search: str,
+    map_file: tuple[str, str | None] | None,
+) -> str | None:
+    """The view's data for the graph page, or None (said why) when it is too large to draw."""
     n_drawn_edges = drawn.number_of_edges()
     if n_drawn_edges > MAX_DRAWN_RELATIONS or len(drawn) > MAX_DRAWN_ACTORS:
         st.warning(
@@ -423,32 +481,22 @@ def render(
             f"relations: too many to draw (at most {MAX_DRAWN_ACTORS:,} actors and "
             f"{MAX_DRAWN_RELATIONS:,} relations)." + _NARROW
         )
-    else:
-        arrangement = int(st.session_state.get(_ARRANGEMENT, 0))
-        # The drawing is cached for every session: key it by the record it was drawn from
-        # (a per-session count gave another session's older arrangement).
-        layout_key = f"{display['layout']}#{_record_stamp(map_file)}"
-        parts = _parts(digest, layout_key, display["size"], G, positions, sizes, ranking)
-        try:
-            view = view_json(
-                drawn,
-                parts,
-                physics=display["physics"],
-                camps=_camps(digest, G),
-                what_if=_what_if(drawn),
-                search=search,
-                arrangement=arrangement,
-            )
-        except PageTooBig as exc:
-            st.warning(too_big_words(exc, "The graph") + _NARROW)
-            view = None
-        if view is not None:  # nothing to arrange when the graph is not drawn
-            _handle(graph_frame(view, title=f"Graph of {summary}", height=GRAPH_HEIGHT), G)
-            _arrangement(map_file, positions)
-    st.caption(
-        f"Node size: {size_label} over the whole map. Shape: kind of actor. Colour: sign of "
-        "the relation (one line per pair, its net sign; tick \u201cevery relation\u201d to "
-        "draw each). Hover or click an actor or a line for its details and quotes; "
-        "keyboard: arrows, + and \u2212, Tab and Enter."
-    )
-    _details(G, H, dataset, facts)
+        return None
+    arrangement = int(st.session_state.get(_ARRANGEMENT, 0))
+    # The drawing is cached for every session: key it by the record it was drawn from
+    # (a per-session count gave another session's older arrangement).
+    layout_key = f"{display['layout']}#{_record_stamp(map_file)}"
+    parts = _parts(digest, layout_key, display["size"], G, positions, sizes, ranking)
+    try:
+        return view_json(
+            drawn,
+            parts,
+            physics=display["physics"],
+            camps=_camps(digest, G),
+            what_if=_what_if(drawn),
+            search=search,
+            arrangement=arrangement,
+        )
+    except PageTooBig as exc:
+        st.warning(too_big_words(exc, "The graph") + _NARROW)
+        return None
