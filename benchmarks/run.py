@@ -59,6 +59,7 @@ TARGETS = [
     ("16.3 `app` started to healthy vs `streamlit run` bare", "perceived.start_ratio", 1.2),
     ("16.4 N=1,000 opened to all drawn vs bare Streamlit", "perceived.open_ratio.1000", 2.0),
     ("16.4 N=1,000 filter changed vs bare rerun", "perceived.rerun_ratio.1000", 2.0),
+    ("- bundled map opened to filters usable vs bare", "perceived.usable_ratio.bundled", None),
     ("- bundled map opened again, cache warm, vs bare", "perceived.reopen_ratio.bundled", None),
     ("- billion laughs refused vs small valid file", "loading.laughs_ratio", None),
     ("- 4,000 unknown actors reported vs the valid file", "loading.unknown_ratio", 2.0),
@@ -804,10 +805,15 @@ def _drawn_frame(page: Any, actors: int, lines: int | None, cap_s: float) -> Any
 
 
 def _perceived_load(
-    browser: Any, url: str, counts: tuple[int, int, int], change: Callable[[Any], None]
-) -> tuple[float, float, float]:
-    """Seconds from navigation to every actor drawn, from a change to the new view, and
-    from opening the page again in the same browser (its cache warm) to every actor drawn."""
+    browser: Any,
+    url: str,
+    counts: tuple[int, int, int],
+    control: Callable[[Any], Any],
+    change: Callable[[Any], None],
+) -> tuple[float, float, float, float]:
+    """Seconds from navigation to every actor drawn, from navigation to the filter that is
+    changed next on screen (and the script idle), from the change to the new view, and from
+    opening the page again in the same browser (its cache warm) to every actor drawn."""
     actors, _, lines_after = counts
     idle = '[data-testid="stApp"][data-test-script-state="notRunning"]'
     context = browser.new_context(viewport={"width": 1440, "height": 900})
@@ -817,7 +823,11 @@ def _perceived_load(
         page.goto(url)
         _drawn_frame(page, actors, None, 120)
         opened = time.perf_counter() - start
+        # The change is timed from a page that is ready for it: the dashboard draws the
+        # sidebar's controls in the run after the graph, so wait for the control itself.
+        control(page).wait_for(timeout=120_000)
         page.wait_for_selector(idle)
+        usable = time.perf_counter() - start
         start = time.perf_counter()
         change(page)
         _drawn_frame(page, actors, lines_after, 120)
@@ -826,7 +836,7 @@ def _perceived_load(
         start = time.perf_counter()
         page.goto(url)  # a person coming back: the default view again, a new session
         _drawn_frame(page, actors, None, 120)
-        return opened, rerun, time.perf_counter() - start
+        return opened, usable, rerun, time.perf_counter() - start
     finally:
         context.close()
 
@@ -835,32 +845,43 @@ def _perceived_both(
     browser: Any, urls: dict[str, str], counts: tuple[int, int, int]
 ) -> dict[str, dict[str, Any]]:
     """Median open and rerun seconds of each app, their page loads alternating."""
+    controls = {"bare": _select_bare, "ours": _observed_ours}
     changes = {"bare": _pick_observed_bare, "ours": _pick_observed_ours}
-    runs: dict[str, list[tuple[float, float, float]]] = {who: [] for who in urls}
+    runs: dict[str, list[tuple[float, float, float, float]]] = {who: [] for who in urls}
     for attempt in range(PERCEIVED_REPEAT + 1):
         for who, url in urls.items():
-            timed = _perceived_load(browser, url + "/", counts, changes[who])
+            timed = _perceived_load(browser, url + "/", counts, controls[who], changes[who])
             if attempt:  # the first load warms the server's caches
                 runs[who].append(timed)
     return {
         who: {
-            "open_s": statistics.median(o for o, _, _ in timed),
-            "rerun_s": statistics.median(r for _, r, _ in timed),
-            "reopen_s": statistics.median(b for _, _, b in timed),
-            "opens": [round(o, 3) for o, _, _ in timed],
-            "reruns": [round(r, 3) for _, r, _ in timed],
-            "reopens": [round(b, 3) for _, _, b in timed],
+            "open_s": statistics.median(t[0] for t in timed),
+            "usable_s": statistics.median(t[1] for t in timed),
+            "rerun_s": statistics.median(t[2] for t in timed),
+            "reopen_s": statistics.median(t[3] for t in timed),
+            "opens": [round(t[0], 3) for t in timed],
+            "usables": [round(t[1], 3) for t in timed],
+            "reruns": [round(t[2], 3) for t in timed],
+            "reopens": [round(t[3], 3) for t in timed],
         }
         for who, timed in runs.items()
     }
 
 
+def _observed_ours(page: Any) -> Any:
+    return page.locator("[data-testid=stSidebar]").get_by_text("observed", exact=True).first
+
+
 def _pick_observed_ours(page: Any) -> None:
-    page.locator("[data-testid=stSidebar]").get_by_text("observed", exact=True).first.click()
+    _observed_ours(page).click()
+
+
+def _select_bare(page: Any) -> Any:
+    return page.get_by_role("combobox").first
 
 
 def _pick_observed_bare(page: Any) -> None:
-    page.get_by_role("combobox").first.click()
+    _select_bare(page).click()
     page.get_by_role("option", name="observed", exact=True).click()
 
 
@@ -916,10 +937,12 @@ def bench_perceived(sizes: list[int]) -> dict[str, Any]:
             out["maps"][name] = row
             out["open_ratio"][name] = row["ours"]["open_s"] / row["bare"]["open_s"]
             out["rerun_ratio"][name] = row["ours"]["rerun_s"] / row["bare"]["rerun_s"]
-            # Not a target: the same page opened again by a browser that has been there.
-            out.setdefault("reopen_ratio", {})[name] = (
-                row["ours"]["reopen_s"] / row["bare"]["reopen_s"]
-            )
+            # Not targets: the filters on screen; the same page opened again by a browser
+            # that has been there.
+            for figure in ("usable", "reopen"):
+                out.setdefault(f"{figure}_ratio", {})[name] = (
+                    row["ours"][f"{figure}_s"] / row["bare"][f"{figure}_s"]
+                )
         out["start_s"] = {k: statistics.median(v) for k, v in starts.items()}
         out["start_ratio"] = out["start_s"]["ours"] / out["start_s"]["bare"]
     finally:

@@ -46,12 +46,13 @@ function send(state) {
 }
 
 function announce(state) {
-  // Once per frame, when the first view is drawn (or after ANNOUNCE_MS at the latest), so
-  // that Python can draw what it held back until the graph was on screen.
+  // Once per frame, when its page has loaded (its first view on the way, drawn a moment
+  // later) or after ANNOUNCE_MS at the latest: Python then draws what it held back, and the
+  // browser fetches that code while the page draws, not before.
   if (state.announce && !state.announced) {
     state.announced = true;
     window.clearTimeout(state.announceTimer);
-    state.trigger("drawn", true);
+    state.trigger("ready", true);
   }
 }
 
@@ -71,6 +72,7 @@ export default function (component) {
       if (kind === "ready") {
         state.ready = true;
         send(state);
+        announce(state);
       } else if ((kind === "select" || kind === "focus") && typeof message.actor === "string") {
         state.trigger(kind, message.actor);
       } else if (kind === "moved" && message.positions && typeof message.positions === "object") {
@@ -84,14 +86,13 @@ export default function (component) {
         state.trigger("reset_whatif", true);
       } else if (kind === "drawn") {
         state.frame.setAttribute("data-drawn-actors", String(message.actors));
-        announce(state);
       }
     };
     window.addEventListener("message", state.onMessage);
   }
   state.trigger = setTriggerValue;
   if (!data) { return; }
-  state.announce = Boolean(data.announce_drawn);
+  state.announce = Boolean(data.announce_ready);
   const cleanup = () => {
     window.removeEventListener("message", state.onMessage);
     FRAMES.delete(parentElement);
@@ -186,16 +187,17 @@ def graph_frame(
     key: str = "graph",
     on_focus: Callable[[], None] | None = None,
     on_reset_what_if: Callable[[], None] | None = None,
-    on_drawn: Callable[[], None] | None = None,
+    on_ready: Callable[[], None] | None = None,
 ) -> FrameEvents:
     """Draw ``view`` (``view_json`` text) in the session's graph page; return the events.
 
     The page itself (about 0.5 MB) is loaded once per session, by URL from the dashboard's
     server when it serves it, else inline; each later run sends only the view. ``title``
     names the frame for assistive technology (and tests); ``height`` is a CSS height.
-    ``on_focus`` and ``on_reset_what_if`` run before the rerun they cause; ``on_drawn``,
-    once per page, when the page has drawn its first view (or 4 s after it was made, if it
-    has not said so by then), before the rerun that follows.
+    ``on_focus`` and ``on_reset_what_if`` run before the rerun they cause; ``on_ready``,
+    once per page, when the page has loaded (its script has run, its first view is on its
+    way) or 4 s after it was made if it has not said so by then, before the rerun that
+    follows.
     """
     shell, name = graph_page.page()
     sent = f"_{key}_shell"
@@ -206,7 +208,7 @@ def graph_frame(
         "shell_id": name,
         "shell": None,
         "page_url": None,
-        "announce_drawn": on_drawn is not None,
+        "announce_ready": on_ready is not None,
     }
     if graph_page.route_enabled():
         # The page is a cached document on this server; the view follows as a message.
@@ -227,7 +229,7 @@ def graph_frame(
         on_reset_whatif_change=on_reset_what_if or (lambda: None),
         on_moved_change=lambda: None,
         on_need_shell_change=resend,
-        on_drawn_change=on_drawn or (lambda: None),
+        on_ready_change=on_ready or (lambda: None),
     )
     st.session_state[sent] = name
     return FrameEvents(

@@ -593,7 +593,7 @@ def run(argv: list[str] | None = None) -> None:
         on_change="rerun",
     )
     with graph_tab:
-        drawn = graph_view.render(
+        has_graph = graph_view.render(
             dataset=dataset,
             G=G,
             H=H,
@@ -611,7 +611,7 @@ def run(argv: list[str] | None = None) -> None:
         )
     with head:
         _page_head(dataset.title, mapfile.name, spec, H, summary)
-    _controls(argv, dataset, G, facts, wait=held_back and drawn, held_back=held_back)
+    _controls(argv, dataset, G, facts, wait=held_back and has_graph, held_back=held_back)
     with edit_tab:
         _edit_tab(mapfile, dataset, positions, is_open=bool(edit_tab.open))
     with actors_tab:
@@ -620,7 +620,7 @@ def run(argv: list[str] | None = None) -> None:
         _relations_tab(H, facts, dataset, built=bool(relations_tab.open))
     with download_tab:
         whole = (digest, G)
-        _download_tab(H, positions, sizes, dataset.title, spec, summary, whole, display, drawn)
+        _download_tab(H, positions, sizes, dataset.title, spec, summary, whole, display, has_graph)
     with analysis_tab:
         _analysis_panel(dataset, G, H, spec, is_open=bool(analysis_tab.open))
 
@@ -635,12 +635,12 @@ def _controls(
     held_back: bool,
 ) -> None:
     """The sidebar's controls; or, with ``wait``, a line saying they come once the graph is
-    drawn (the page's "drawn" reruns the script, and that run draws them)."""
+    drawn (the graph page's "ready" reruns the script, and that run draws them)."""
     from explorer.app import graph_view
 
     if wait:
         st.sidebar.header("Filters")
-        st.sidebar.caption("The filters appear as soon as the graph is drawn.")
+        st.sidebar.caption("The filters appear as the graph is drawn.")
         return
     if held_back:  # no graph page to wait for: the uploader, left out so far, comes now
         _choose_file(list(argv or []))
@@ -657,19 +657,19 @@ def _download_tab(
     summary: str,
     whole: tuple[str, nx.MultiDiGraph[Any]] | None = None,
     display: dict[str, Any] | None = None,
-    graph_drawn: bool = False,
+    has_graph: bool = False,
 ) -> None:
     """The Download tab: every export of the current view, named in its caption.
 
     ``whole`` (the map's digest and graph) gives the camps; ``display`` the layout, which
     decides whether the pictures head each camp (as ``export --layout`` does). In a run
     that holds the controls back (``graph_view.controls_held_back``) the buttons wait too,
-    when ``graph_drawn``: their code would load before the graph's.
+    when ``has_graph``: their code would load before the graph's.
     """
     from explorer.app import graph_view
 
-    if graph_drawn and graph_view.controls_held_back():
-        st.caption("The downloads appear as soon as the graph is drawn.")
+    if has_graph and graph_view.controls_held_back():
+        st.caption("The downloads appear as the graph is drawn.")
         return
 
     def camps() -> Any:

@@ -384,13 +384,13 @@ _CONTROLS_SHOWN = "_controls_shown"
 
 
 def controls_held_back() -> bool:
-    """Whether this run holds the sidebar's controls back until the graph is drawn.
+    """Whether this run holds the sidebar's controls back until the graph page has loaded.
 
     Only the first run of a session whose graph page this server serves by URL: the
     browser fetches the code of each kind of widget from this server while the run lasts,
     six requests at a time, and the graph's own code would wait behind theirs. The page
-    says when it has drawn (``bridge.graph_frame``'s ``on_drawn``), and that rerun draws
-    the controls; so does any other rerun.
+    says when it has loaded (``bridge.graph_frame``'s ``on_ready``), and that rerun draws
+    the controls while the page draws its view; so does any other rerun.
     """
     return graph_page.route_enabled() and not st.session_state.get(_CONTROLS_SHOWN)
 
@@ -438,7 +438,7 @@ def render(
 
     ``map_file`` (its name and folder, None for an upload) is where "Keep this arrangement"
     writes the positions record. ``held_back`` (see ``controls_held_back``) leaves the
-    details' actor picker to the next run when the graph page is drawn.
+    details' actor picker to the next run, once the graph page has loaded.
     """
     drawn = _level_of_detail(H, ranking, size_label)
     view = _view_of(drawn, G, digest, display, positions, sizes, ranking, search, map_file)
@@ -447,7 +447,7 @@ def render(
             view,
             title=f"Graph of {summary}",
             height=GRAPH_HEIGHT,
-            on_drawn=controls_shown if graph_page.route_enabled() else None,
+            on_ready=controls_shown if graph_page.route_enabled() else None,
         )
         _handle(events, G)
         _arrangement(map_file, positions)
