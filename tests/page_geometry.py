@@ -64,6 +64,8 @@ class Geometry:
     labels_nearer_another: list[tuple[str, str]]
     smallest_label_px: float
     smallest_central_label_px: float
+    #: The ten most central actors (of ``central``) whose labels are drawn below 11 px.
+    small_central: list[str]
     hidden_labels: int
     actors: int
     lines: int
@@ -149,7 +151,31 @@ def measure(frame: Any, central: list[str] | None = None, *, tolerance: float = 
         labels_nearer_another=nearer,
         smallest_label_px=min(shown) if shown else 0.0,
         smallest_central_label_px=min(top_px) if top_px else 0.0,
+        small_central=[a for a in top if actors[a]["labelled"] and actors[a]["fontPx"] < 11.0],
         hidden_labels=sum(1 for a in ids if not actors[a]["labelled"]),
         actors=len(ids),
         lines=len(data["lines"]),
     )
+
+
+_COLLIDES_AT = """([id, px]) => {
+  const nodes = network.body.data.nodes;
+  const before = nodes.get(id).font;
+  nodes.update({id: id, font: Object.assign({}, before, {size: px / network.getScale()})});
+  network.redraw();
+  const mine = network.getBoundingBox(id);
+  const hit = nodes.getIds().some((other) => {
+    if (other === id) { return false; }
+    const b = network.getBoundingBox(other);
+    return mine.left < b.right && b.left < mine.right && mine.top < b.bottom && b.top < mine.bottom;
+  });
+  nodes.update({id: id, font: before});
+  network.redraw();
+  return hit;
+}"""
+
+
+def collides_at(frame: Any, actor: str, px: float) -> bool:
+    """Whether ``actor``'s label drawn at ``px`` screen pixels would overlap another actor's
+    box (read from vis-network with the label at that size, then put back as it was)."""
+    return bool(frame.evaluate(_COLLIDES_AT, [actor, px]))

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from browser import wait_for_app_idle
 from conftest import ROOT, dashboard_server
-from page_geometry import measure
+from page_geometry import collides_at, measure
 
 pytestmark = pytest.mark.browser
 
@@ -79,7 +79,10 @@ def test_nothing_overlaps_and_every_label_is_readable_and_nearest_its_actor(
         assert geometry.lines_through_shapes == [], geometry.summary()
         assert geometry.labels_nearer_another == [], geometry.summary()
         assert geometry.smallest_label_px >= 9.0, geometry.summary()
-        assert geometry.smallest_central_label_px >= 11.0, geometry.summary()
+        # The ten most central keep 11 px, but for a label that would then overlap another:
+        # it reads at the smallest size rather than not at all.
+        for actor in geometry.small_central:
+            assert collides_at(frame, actor, 11.5), (actor, geometry.summary())
         # A hidden label is counted in the legend, never silently dropped.
         if geometry.hidden_labels:
             counted = frame.evaluate("document.getElementById('label-count').textContent")

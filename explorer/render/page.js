@@ -340,34 +340,61 @@
       if (!clashes(box, n, placed)) { placed.push(box); return; }
       retry.push(n);
     });
-    if (retry.length) {
-      retry.forEach(function (n) { n.font = n.floor; });
+    // A label that does not fit tries its floor, then the smallest readable size (the ten
+    // most central too: their name at that size reads better than no name), then goes.
+    [function (n) { return n.floor; }, function (n) { return n.least; }].forEach(
+      function (sizeOf) {
+        if (!retry.length) { return; }
+        retry.forEach(function (n) { n.font = sizeOf(n); });
+        restyleLabels();
+        network.redraw();
+        retry = retry.filter(function (n) {
+          var box = labelBox(n);
+          if (clashes(box, n, placed)) { return true; }
+          placed.push(box);
+          return false;
+        });
+      });
+    retry.forEach(function (n) { n.hideLabel = true; hidden += 1; });
+    if (hidden) { restyleLabels(); }
+    // Last, the boxes as drawn: where two still overlap, both drop to the smallest readable
+    // size (two names read better than one), and if they still overlap the less central
+    // label goes.
+    function overlaps() {
       restyleLabels();
       network.redraw();
-      retry.forEach(function (n) {
-        var box = labelBox(n);
-        if (!clashes(box, n, placed)) { placed.push(box); return; }
-        n.hideLabel = true;
-        hidden += 1;
-      });
-      if (hidden) { restyleLabels(); }
-    }
-    // Last, the boxes as drawn: where two still overlap, the less central label goes.
-    restyleLabels();
-    network.redraw();
-    var boxes = {};
-    ranked.forEach(function (n) { boxes[n.id] = network.getBoundingBox(n.id); });
-    for (var i = 0; i < ranked.length; i++) {
-      for (var j = i + 1; j < ranked.length; j++) {
-        var p = ranked[i], q = ranked[j];
-        if (!boxesOverlap(boxes[p.id], boxes[q.id])) { continue; }
-        var loser = !q.hideLabel ? q : (!p.hideLabel ? p : null);
-        if (!loser) { continue; }
-        loser.hideLabel = true;
-        hidden += 1;
-        boxes[loser.id] = shapes[loser.id];
+      var boxes = {};
+      var out = [];
+      ranked.forEach(function (n) { boxes[n.id] = network.getBoundingBox(n.id); });
+      for (var i = 0; i < ranked.length; i++) {
+        for (var j = i + 1; j < ranked.length; j++) {
+          var p = ranked[i], q = ranked[j];
+          if (!boxesOverlap(boxes[p.id], boxes[q.id])) { continue; }
+          var loser = !q.hideLabel ? q : (!p.hideLabel ? p : null);
+          if (!loser) { continue; }
+          out.push([loser === q ? p : q, loser]);
+          boxes[loser.id] = shapes[loser.id];
+        }
       }
+      return out;
     }
+    var pairs = overlaps();
+    var shrunk = [];
+    pairs.forEach(function (pair) {
+      pair.forEach(function (n) {
+        if (n.font > n.least) { n.before = n.font; n.font = n.least; shrunk.push(n); }
+      });
+    });
+    if (shrunk.length) { pairs = overlaps(); }
+    pairs.forEach(function (pair) { pair[1].hideLabel = true; hidden += 1; });
+    // Then each shrunk label, most central first, takes its size back where that overlaps
+    // nothing (one of a pair may have been enough; the other of a pair that went anyway).
+    shrunk.sort(function (p, q) { return p.rank - q.rank; }).slice(0, 20).forEach(function (n) {
+      if (n.hideLabel) { return; }
+      n.font = n.before;
+      var clash = overlaps().some(function (pair) { return pair.indexOf(n) >= 0; });
+      if (clash) { n.font = n.least; }
+    });
     restyleLabels();
     state.hiddenLabels = hidden;
     // A label some line cannot go round drops to the smallest readable size, and the lines
