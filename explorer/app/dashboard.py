@@ -611,7 +611,8 @@ def run(argv: list[str] | None = None) -> None:
         )
     with head:
         _page_head(dataset.title, mapfile.name, spec, H, summary)
-    _controls(argv, dataset, G, facts, wait=held_back and has_graph, held_back=held_back)
+    wait = held_back and has_graph
+    _controls(argv, dataset, G, facts, wait=wait, held_back=held_back)
     with edit_tab:
         _edit_tab(mapfile, dataset, positions, is_open=bool(edit_tab.open))
     with actors_tab:
@@ -620,7 +621,7 @@ def run(argv: list[str] | None = None) -> None:
         _relations_tab(H, facts, dataset, built=bool(relations_tab.open))
     with download_tab:
         whole = (digest, G)
-        _download_tab(H, positions, sizes, dataset.title, spec, summary, whole, display, has_graph)
+        _download_tab(H, positions, sizes, dataset.title, spec, summary, whole, display, wait)
     with analysis_tab:
         _analysis_panel(dataset, G, H, spec, is_open=bool(analysis_tab.open))
 
@@ -641,6 +642,7 @@ def _controls(
     if wait:
         st.sidebar.header("Filters")
         st.sidebar.caption("The filters appear as the graph is drawn.")
+        graph_view.controls_shown()  # whatever reruns next (the page's "ready", a click)
         return
     if held_back:  # no graph page to wait for: the uploader, left out so far, comes now
         _choose_file(list(argv or []))
@@ -657,18 +659,18 @@ def _download_tab(
     summary: str,
     whole: tuple[str, nx.MultiDiGraph[Any]] | None = None,
     display: dict[str, Any] | None = None,
-    has_graph: bool = False,
+    wait: bool = False,
 ) -> None:
     """The Download tab: every export of the current view, named in its caption.
 
     ``whole`` (the map's digest and graph) gives the camps; ``display`` the layout, which
-    decides whether the pictures head each camp (as ``export --layout`` does). In a run
-    that holds the controls back (``graph_view.controls_held_back``) the buttons wait too,
-    when ``has_graph``: their code would load before the graph's.
+    decides whether the pictures head each camp (as ``export --layout`` does). ``wait``: a
+    run that holds the controls back until the graph page has loaded (see
+    ``graph_view.controls_held_back``); the buttons wait too, their code would load first.
     """
     from explorer.app import graph_view
 
-    if has_graph and graph_view.controls_held_back():
+    if wait:
         st.caption("The downloads appear as the graph is drawn.")
         return
 
