@@ -28,7 +28,9 @@ def wait_for_graph(page: Any) -> None:
     graph in a new session) included, and the graph inside it is at rest."""
     frame = page.wait_for_selector('iframe[title^="Graph of "]', timeout=60_000).content_frame()
     frame.wait_for_function(GRAPH_AT_REST, timeout=60_000)
-    page.get_by_role("button", name="Reset all filters").wait_for(timeout=60_000)
+    # The last control of the sidebar, drawn (not a placeholder while its code loads).
+    page.get_by_text("Let physics settle the layout briefly").wait_for(timeout=60_000)
+    page.get_by_text("Actor kinds", exact=True).first.wait_for(timeout=60_000)
     wait_for_app_idle(page)
 
 

@@ -420,12 +420,32 @@
   // what the lines must avoid; a line that no bend clears keeps the one crossing fewest.
 
   var BEND_STEPS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
-  var BEND_TYPES = ["curvedCW", "curvedCCW", "horizontal", "vertical", "cubicH", "cubicV"];
+  var BEND_TYPES = ["curvedCW", "curvedCCW", "horizontal", "vertical", "cubicH", "cubicV",
+                    "discrete", "diagonalCross", "straightCross"];
   var CURVE_POINTS = 24;
 
   function curveVia(from, to, smooth) {
     // Where vis-network puts the control point of each of these curves.
     var r = smooth.roundness;
+    var adx = Math.abs(from.x - to.x), ady = Math.abs(from.y - to.y);
+    if (smooth.type === "discrete" || smooth.type === "diagonalCross") {
+      // A 45-degree step out of `from`; "discrete" keeps to `from`'s axis on a flat line.
+      var step = r * Math.max(adx, ady);
+      var via = { x: from.x + (from.x > to.x ? -step : step),
+                  y: from.y + (from.y >= to.y ? -step : step) };
+      if (smooth.type === "discrete") {
+        if (adx <= ady) { if (adx < r * ady) { via.x = from.x; } }
+        else if (ady < r * adx) { via.y = from.y; }
+      }
+      return via;
+    }
+    if (smooth.type === "straightCross") {
+      // Into `to` along the longer axis.
+      if (adx <= ady) {
+        return { x: to.x, y: to.y + (from.y < to.y ? -1 : 1) * (1 - r) * ady };
+      }
+      return { x: to.x + (from.x < to.x ? -1 : 1) * (1 - r) * adx, y: to.y };
+    }
     if (smooth.type === "horizontal") { return { x: from.x + r * (to.x - from.x), y: from.y }; }
     if (smooth.type === "vertical") { return { x: from.x, y: from.y + r * (to.y - from.y) }; }
     var dx = to.x - from.x, dy = from.y - to.y;
@@ -508,7 +528,7 @@
     if (!network || !view || view.options.big) { return; }
     var lines = currentLines().filter(function (line) { return !line.smooth && line.a !== line.b; });
     if (lines.length > 600) { return; } // a crowded overview: straight lines, as they come
-    var margin = 2 / network.getScale();
+    var margin = 0.5 / network.getScale();
     var ids = view.nodes.map(function (n) { return n.id; });
     var pos = network.getPositions(ids);
     // A bent line should stay within the frame as it is now (zoom and pan included).
