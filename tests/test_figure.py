@@ -492,24 +492,14 @@ def test_a_camps_figure_heads_each_camp_and_names_the_view(bundled: tuple) -> No
     assert collisions(fig) == {"boxes": [], "lines": [], "labels": []}
 
 
-def _line_across_a_label(tmp_path: Path) -> Any:
+def _line_across_a_label() -> Any:
     """Three actors: Left and Right joined by a line, Middle just above it with its label
     (drawn under its shape) lying across the straight line between them."""
-    path = tmp_path / "across.yaml"
-    path.write_text(
-        "format: stakeholder-explorer/1\ntitle: Across\nactors:\n"
-        "  - {id: left, name: Left, kind: state}\n"
-        "  - {id: right, name: Right, kind: state}\n"
-        "  - {id: middle, name: A middle actor with a long name, kind: state}\n"
-        "relations:\n"
-        "  - {source: left, target: right, type: hostile_to}\n",
-        encoding="utf-8",
-    )
-    return build_graph(load_dataset(path))
+    return build_graph(load_dataset(FIXTURES / "across.yaml"))
 
 
-def test_a_line_keeps_off_another_actors_label_by_moving_it_or_bending(tmp_path: Path) -> None:
-    G = _line_across_a_label(tmp_path)
+def test_a_line_keeps_off_another_actors_label_by_moving_it_or_bending() -> None:
+    G = _line_across_a_label()
     positions = {"left": (-1.0, 0.0), "right": (1.0, 0.0), "middle": (0.0, 0.045)}
     fig = network_figure(G, positions, size=(900, 500), legend=False)
     shapes = actor_boxes(fig)
@@ -533,8 +523,8 @@ def test_a_line_keeps_off_another_actors_label_by_moving_it_or_bending(tmp_path:
     assert width > 0 and collisions(fig) == {"boxes": [], "lines": [], "labels": []}
 
 
-def test_a_bent_lines_sign_marker_sits_on_the_drawn_curve(tmp_path: Path) -> None:
-    G = _line_across_a_label(tmp_path)
+def test_a_bent_lines_sign_marker_sits_on_the_drawn_curve() -> None:
+    G = _line_across_a_label()
     positions = {"left": (-1.0, 0.0), "right": (1.0, 0.0), "middle": (0.0, 0.0)}
     fig = network_figure(G, positions, size=(900, 500), legend=False)
     [(_, points)] = line_paths(fig)

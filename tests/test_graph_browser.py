@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from browser import wait_for_app_idle
-from conftest import ROOT, dashboard_server
+from conftest import FIXTURES, ROOT, dashboard_server
 from page_geometry import collides_at, measure
 
 pytestmark = pytest.mark.browser
@@ -258,18 +258,8 @@ def test_a_line_bends_round_another_actors_label_in_the_page(
     from explorer.graph import FilterSpec, build_graph, filter_graph
     from explorer.load import load_dataset
 
-    source = Path(str(tmp_path)) / "across.yaml"
-    source.write_text(
-        "format: stakeholder-explorer/1\ntitle: Across\nactors:\n"
-        "  - {id: left, name: Left, kind: state}\n"
-        "  - {id: right, name: Right, kind: state}\n"
-        "  - {id: middle, name: A middle actor with a long name, kind: state}\n"
-        "relations:\n"
-        "  - {source: left, target: right, type: hostile_to}\n",
-        encoding="utf-8",
-    )
-    G = build_graph(load_dataset(source))
-    out = source.with_suffix(".html")
+    G = build_graph(load_dataset(FIXTURES / "across.yaml"))
+    out = Path(str(tmp_path)) / "across.html"
     # The middle actor just above the line: its label, drawn under it, lies across the line.
     positions = {"left": (-0.4, 0.0), "right": (0.4, 0.0), "middle": (0.0, 0.04)}
     export_file(filter_graph(G, FilterSpec()), out, positions=positions, spec=FilterSpec())

@@ -93,6 +93,23 @@ def test_every_problem_line_escapes_control_characters() -> None:
 # --- "did you mean": bounded ----------------------------------------------------------------
 
 
+def _typo_map(tmp_path: Path, n: int) -> Path:
+    """A map of ``n`` actors whose ``n - 1`` relations each name a misspelt target
+    (``actr_0001`` for ``actor_0001``): one unknown-actor error, with a hint to find, each."""
+    actors = "".join(f"  - {{id: actor_{i:04d}, name: A{i}, kind: state}}\n" for i in range(n))
+    relations = "".join(
+        f"  - {{source: actor_{i:04d}, target: actr_{i + 1:04d}, type: supports}}\n"
+        for i in range(n - 1)
+    )
+    path = tmp_path / "map.yaml"
+    path.write_text(
+        "format: stakeholder-explorer/1\ntitle: Typos\nactors:\n" + actors
+        + "relations:\n" + relations,
+        encoding="utf-8",
+    )  # fmt: skip
+    return path
+
+
 def test_did_you_mean_is_bounded_per_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import difflib
 
@@ -106,20 +123,7 @@ def test_did_you_mean_is_bounded_per_file(tmp_path: Path, monkeypatch: pytest.Mo
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(difflib, "get_close_matches", counting)
-    actors = "".join(f"  - {{id: actor_{i:04d}, name: A{i}, kind: state}}\n" for i in range(300))
-    relations = "".join(
-        f"  - {{source: actor_{i:04d}, target: actr_{i + 1:04d}, type: supports}}\n"
-        for i in range(299)
-    )
-    path = tmp_path / "map.yaml"
-    path.write_text(
-        "format: stakeholder-explorer/1\ntitle: Typos\nactors:\n"
-        + actors
-        + "relations:\n"
-        + relations,
-        encoding="utf-8",
-    )
-    errors = check_file(path).errors
+    errors = check_file(_typo_map(tmp_path, 300)).errors
     # Every unknown actor is still reported, each at its place ...
     assert len(errors) == 299
     assert all(e.where.endswith(".target") for e in errors)
@@ -151,17 +155,6 @@ def test_did_you_mean_stops_at_its_time_bound(
     monkeypatch.setattr(difflib, "get_close_matches", slow)
     monkeypatch.setattr(model, "SUGGESTION_LIMIT", 10_000)
     monkeypatch.setattr(model, "SUGGESTION_SECONDS", 0.3)
-    actors = "".join(f"  - {{id: actor_{i:04d}, name: A{i}, kind: state}}\n" for i in range(100))
-    relations = "".join(
-        f"  - {{source: actor_{i:04d}, target: actr_{i + 1:04d}, type: supports}}\n"
-        for i in range(99)
-    )
-    path = tmp_path / "map.yaml"
-    path.write_text(
-        "format: stakeholder-explorer/1\ntitle: Typos\nactors:\n" + actors
-        + "relations:\n" + relations,
-        encoding="utf-8",
-    )  # fmt: skip
-    errors = check_file(path).errors
+    errors = check_file(_typo_map(tmp_path, 100)).errors
     assert len(errors) == 99
     assert 0 < len(calls) < 20  # 0.3 s of 0.05 s hints: a handful, not 99
