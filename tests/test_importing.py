@@ -555,6 +555,84 @@ def test_a_five_thousand_digit_strength_is_a_positioned_error() -> None:
     assert len(found[0]) < 300
 
 
+def test_a_quote_inside_an_unquoted_cell_is_text_and_no_row_is_lost() -> None:
+    # Only a quote that begins a cell opens a quoted cell (as in Python's csv module). A quote
+    # inside a cell once joined the following lines to its record, whose rows then vanished
+    # without a word until a later quote "closed" it.
+    data = (
+        b"source,target,strength\n"
+        b'A 5" gun,B,2\n'
+        b"C,D,2\n"
+        b"E,F,9\n"
+        b'"G","H ""the"" second",2\n'
+        b'I,"J\nK",2\n'
+    )
+    ds = import_edge_list(data.replace(b"E,F,9", b"E,F,2"), "e.csv").dataset
+    assert len(ds.relations) == 5
+    assert (ds.relations[0].source, ds.relations[0].target) == ("a_5_gun", "b")
+    assert ds.actors[0].name == 'A 5" gun'
+    assert {a.name for a in ds.actors} >= {"C", "D", "E", "F", 'H "the" second', "J\nK"}
+    # The cells after such a quote are found at their own columns.
+    assert problems(lambda: import_edge_list(data, "e.csv")) == [
+        "e.csv:4:5: strength: strength '9' is not 1, 2 or 3 or a word for one "
+        "(weak, medium, strong: see docs/exports.md)"
+    ]
+    late = b'source,target\nA 5" gun,B\nC,D\n"E,F\nG,H\n'
+    assert problems(lambda: import_edge_list(late, "e.csv")) == [
+        "e.csv:4:1: file: a quoted cell starts here and is never closed (a missing '\"')"
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["json", "cytoscape"])
+def test_a_five_thousand_digit_number_in_json_is_a_positioned_error(
+    tmp_path: Path, fmt: str
+) -> None:
+    ds = load_dataset(FIXTURES / "across.yaml")
+    view = filter_graph(build_graph(ds), FilterSpec(as_of="all", scenario="all"))
+    path = tmp_path / ("map.json" if fmt == "json" else "map.cyjs")
+    text = export_bytes(view, fmt, positions={n: (0.0, 0.0) for n in view}).decode("utf-8")
+    at = text.index('"strength": ') + len('"strength": ')
+    text = text[:at] + "9" * 5000 + text[at + 1 :]
+    path.write_text(text, encoding="utf-8")
+    line = text.count("\n", 0, at) + 1
+    col = at - text.rfind("\n", 0, at)
+    assert problems(lambda: import_path(path)) == [
+        f"{path}:{line}:{col}: file: a number of 5,000 digits; no field holds one that long"
+    ]
+
+
+def test_a_workbook_with_a_late_dtd_or_broken_sheet_xml_is_one_error(tmp_path: Path) -> None:
+    good = write_xlsx(tmp_path / "good.xlsx", {"Edges": [["source", "target"], ["A", "B"]]})
+    entities = (
+        '<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">'
+        + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8))
+        + "]>"
+    )
+
+    def rewrite(name: str, change: Callable[[bytes], bytes]) -> Path:
+        out = tmp_path / name
+        with zipfile.ZipFile(good) as old, zipfile.ZipFile(out, "w") as new:
+            for info in old.infolist():
+                data = old.read(info)
+                new.writestr(info, change(data) if "worksheets/" in info.filename else data)
+        return out
+
+    # A comment pushes the DTD past the first 4 KB, where it once went unchecked.
+    late = rewrite(
+        "late.xlsx",
+        lambda d: b'<?xml version="1.0"?><!--' + b" " * 5000 + b"-->" + entities.encode()
+        + d.replace(b"<t>A</t>", b"<t>&i;</t>"),
+    )  # fmt: skip
+    broken = rewrite("broken.xlsx", lambda d: d.replace(b"</sheetData>", b"</sheetDat>"))
+    assert problems(lambda: import_path(late)) == [
+        f"{late}:1:1: file: holds a DTD; not a workbook we read"
+    ]
+    found = problems(lambda: import_path(broken))
+    assert len(found) == 1 and found[0].startswith(
+        f"{broken}:1:1: file: not a readable .xlsx workbook (mismatched tag"
+    )
+
+
 # --- import into an existing file ------------------------------------------------------------
 
 CURATED = """\

@@ -418,6 +418,20 @@ def _read_workbook(
     return read_edge_table(table, path, title=title, notes=notes)
 
 
+class _HugeNumber(ValueError):
+    """A JSON integer too long to be any field's value (Python refuses over 4,300 digits)."""
+
+    def __init__(self, digits: str) -> None:
+        super().__init__(digits[:40])
+        self.digits = digits
+
+
+def _json_int(digits: str) -> int:
+    if len(digits) > 100:
+        raise _HugeNumber(digits)
+    return int(digits)
+
+
 def _read_json(data: bytes, path: str, *, title: str | None) -> ImportResult:
     from explorer.formats.cytoscape import is_cytoscape, read_cytoscape
     from explorer.formats.kumu import is_kumu_blueprint, read_kumu_json
@@ -426,11 +440,17 @@ def _read_json(data: bytes, path: str, *, title: str | None) -> ImportResult:
 
     text = decode(data, path)
     try:
-        parsed = json.loads(text)
+        parsed = json.loads(text, parse_int=_json_int)
     except json.JSONDecodeError as exc:
         raise DataErrors(
             [Problem(path, exc.lineno, exc.colno, "file", f"not JSON: {exc.msg}")]
         ) from None
+    except _HugeNumber as exc:
+        at = text.find(exc.digits)
+        line = text.count("\n", 0, at) + 1
+        col = at - text.rfind("\n", 0, at)
+        message = f"a number of {len(exc.digits):,} digits; no field holds one that long"
+        raise DataErrors([Problem(path, line, col, "file", message)]) from None
     except RecursionError:
         raise DataErrors([Problem(path, 1, 1, "file", "JSON nested too deeply")]) from None
     if is_kumu_blueprint(parsed):

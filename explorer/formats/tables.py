@@ -132,29 +132,32 @@ def decode(data: bytes, path: str) -> str:
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
-def _records(text: str, path: str) -> Iterator[tuple[int, str]]:
-    """Each CSV record's first line number and raw text (a quoted cell may span lines)."""
+def _records(text: str, path: str, delimiter: str = ",") -> Iterator[tuple[int, str]]:
+    """Each CSV record's first line number and raw text (a quoted cell may span lines).
+
+    Quotes are read as Python's ``csv`` reads them: only a quote that begins a cell opens a
+    quoted cell; one inside an unquoted cell (``5" gun``) is a plain character, so it never
+    joins the following lines to its record (which the reader would then drop unseen).
+    """
     # Only CR and LF end CSV lines; str.splitlines would also split at U+2028 and friends.
     lines = _LINE.findall(text)
     number = 0
     while number < len(lines):
         start = number
         parts = [lines[number]]
-        quotes = lines[number].count('"')
+        state, opened = _scan(lines[number], delimiter, _CELL_START)
         number += 1
-        while quotes % 2 and number < len(lines):
+        while state == _QUOTED_CELL and number < len(lines):
             parts.append(lines[number])
-            quotes += lines[number].count('"')
+            state, _ = _scan(lines[number], delimiter, state)
             number += 1
-        if quotes % 2:
-            first = lines[start]
-            col = _unclosed_column(first)
+        if state == _QUOTED_CELL:
             raise DataErrors(
                 [
                     Problem(
                         path,
                         start + 1,
-                        col,
+                        opened + 1,
                         "file",
                         "a quoted cell starts here and is never closed (a missing '\"')",
                     )
@@ -163,26 +166,59 @@ def _records(text: str, path: str) -> Iterator[tuple[int, str]]:
         yield start + 1, "".join(parts)
 
 
-def _unclosed_column(line: str) -> int:
-    quoted, opened = False, 0
+#: The states of a CSV cell while it is read, as Python's csv module has them; a line break
+#: inside a quoted cell belongs to the cell, anywhere else it ends the record.
+_CELL_START, _PLAIN, _QUOTED_CELL, _QUOTE_IN_QUOTED = range(4)
+
+
+def _scan(line: str, delimiter: str, state: int) -> tuple[int, int]:
+    """The state after ``line`` (from ``state``), and the index of the last quote opening a cell.
+
+    A line break ends the record unless it lies inside a quoted cell.
+    """
+    if '"' not in line:  # the common case: no quote changes anything
+        return (_QUOTED_CELL if state == _QUOTED_CELL else _CELL_START), 0
+    opened = 0
     for index, char in enumerate(line):
-        if char == '"':
-            quoted = not quoted
-            if quoted:
-                opened = index
-    return opened + 1
+        if state == _QUOTED_CELL:
+            if char == '"':
+                state = _QUOTE_IN_QUOTED
+        elif state == _QUOTE_IN_QUOTED:
+            # '""' is one quote inside the cell; anything else closes it.
+            state = (
+                _QUOTED_CELL
+                if char == '"'
+                else _CELL_START
+                if char == delimiter or char in "\r\n"
+                else _PLAIN
+            )
+        elif char == delimiter or char in "\r\n":
+            state = _CELL_START
+        elif state == _CELL_START and char == '"':
+            state, opened = _QUOTED_CELL, index
+        elif state == _CELL_START:
+            state = _PLAIN
+    return state, opened
 
 
 def _cell_starts(record: str, delimiter: str) -> list[tuple[int, int]]:
     """(line offset, column) of each cell of one CSV record's raw text; columns count from 1."""
     starts = [(0, 1)]
-    quoted = False
+    state = _CELL_START
     line, col = 0, 1
     for char in record:
-        if char == '"':
-            quoted = not quoted
-        elif char == delimiter and not quoted:
+        if state == _QUOTED_CELL:
+            if char == '"':
+                state = _QUOTE_IN_QUOTED
+        elif state == _QUOTE_IN_QUOTED and char == '"':
+            state = _QUOTED_CELL
+        elif char == delimiter:
+            state = _CELL_START
             starts.append((line, col + 1))
+        elif state == _CELL_START and char == '"':
+            state = _QUOTED_CELL
+        elif char not in "\r\n":
+            state = _PLAIN
         if char == "\n":
             line, col = line + 1, 1
         else:
@@ -210,7 +246,7 @@ def csv_records(
     """Every record as (line, cells, (line, col) of each cell)."""
     out = []
     csv.field_size_limit(max(len(text), 131072))
-    for number, raw in _records(text, path):
+    for number, raw in _records(text, path, delimiter):
         body = raw.rstrip("\r\n")
         try:
             cells = next(csv.reader(io.StringIO(body), delimiter=delimiter), [])
@@ -278,13 +314,10 @@ def xlsx_sheets(
                     ]
                 )
             for info in archive.infolist():
-                if info.filename.endswith(".xml") or info.filename.endswith(".rels"):
-                    with archive.open(info) as member:
-                        head = member.read(4096)
-                    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                        raise DataErrors(
-                            [Problem(path, 1, 1, "file", "holds a DTD; not a workbook we read")]
-                        )
+                if _holds_dtd(archive, info):
+                    raise DataErrors(
+                        [Problem(path, 1, 1, "file", "holds a DTD; not a workbook we read")]
+                    )
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except DataErrors:
         raise
@@ -302,9 +335,38 @@ def xlsx_sheets(
                     cells.pop()
                 records.append((number, cells, [(number, col) for col in range(1, len(cells) + 1)]))
             sheets[sheet.title] = records
+    except Exception as exc:  # a sheet is parsed only now: broken XML shows here
+        raise DataErrors(
+            [Problem(path, 1, 1, "file", f"not a readable .xlsx workbook ({exc})")]
+        ) from None
     finally:
         book.close()
     return sheets
+
+
+#: A document type declaration or an entity, as UTF-8 and as UTF-16 (either order) bytes.
+_DTD_MARKERS = tuple(
+    marker.encode(encoding)
+    for marker in ("<!DOCTYPE", "<!ENTITY")
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+)
+
+
+def _holds_dtd(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Whether a member declares a DTD or an entity anywhere (not only in its first bytes).
+
+    Members are read in pieces, overlapping by a marker's length, after their total size
+    was checked against the limit.
+    """
+    overlap = max(len(m) for m in _DTD_MARKERS)
+    tail = b""
+    with archive.open(info) as member:
+        while piece := member.read(1 << 20):
+            window = tail + piece
+            if any(marker in window for marker in _DTD_MARKERS):
+                return True
+            tail = window[-overlap:]
+    return False
 
 
 def xlsx_table(
