@@ -1157,14 +1157,17 @@ def _wrap(value: str, pad: str, width: int) -> list[str]:
 # --- writing, history, undo ------------------------------------------------------------------
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
-    """Replace the file at ``path`` with ``data`` in one step (a reader sees old or new)."""
+def write_atomic(path: str | os.PathLike[str], data: bytes, *, mode: int | None = None) -> None:
+    """Replace the file at ``path`` with ``data`` in one step (a reader sees old or new).
+
+    The new file keeps the old one's permissions, or gets ``mode`` when given.
+    """
     target = Path(path)
-    mode = None
-    try:
-        mode = target.stat().st_mode & 0o7777
-    except OSError:
-        pass
+    if mode is None:
+        try:
+            mode = target.stat().st_mode & 0o7777
+        except OSError:
+            pass
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -1197,22 +1200,56 @@ def _safe(name: str) -> str:
 def _hidden_folder(path: Path) -> Path:
     folder = path.resolve().parent / HIDDEN_FOLDER
     folder.mkdir(exist_ok=True)
-    ignore = folder / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("*\n", encoding="utf-8")
+    try:
+        # O_EXCL: never written through a link planted under the name (even a dangling one).
+        fd = os.open(folder / ".gitignore", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        return folder
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write("*\n")
     return folder
 
 
+def _own_history(target: Path, folder: Path) -> None:
+    """Refuse a history folder reached through a symbolic link.
+
+    The hidden folder travels with the map (a shared folder, an archive): a link planted in
+    it must not make an edit write, or an undo read, anywhere else.
+    """
+    top = target.resolve().parent
+    for part in (HIDDEN_FOLDER, f"{HIDDEN_FOLDER}/undo", folder.relative_to(top).as_posix()):
+        if (top / part).is_symlink():
+            raise EditError(
+                f"{target}: {top / part} is a symbolic link; the undo history is never "
+                "written or read through one (remove it to edit this file)"
+            )
+
+
+def _read_history(path: Path) -> bytes:
+    """A file of the undo history: a regular file, not a link, within the size limit."""
+    from explorer.reading import read_bounded
+
+    return read_bounded(path, follow_links=False)
+
+
 def _log(folder: Path) -> list[dict[str, Any]]:
+    from explorer.reading import ReadRefused
+
     try:
-        entries = json.loads((folder / "log.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        entries = json.loads(_read_history(folder / "log.json").decode("utf-8"))
+    except (ReadRefused, ValueError):
         return []
-    return [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
+    if not isinstance(entries, list):
+        return []
+    return [
+        e
+        for e in entries
+        if isinstance(e, dict) and type(e.get("n")) is int and 0 < e["n"] < 1_000_000
+    ]
 
 
 def _write_log(folder: Path, entries: list[dict[str, Any]]) -> None:
-    write_atomic(folder / "log.json", json.dumps(entries, indent=1).encode("utf-8"))
+    write_atomic(folder / "log.json", json.dumps(entries, indent=1).encode("utf-8"), mode=0o600)
 
 
 def _read(path: Path) -> bytes:
@@ -1234,22 +1271,27 @@ def save(edit: Edit, path: str | os.PathLike[str] | None = None) -> Path:
     target = Path(path) if path is not None else edit.before.path
     if target is None:
         raise EditError("an upload has no file to save to; download it instead")
+    from explorer.reading import ReadRefused
+
     try:
-        with open(target, "rb") as handle:
-            current = handle.read()
-    except OSError as exc:
-        raise EditError(f"{target}: cannot read: {exc.strerror}") from None
+        current = _read(target)
+    except ReadRefused as exc:
+        raise EditError(f"{target}: {exc.reason}") from None
     if _digest(current) != edit.before.digest:
         raise FileChanged(
             f"{target}: the file changed on disk since it was read; nothing written "
             "(read it again and redo the edit)"
         )
-    _hidden_folder(target)
     folder = history_folder(target)
+    _own_history(target, folder)
+    _hidden_folder(target)
     folder.mkdir(parents=True, exist_ok=True)
+    _own_history(target, folder)
     entries = _log(folder)
     number = max((int(e.get("n", 0)) for e in entries), default=0) + 1
-    (folder / f"{number:06d}.before").write_bytes(current)
+    # Written through a temporary file and a rename: a link under the name is replaced,
+    # never written through.
+    write_atomic(folder / f"{number:06d}.before", current, mode=0o600)
     entries.append(
         {"n": number, "after": _digest(edit.data), "what": edit.summary, "time": time.time()}
     )
@@ -1289,16 +1331,19 @@ def undo(path: str | os.PathLike[str], *, force: bool = False) -> UndoResult:
     Refused when the file's bytes are not those the last edit wrote (it was changed since),
     unless ``force``.
     """
+    from explorer.reading import ReadRefused
+
     target = Path(path)
     folder = history_folder(target)
+    _own_history(target, folder)
     entries = _log(folder)
     if not entries:
         raise EditError(f"{target}: no edit to undo")
     last = entries[-1]
     try:
-        current = target.read_bytes()
-    except OSError as exc:
-        raise EditError(f"{target}: cannot read: {exc.strerror}") from None
+        current = _read(target)
+    except ReadRefused as exc:
+        raise EditError(f"{target}: {exc.reason}") from None
     if _digest(current) != last.get("after") and not force:
         raise FileChanged(
             f"{target}: the file was changed after its last edit ({last.get('what')}); "
@@ -1306,9 +1351,10 @@ def undo(path: str | os.PathLike[str], *, force: bool = False) -> UndoResult:
         )
     before = folder / f"{int(last['n']):06d}.before"
     try:
-        data = before.read_bytes()
-    except OSError:
-        raise EditError(f"{target}: the undo history has lost the earlier version") from None
+        data = _read_history(before)
+    except ReadRefused as exc:
+        lost = "has lost the earlier version" if exc.reason == "no such file" else exc.reason
+        raise EditError(f"{target}: the undo history {lost}") from None
     write_atomic(target, data)
     before.unlink(missing_ok=True)
     _write_log(folder, entries[:-1])

@@ -140,18 +140,24 @@ def read_stream_bounded(handle: BinaryIO, name: str, limit: int) -> bytes:
         parts.append(part)
 
 
-def read_bounded(path: str | os.PathLike[str], *, limit: int | None = None) -> bytes:
+def read_bounded(
+    path: str | os.PathLike[str], *, limit: int | None = None, follow_links: bool = True
+) -> bytes:
     """Return the bytes of the regular file ``path``; raise ``ReadRefused`` otherwise.
 
     Refused: anything that is not a regular file (folders, FIFOs, devices, sockets), a file
     that cannot be opened, and a file over ``limit`` bytes (default ``max_bytes()``),
-    counted while reading.
+    counted while reading. Without ``follow_links``, a symbolic link (as the last part of
+    the path) is refused too: the program's own records are never read through one.
     """
     name = os.fspath(path)
     bound = max_bytes(limit)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    if not follow_links:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
     try:
         # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
-        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        fd = os.open(name, flags)
     except OSError as exc:
         raise ReadRefused(name, _os_reason(exc)) from None
     try:
@@ -252,4 +258,6 @@ def _os_reason(exc: OSError) -> str:
         return "no such file"
     if exc.errno == errno.EISDIR:
         return "cannot read: a folder, not a regular file"
+    if exc.errno == errno.ELOOP:
+        return "cannot read: a symbolic link where none is followed (or a loop of them)"
     return f"cannot read: {exc.strerror or exc}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import shutil
 from pathlib import Path
@@ -433,6 +434,68 @@ def test_the_undo_history_is_bounded_and_ignored_by_git(tmp_path, monkeypatch) -
         assert run("undo", str(path)).exit_code == 0
     assert "name: Gamma 2" in path.read_text(encoding="utf-8")
     assert run("undo", str(path)).exit_code == 1
+
+
+def test_an_edit_never_writes_through_a_link_planted_in_the_undo_history(tmp_path) -> None:
+    # A shared folder carries its hidden folder: a link named like the next earlier version
+    # once made an edit write the map's bytes over the file it points to.
+    path = variant(FIXTURES / "indented.yaml", tmp_path)
+    folder = edit_module.history_folder(path)
+    folder.mkdir(parents=True)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("not the map's\n", encoding="utf-8")
+    (folder / "000001.before").symlink_to(victim)
+    (tmp_path / ".stakeholder-explorer" / ".gitignore").symlink_to(tmp_path / "created.txt")
+    assert run("set", str(path), "gamma", "name=Gamma 1").exit_code == 0
+    assert victim.read_text(encoding="utf-8") == "not the map's\n"
+    assert not (tmp_path / "created.txt").exists()
+    assert not (folder / "000001.before").is_symlink()
+    assert run("undo", str(path)).exit_code == 0
+    assert path.read_bytes() == (FIXTURES / "indented.yaml").read_bytes()
+
+
+def test_undo_never_reads_a_linked_fifo_or_endless_history(tmp_path) -> None:
+    path = variant(FIXTURES / "indented.yaml", tmp_path)
+    original = path.read_bytes()
+    assert run("set", str(path), "gamma", "name=Gamma 1").exit_code == 0
+    folder = edit_module.history_folder(path)
+    before = folder / "000001.before"
+    # An earlier version linked to another file: undo would copy it into the map.
+    secret = tmp_path / "secret.txt"
+    secret.write_text("a secret\n", encoding="utf-8")
+    before.unlink()
+    before.symlink_to(secret)
+    result = run("undo", str(path))
+    assert result.exit_code == 1 and "symbolic link" in result.output
+    assert b"secret" not in path.read_bytes()
+    # A FIFO or /dev/zero as the log: read at once as no history, never hung or exhausted.
+    log = folder / "log.json"
+    log.unlink()
+    os.mkfifo(log)
+    result = run("undo", str(path))
+    assert result.exit_code == 1 and "no edit to undo" in result.output
+    log.unlink()
+    log.symlink_to("/dev/zero")
+    assert run("set", str(path), "gamma", "name=Gamma 2").exit_code == 0
+    assert not log.is_symlink() and log.stat().st_mode & 0o777 == 0o600
+    # A log with an entry that is not a number is skipped, not a traceback.
+    log.write_text('[{"n": "x", "after": "0"}, {"n": 10000000000000000000000}]')
+    result = run("set", str(path), "gamma", "name=Gamma 3")
+    assert result.exit_code == 0 and result.exception is None, result.output
+    assert run("undo", str(path)).exit_code == 0
+    assert "name: Gamma 2" in path.read_text(encoding="utf-8")
+    assert original != path.read_bytes()
+
+
+def test_a_linked_history_folder_is_refused_and_nothing_is_written(tmp_path) -> None:
+    path = variant(FIXTURES / "indented.yaml", tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / ".stakeholder-explorer").symlink_to(elsewhere)
+    result = run("set", str(path), "gamma", "name=Gamma 1")
+    assert result.exit_code == 1 and "is a symbolic link" in result.output
+    assert list(elsewhere.iterdir()) == []
+    assert path.read_bytes() == (FIXTURES / "indented.yaml").read_bytes()
 
 
 def test_library_raises_data_errors_with_positions() -> None:
