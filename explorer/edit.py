@@ -36,6 +36,7 @@ with a ``.gitignore`` of ``*``), bounded in entries and bytes. ``undo`` restores
 from __future__ import annotations
 
 import difflib
+import errno
 import hashlib
 import json
 import os
@@ -1197,8 +1198,16 @@ def _safe(name: str) -> str:
     return "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "_" for c in name)[:80]
 
 
-def _hidden_folder(path: Path) -> Path:
-    folder = path.resolve().parent / HIDDEN_FOLDER
+def hidden_folder(map_file: str | os.PathLike[str]) -> Path:
+    """The hidden folder beside ``map_file`` (its undo history and positions record),
+    created with a ``.gitignore`` of ``*`` when needed.
+
+    Raises ``OSError`` when the folder is a symbolic link: it travels with the map (a
+    shared folder, an archive), and a link planted there must not send writes elsewhere.
+    """
+    folder = Path(map_file).resolve().parent / HIDDEN_FOLDER
+    if folder.is_symlink():
+        raise OSError(errno.ELOOP, f"{folder} is a symbolic link; nothing is written through one")
     folder.mkdir(exist_ok=True)
     try:
         # O_EXCL: never written through a link planted under the name (even a dangling one).
@@ -1284,7 +1293,7 @@ def save(edit: Edit, path: str | os.PathLike[str] | None = None) -> Path:
         )
     folder = history_folder(target)
     _own_history(target, folder)
-    _hidden_folder(target)
+    hidden_folder(target)
     folder.mkdir(parents=True, exist_ok=True)
     _own_history(target, folder)
     entries = _log(folder)

@@ -9,6 +9,7 @@ hanging the suite.
 from __future__ import annotations
 
 import io
+import json
 import os
 import subprocess
 import sys
@@ -301,3 +302,63 @@ def test_import_refuses_a_fifo_and_dev_zero_at_once(tmp_path: Path) -> None:
         assert f"{source}:1:1: file: cannot read: a " in result.stderr
         assert "not a regular file" in result.stderr and "Traceback" not in result.stderr
         assert not target.exists()
+
+
+# --- the positions record beside a map: it travels with the map, so it is untrusted ---------
+
+
+def small_map(tmp_path: Path) -> Path:
+    source = Path(__file__).resolve().parents[1] / "data" / "examples" / "small-example.yaml"
+    path = tmp_path / "maps" / "map.yaml"
+    path.parent.mkdir()
+    path.write_bytes(source.read_bytes())
+    (path.parent / ".stakeholder-explorer").mkdir()
+    return path
+
+
+@needs_fifo
+@pytest.mark.parametrize("planted", ["fifo", "dev_zero"])
+def test_an_export_ignores_a_fifo_or_device_as_positions_record(
+    tmp_path: Path, planted: str
+) -> None:
+    path = small_map(tmp_path)
+    record = path.parent / ".stakeholder-explorer" / "positions.json"
+    if planted == "fifo":
+        os.mkfifo(record)
+    else:
+        record.symlink_to("/dev/zero")
+    result = run_cli("export", str(path), "-o", str(tmp_path / "map.json"))
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert (tmp_path / "map.json").stat().st_size > 0
+
+
+def test_keeping_positions_never_writes_through_a_planted_link(tmp_path: Path) -> None:
+    from explorer.render.layout import record_path, record_positions
+
+    path = small_map(tmp_path)
+    folder = path.parent / ".stakeholder-explorer"
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep me\n")
+    # A link where the temporary file and the .gitignore would be written.
+    (folder / "positions.json.tmp").symlink_to(outside)
+    (folder / ".gitignore").symlink_to(tmp_path / "dangling")
+    record_positions(record_path(path), {"us": (1.0, 2.0)}, map_name=path.name)
+    assert outside.read_text() == "keep me\n"
+    assert not (tmp_path / "dangling").exists()
+    assert json.loads(record_path(path).read_text())["maps"][path.name]["positions"] == {
+        "us": [1.0, 2.0]
+    }
+
+
+def test_a_linked_hidden_folder_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
+    from explorer.render.layout import record_path, record_positions
+
+    path = small_map(tmp_path)
+    (path.parent / ".stakeholder-explorer").rmdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (path.parent / ".stakeholder-explorer").symlink_to(elsewhere)
+    with pytest.raises(OSError, match="symbolic link"):
+        record_positions(record_path(path), {"us": (1.0, 2.0)}, map_name=path.name)
+    assert list(elsewhere.iterdir()) == []

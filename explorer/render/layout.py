@@ -48,6 +48,7 @@ from typing import Any, cast
 import networkx as nx
 import numpy as np
 
+from explorer.edit import HIDDEN_FOLDER
 from explorer.render.style import SHAPES, kind_styles, label_text
 
 __all__ = [
@@ -940,8 +941,10 @@ def layout_positions(G: nx.Graph[Any], *, layout: str = DEFAULT_LAYOUT, seed: in
 # --- the positions record -----------------------------------------------------------------
 
 #: The hidden folder beside a map that keeps its positions record (and its undo history).
-RECORD_FOLDER = ".stakeholder-explorer"
+RECORD_FOLDER = HIDDEN_FOLDER
 _RECORD_FORMAT = "stakeholder-explorer/positions-1"
+#: Largest positions record read: a record travels with the map, so it is untrusted input.
+_RECORD_LIMIT = 64 * 1024 * 1024
 
 
 def record_path(map_file: str | os.PathLike[str]) -> Path:
@@ -950,11 +953,19 @@ def record_path(map_file: str | os.PathLike[str]) -> Path:
     return Path(map_file).resolve().parent / RECORD_FOLDER / "positions.json"
 
 
-def _read_record(path: Path) -> dict[str, Any]:
+def _load_record(path: Path) -> Any:
+    """The record's JSON, or None: only a regular file (no link, FIFO or device) within
+    ``_RECORD_LIMIT`` bytes is read."""
+    from explorer.reading import ReadRefused, read_bounded
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {"format": _RECORD_FORMAT, "maps": {}}
+        return json.loads(read_bounded(path, limit=_RECORD_LIMIT, follow_links=False))
+    except (ReadRefused, ValueError):
+        return None
+
+
+def _read_record(path: Path) -> dict[str, Any]:
+    data = _load_record(path)
     if not isinstance(data, dict) or not isinstance(data.get("maps"), dict):
         return {"format": _RECORD_FORMAT, "maps": {}}
     return data
@@ -975,13 +986,15 @@ def read_positions(path: str | os.PathLike[str], map_name: str = "") -> Position
 
 
 def _write_record(path: Path, data: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ignore = path.parent / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("*\n", encoding="utf-8")
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(temporary, path)
+    """Write the record through a temporary file and a rename (never through a link)."""
+    from explorer.edit import hidden_folder, write_atomic
+
+    if path.parent.name == RECORD_FOLDER:
+        hidden_folder(path.parent.parent / path.name)  # with its .gitignore; never a link
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(data, indent=1, sort_keys=True) + "\n"
+    write_atomic(path, text.encode("utf-8"), mode=0o644)
 
 
 def record_positions(
@@ -1035,10 +1048,7 @@ def _kept(entry: Any) -> bool:
 
 def _is_record(path: Path) -> bool:
     """Whether ``path`` reads as a positions record (an unreadable file is left alone)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
+    data = _load_record(path)
     return isinstance(data, dict) and isinstance(data.get("maps"), dict)
 
 
