@@ -89,9 +89,20 @@ def test_a_websocket_with_a_foreign_host_is_refused(server: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "origin", ["http://attacker.example", "null", "http://127.0.0.1.attacker.example"]
+    "origin",
+    [
+        "http://attacker.example",
+        "null",
+        "http://127.0.0.1.attacker.example",
+        # A page served on another port of this machine is another origin.
+        "http://127.0.0.1:{other}",
+        "http://127.0.0.1",
+        "http://127.0.0.1:{port}.attacker.example",
+        "https://127.0.0.1:{port}@attacker.example",
+    ],
 )
 def test_a_cross_origin_websocket_is_refused(server: int, origin: str) -> None:
+    origin = origin.format(port=server, other=server + 1)
     assert websocket(server, f"127.0.0.1:{server}", origin).endswith("403 Forbidden")
 
 

@@ -45,10 +45,11 @@ def allowed_hosts() -> list[str]:
 
 
 class SameOriginWebSockets:
-    """Refuse a WebSocket whose ``Origin`` names a host that is not allowed.
+    """Refuse a WebSocket whose ``Origin`` is not the dashboard's own page.
 
-    A browser always sends ``Origin`` on a WebSocket; a page served from another host (or a
-    rebinding name) is refused with 403 before the handshake completes. A client that sends
+    A browser always sends ``Origin`` on a WebSocket; a page served from another host, a
+    rebinding name or another port of this machine is refused with 403 before the
+    handshake completes. A client that sends
     no ``Origin`` is not a browser page and cannot carry a visitor's access.
     """
 
@@ -58,21 +59,33 @@ class SameOriginWebSockets:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
-            origin = dict(scope.get("headers") or []).get(b"origin")
-            if origin is not None and not self._allowed(origin.decode("latin-1")):
+            headers = dict(scope.get("headers") or [])
+            origin = headers.get(b"origin")
+            host = headers.get(b"host", b"").decode("latin-1")
+            if origin is not None and not self._allowed(origin.decode("latin-1"), host):
                 await PlainTextResponse("Cross-origin WebSocket refused", status_code=403)(
                     scope, receive, send
                 )
                 return
         await self.app(scope, receive, send)
 
-    def _allowed(self, origin: str) -> bool:
+    def _allowed(self, origin: str, host: str) -> bool:
+        """Whether ``origin`` is the page's own: an allowed host, the very host and port
+        the request was sent to (``host``, its Host header), over http or https."""
         try:
             parts = urlsplit(origin)
-            host = (parts.hostname or "").rstrip(".")
+            served = urlsplit("//" + host)
+            name, port = (parts.hostname or "").rstrip("."), parts.port
+            served_name, served_port = (served.hostname or "").rstrip("."), served.port
         except ValueError:
             return False
-        return parts.scheme in {"http", "https"} and host in self.hosts
+        if parts.scheme not in {"http", "https"} or parts.username or parts.password:
+            return False
+        if name not in self.hosts or name != served_name:
+            return False
+        # A Host header without a port was sent to the scheme's own port (a proxy's 443).
+        default = 443 if parts.scheme == "https" else 80
+        return (port or default) == (served_port or default)
 
 
 def _no_public_address() -> None:
