@@ -359,7 +359,7 @@ def write_output(text: str, output: str, force: bool = False) -> None:
     from explorer.formats.files import write_atomic
 
     if output == "-":
-        click.echo(text)
+        click.echo(escape_controls(text))  # file names in a report may hold escapes
         return
     try:
         write_atomic(output, (text + "\n").encode("utf-8"), force=force)
@@ -743,7 +743,10 @@ def _write_export(
         fail(str(exc))
         return
     click.echo(
-        f"{written}: {name}: {view.number_of_nodes()} actors, {view.number_of_edges()} relations",
+        escape_controls(
+            f"{written}: {name}: {view.number_of_nodes()} actors, "
+            f"{view.number_of_edges()} relations"
+        ),
         err=True,
     )
 
@@ -867,12 +870,14 @@ def import_command(
         fail(str(exc))
         return
     for note in result.notes:
-        click.echo(f"note: {note}", err=True)
+        click.echo(escape_controls(f"note: {note}"), err=True)
     ds = result.dataset
     if output != "-":
         click.echo(
-            f"{output}: {len(ds.actors)} actors, {len(ds.relations)} relations, "
-            f"{len(ds.sources)} sources",
+            escape_controls(
+                f"{output}: {len(ds.actors)} actors, {len(ds.relations)} relations, "
+                f"{len(ds.sources)} sources"
+            ),
             err=True,
         )
 
@@ -901,9 +906,9 @@ def _import_into(source: str, into: str, title: str | None, roles: dict[str, str
         fail(str(exc))
         return
     for note in result.notes:
-        click.echo(f"note: {note}", err=True)
+        click.echo(escape_controls(f"note: {note}"), err=True)
     for line in changes.lines():
-        click.echo(f"{into}: {line}", err=True)
+        click.echo(escape_controls(f"{into}: {line}"), err=True)
 
 
 # --- editing: commands that change a stakeholder file in place (explorer/cli_edit.py) --------

@@ -348,7 +348,8 @@ def merge(
 
     def table(rows: Any) -> None:
         for row in rows:
-            click.echo(f"{row.kind:<13} {row.id:<40} <- {', '.join(row.members)}  [{row.how}]")
+            line = f"{row.kind:<13} {row.id:<40} <- {', '.join(row.members)}  [{row.how}]"
+            click.echo(escape_controls(line))
 
     if prefer is not None and prefer > len(files):
         raise click.UsageError(f"--prefer {prefer}: there are only {len(files)} files")
@@ -360,8 +361,16 @@ def merge(
         if out.exists() and not force and not dry_run:
             click.echo(f"{output}: exists; add --force to replace it", err=True)
             sys.exit(1)
+    datasets, unreadable = [], []
+    for f in files:  # every file is read, so that all their errors are said at once
+        try:
+            datasets.append(load_dataset(f))
+        except ExplorerError as exc:
+            unreadable.append(escape_controls(str(exc)))
+    if unreadable:
+        click.echo("\n".join(unreadable), err=True)
+        sys.exit(1)
     try:
-        datasets = [load_dataset(f) for f in files]
         result = merge_datasets(datasets, files, prefer=prefer)
     except MergeConflicts as exc:
         table(exc.rows)

@@ -130,3 +130,16 @@ def test_an_id_match_with_no_shared_name_and_a_double_match_are_conflicts(write_
         "actor id 'x' names 'Exxon' and, in file 2 (b.yaml), 'Xinjiang', which share no name or alias",
         "actor 'yz' of file 2 (b.yaml) matches 'y' and 'z'",
     ]
+
+
+def test_every_unreadable_input_is_reported_at_once(tmp_path) -> None:
+    one = tmp_path / "one.yaml"
+    two = tmp_path / "two.yaml"
+    one.write_text("format: stakeholder-explorer/1\ntitle: [a list]\n", encoding="utf-8")
+    two.write_text("format: stakeholder-explorer/1\n", encoding="utf-8")
+    result = run("merge", str(one), str(two), "-o", str(tmp_path / "out.yaml"))
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert f"{one}:2:8: title:" in result.stderr
+    assert f"{two}:1:1:" in result.stderr
+    assert not (tmp_path / "out.yaml").exists()

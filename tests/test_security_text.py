@@ -85,6 +85,32 @@ def test_a_file_name_with_escapes_is_printed_escaped(tmp_path: Path) -> None:
     assert "\\x1b]0;pwned\\x07.yaml:2:8: title: expected text" in result.stderr
 
 
+def test_file_names_with_escapes_are_printed_escaped_by_compare_export_and_import(
+    tmp_path: Path,
+) -> None:
+    small = Path(__file__).resolve().parents[1] / "data" / "examples" / "small-example.yaml"
+    one = tmp_path / "\x1b]0;one\x07.yaml"
+    two = tmp_path / "\x1b[2Jtwo.yaml"
+    one.write_bytes(small.read_bytes())
+    two.write_bytes(small.read_bytes())
+    runs = {
+        "compare": ["compare", str(one), str(two)],
+        "export": ["export", str(one), "-o", str(tmp_path / "\x1b]52;c;x\x07.json")],
+        "import": [
+            "import",
+            str(tmp_path / "\x1b]52;c;x\x07.json"),
+            "-o",
+            str(tmp_path / "\x9bi.yaml"),
+        ],
+    }
+    for what, argv in runs.items():
+        result = CliRunner().invoke(main, argv)
+        assert result.exit_code == 0, (what, result.output)
+        printed = result.stdout + result.stderr
+        assert not RAW_CONTROL.search(printed), (what, printed)
+        assert "\\x1b" in printed or "\\x9b" in printed, (what, printed)
+
+
 def test_every_problem_line_escapes_control_characters() -> None:
     line = str(Problem("m.yaml", 1, 1, "title", "got '\x1b[2J' and \x9b"))
     assert line == "m.yaml:1:1: title: got '\\x1b[2J' and \\x9b"

@@ -78,8 +78,8 @@ def refuse_inputs(target: str | os.PathLike[str], protect: Protected) -> None:
             same = False
         if same:
             raise ExportError(
-                f"{path} is the input {source}; an export never replaces the file it reads, "
-                "even with --force: choose another output name"
+                f"{path} is the input {source}; no export or import replaces a file it "
+                "reads, even with --force: choose another output name"
             )
 
 
