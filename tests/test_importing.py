@@ -720,3 +720,13 @@ def test_each_hostile_import_gets_exactly_its_expected_errors(
     result = cli_runner("import", str(case), "-o", str(out))
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert result.output.splitlines() == want and not out.exists()
+
+
+def test_a_control_character_in_an_actors_name_is_reported_at_its_cell(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_bytes(b"source,target,type\nq,r,ally_of\ns,x\x01y,ally_of\n")
+    with pytest.raises(DataErrors) as caught:
+        import_path(str(path))
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.col, problem.where) == (3, 3, "target")
+    assert problem.message.startswith("control character U+0001")

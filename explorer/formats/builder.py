@@ -151,6 +151,8 @@ class Builder:
         self.fixed_signs: dict[str, str] = {}  # signs that vocabulary.csv gives
         self._next: dict[str, int] = {}
         self.scenarios: list[dict[str, Any]] = []
+        #: Where each actor added from a relation's end was first named: (path, row, column).
+        self.named_at: dict[str, tuple[str, Row, str]] = {}
         vocab = builtin_vocabulary()
         self.builtin_kinds = vocab.actor_kinds
         self.builtin_types = vocab.relation_types
@@ -208,10 +210,13 @@ class Builder:
 
     # records ---------------------------------------------------------------------------
 
-    def actor_for(self, name: str, *, or_id: bool = False) -> str:
+    def actor_for(
+        self, name: str, *, or_id: bool = False, at: tuple[str, Row, str] | None = None
+    ) -> str:
         """The id of the actor with this label (or, with ``or_id``, this id); new ones are added.
 
-        New actors are of kind ``DEFAULT_KIND``, with an id made from the name.
+        New actors are of kind ``DEFAULT_KIND``, with an id made from the name; ``at`` (path,
+        row, column) is the cell that named it first, where a problem with it is reported.
         """
         if name in self.by_label:
             return self.by_label[name]
@@ -220,6 +225,8 @@ class Builder:
         ident = self.new_id(slugify(name) or f"actor_{len(self.actors) + 1}")
         self.actors[ident] = {"id": ident, "name": name, "kind": DEFAULT_KIND}
         self.by_label[name] = ident
+        if at is not None:
+            self.named_at[ident] = at
         return ident
 
     def new_id(self, base: str) -> str:
@@ -293,9 +300,18 @@ class Builder:
         try:
             return Dataset.model_validate(raw)
         except ValidationError as exc:
-            raise DataErrors(
-                [Problem(self.path, 1, 1, "file", str(e["msg"])) for e in exc.errors()]
-            ) from None
+            raise DataErrors([self._placed(raw, e) for e in exc.errors()]) from None
+
+    def _placed(self, raw: dict[str, Any], error: Any) -> Problem:
+        """A whole-file check's error, at the cell that named the actor where one did."""
+        message = str((error.get("ctx") or {}).get("error", error["msg"]))
+        loc = error["loc"]
+        if len(loc) >= 2 and loc[0] == "actors" and isinstance(loc[1], int):
+            named = self.named_at.get(str(raw["actors"][loc[1]].get("id")))
+            if named is not None:
+                path, row, column = named
+                return row.problem(path, column, message)
+        return Problem(self.path, 1, 1, "file", message)
 
 
 def _key(text: str) -> str:

@@ -216,8 +216,8 @@ def read_edge_table(
         sign = parse_sign(builder, path, row, "sign")
         strength = parse_strength(builder, path, row, "strength")
         relation: dict[str, Any] = {
-            "source": builder.actor_for(source),
-            "target": builder.actor_for(target),
+            "source": builder.actor_for(source, at=(path, row, "source")),
+            "target": builder.actor_for(target, at=(path, row, "target")),
             "type": builder.relation_type(row.get("type"), sign, True),
         }
         if sign is not None:

@@ -667,7 +667,7 @@ def _end(builder: Builder, shown: str, row: Row, column: str, label: str) -> str
             f"{shown}:{row.at(column)[0]}: {label!r} is not in the elements sheet; "
             f"added it as an actor of kind {DEFAULT_KIND!r}"
         )
-    return builder.actor_for(label, or_id=True)
+    return builder.actor_for(label, or_id=True, at=(shown, row, column))
 
 
 def _read_connection(builder: Builder, shown: str, row: Row, ids: _IdMap) -> None:
