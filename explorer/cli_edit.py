@@ -343,7 +343,6 @@ def merge(
     from pathlib import Path
 
     from explorer.edit import write_atomic
-    from explorer.load import load_dataset
     from explorer.merge import MergeConflicts, merge_datasets
 
     def table(rows: Any) -> None:
@@ -361,15 +360,7 @@ def merge(
         if out.exists() and not force and not dry_run:
             click.echo(f"{output}: exists; add --force to replace it", err=True)
             sys.exit(1)
-    datasets, unreadable = [], []
-    for f in files:  # every file is read, so that all their errors are said at once
-        try:
-            datasets.append(load_dataset(f))
-        except ExplorerError as exc:
-            unreadable.append(escape_controls(str(exc)))
-    if unreadable:
-        click.echo("\n".join(unreadable), err=True)
-        sys.exit(1)
+    datasets = _read_all(files)
     try:
         result = merge_datasets(datasets, files, prefer=prefer)
     except MergeConflicts as exc:
@@ -392,6 +383,22 @@ def merge(
         return
     write_atomic(output, text.encode("utf-8"))
     click.echo(f"{output}: {counts}")
+
+
+def _read_all(files: tuple[str, ...]) -> list[Any]:
+    """Every file as a dataset; else every file's errors at once, and exit 1."""
+    from explorer.load import load_dataset
+
+    datasets, unreadable = [], []
+    for f in files:
+        try:
+            datasets.append(load_dataset(f))
+        except ExplorerError as exc:
+            unreadable.append(escape_controls(str(exc)))
+    if unreadable:
+        click.echo("\n".join(unreadable), err=True)
+        sys.exit(1)
+    return datasets
 
 
 COMMANDS = [
