@@ -161,6 +161,27 @@ def test_nothing_collides_in_the_figure(which: str, view_name: str, request: Any
     assert set(actor_labels(fig)) == set(view.nodes)
 
 
+@pytest.mark.parametrize("view_name", sorted(VIEWS))
+@pytest.mark.parametrize("which", ["bundled", "example"])
+def test_no_line_crosses_another_actors_label_in_the_figure(
+    which: str, view_name: str, request: Any
+) -> None:
+    G, positions = request.getfixturevalue(which)
+    view = filter_graph(G, VIEWS[view_name])
+    fig = network_figure(view, positions, title=G.graph["title"], caption="A caption.")
+    labels = actor_labels(fig)
+    crossing = [
+        (u, v, actor)
+        for (u, v), points in line_paths(fig)
+        for actor, (x0, y0, x1, y1) in labels.items()
+        if actor not in (u, v)
+        and (
+            (points[:, 0] > x0) & (points[:, 0] < x1) & (points[:, 1] > y0) & (points[:, 1] < y1)
+        ).any()
+    ]
+    assert labels and crossing == []
+
+
 def test_labels_print_at_seven_points_or_more_at_seven_inches(bundled: tuple) -> None:
     G, positions = bundled
     fig = network_figure(G, positions, title=G.graph["title"])

@@ -76,7 +76,8 @@ def test_nothing_overlaps_and_every_label_is_readable_and_nearest_its_actor(
         geometry = measure(frame, central(frame))
         assert geometry.actors > 0
         assert geometry.overlapping_boxes == [], geometry.summary()
-        assert geometry.lines_through_shapes == [], geometry.summary()
+        # No line crosses another actor's shape or its label.
+        assert geometry.lines_through_actors == [], geometry.summary()
         assert geometry.labels_nearer_another == [], geometry.summary()
         assert geometry.smallest_label_px >= 9.0, geometry.summary()
         # The ten most central keep 11 px, but for a label that would then overlap another:

@@ -40,6 +40,7 @@ from explorer.render.routing import Bend, control_point, crossed, curve, route
 from explorer.render.style import (
     ACTOR_BORDER,
     CONTESTED,
+    LABEL_LINE_CHARS,
     LEGEND_GROUPS,
     NEUTRAL_FILL,
     SIGN_STYLES,
@@ -101,6 +102,11 @@ LABEL_GID = "actor-label"
 #: Node size (vis-network radius in pixels) of an actor when no ``sizes`` are given.
 DEFAULT_NODE_SIZE = 16.0
 
+#: Shapes shrink with a map drawn below the layout's scale, down to this share of their size.
+_SMALLEST_SHRINK = 0.6
+#: Line pitch of a label on several lines (matplotlib's ``linespacing``): about 1.1 em in
+#: Noto Sans, as tight as the page's, so that a label's middle stays near its actor.
+_LINE_SPACING = 0.8
 #: Label size in points at the default size: 7 pt when 10 inches are printed 7 inches wide.
 LABEL_PT = 10.0
 _PRINT_WIDTH_IN = 7.0
@@ -650,6 +656,13 @@ def _draw(
     labelled = _labelled(G, nodes)
     texts = {n: _shown_lines(label_text(_name(G, n))) for n in labelled}
     measured = _measure(ax, texts, label_pt, renderer)
+    # A tall label may find no spot nearer its actor than any other: it tries wider lines.
+    wide = {
+        n: _shown_lines(label_text(_name(G, n), 2 * LABEL_LINE_CHARS))
+        for n in labelled
+        if texts[n].count("\n") >= 2
+    }
+    wider = {n: (wide[n], size) for n, size in _measure(ax, wide, label_pt, renderer).items()}
     xy = np.array([positions[n] for n in nodes], dtype=float).reshape(-1, 2)
     r = np.array([radius[n] for n in nodes])
     lw = np.array([measured.get(n, (0.0, 0.0))[0] for n in nodes])
@@ -657,6 +670,15 @@ def _draw(
     half_w = np.maximum(r, lw / 2)
     below = r + np.where(lh > 0, _LABEL_GAP + lh, 0)
     scale, ox, oy = _scale_for(xy, half_w, r, below, width_pt, height_pt)
+    # A map drawn smaller than the layout planned (a wide map in the figure's frame) draws
+    # its shapes smaller with it, as the page does when zoomed out: labels keep their size.
+    shrink = max(min(scale * EM / label_pt, 1.0), _SMALLEST_SHRINK)
+    if shrink < 1.0:
+        radius = {n: value * shrink for n, value in radius.items()}
+        r = r * shrink
+        half_w = np.maximum(r, lw / 2)
+        below = r + np.where(lh > 0, _LABEL_GAP + lh, 0)
+        scale, ox, oy = _scale_for(xy, half_w, r, below, width_pt, height_pt)
     # The layout keeps things apart at one label size per em; say how much taller the frame
     # would need to be for that, when its width would allow it.
     wanted = label_pt / EM
@@ -685,7 +707,7 @@ def _draw(
     ends_at = np.array([(index[a], index[b]) for a, b in ends], dtype=int).reshape(-1, 2)
     centres = np.array([at[n] for n in nodes], dtype=float).reshape(-1, 2)
     place = (G, nodes, at, radius, texts, measured, frame_limits)
-    hidden, spots = _place_labels(*place, centres[ends_at], ends_at)
+    hidden, spots = _place_labels(*place, centres[ends_at], ends_at, wider=wider)
     bends: list[Bend | None] = [None] * len(lines)
     if routed:
         for _ in range(3):
@@ -694,7 +716,7 @@ def _draw(
             if not crossing:
                 break
             more, spots = _place_labels(
-                *place, pieces, piece_ends, spots=spots, again=frozenset(crossing)
+                *place, pieces, piece_ends, spots=spots, again=frozenset(crossing), wider=wider
             )
             hidden += more
     _draw_labels(ax, G, nodes, at, radius, texts, spots, label_pt)
@@ -876,7 +898,7 @@ def _measure(
     from matplotlib.text import Text
 
     pt = ax.figure.dpi / 72
-    probe = Text(0, 0, "", fontsize=fontsize, ha="center", va="center", linespacing=1.1)
+    probe = Text(0, 0, "", fontsize=fontsize, ha="center", va="center", linespacing=_LINE_SPACING)
     probe.set_figure(ax.figure)
     out = {}
     for n, text in texts.items():
@@ -1163,13 +1185,14 @@ def _place_labels(
     nodes: list[str],
     at: Mapping[str, tuple[float, float]],
     radius: Mapping[str, float],
-    texts: Mapping[str, str],
-    measured: Mapping[str, tuple[float, float]],
+    texts: dict[str, str],
+    measured: dict[str, tuple[float, float]],
     limits: tuple[float, float, float, float],
     lines: Any,
     ends_at: Any,
     spots: dict[str, tuple[Any, bool]] | None = None,
     again: frozenset[str] = frozenset(),
+    wider: Mapping[str, tuple[str, tuple[float, float]]] | None = None,
 ) -> tuple[int, dict[str, tuple[Any, bool]]]:
     """Where each label goes (its box in points, and whether it moved away from its actor);
     return how many found no room, and the spots.
@@ -1179,7 +1202,9 @@ def _place_labels(
     their own actor than any other, and off ``lines`` (an (n, 2, 2) array of line pieces
     whose ends' indices are ``ends_at``) where a spot by the actor allows. With ``spots``
     (an earlier placement), only the labels in ``again`` move, and they keep off every
-    piece of ``lines`` if any free spot does.
+    piece of ``lines`` if any free spot does. A label with no free spot is tried again as
+    ``wider`` gives it (fewer, wider lines, with its size); ``texts`` and ``measured`` are
+    updated to what is drawn.
     """
     import numpy as np
 
@@ -1196,21 +1221,83 @@ def _place_labels(
     if spots is not None:
         out = {n: spot for n, spot in spots.items() if n not in again}
         order = [n for n in order if n in again]
+    Spot = tuple[str, tuple[float, float], tuple[Any, bool]]
+
+    def place(n: str, taken: Mapping[str, tuple[Any, bool]]) -> Spot | None:
+        """The text, size and spot of ``n``'s label given the labels ``taken``, or None."""
+        i = index[n]
+        x, y = centres[i]
+        obstacles = np.vstack([shapes, *[box[None] for box, _ in taken.values()]])
+        others = lines[(ends_at[:, 0] != i) & (ends_at[:, 1] != i)]
+        for text, size in _wraps(n, texts, measured, wider or {}):
+            best, moved, free = _best_spot(
+                x, y, radii[i], *size, limits, obstacles, centres, i, others,
+                anywhere=spots is not None,
+            )  # fmt: skip
+            if free:
+                return text, size, (best, moved)
+        return None
+
+    def make_room(n: str) -> dict[str, Spot] | None:
+        """Spots for ``n`` and for the labels placed near it, ``n`` placed first (a label
+        placed earlier, beside or away from its actor, may have taken the spots ``n`` had)."""
+        x, y = centres[index[n]]
+        reach = 2.0 * sum(measured[n])
+        near = [
+            m
+            for m, (box, _) in out.items()
+            if box[0] < x + reach
+            and box[2] > x - reach
+            and box[1] < y + reach
+            and box[3] > y - reach
+        ]
+        if not near:
+            return None
+        # Greedy, ``n`` first; a label that then finds no spot goes right after ``n`` and
+        # the whole is tried again (each label moved forward once at most).
+        sequence, forward = [n, *near], set()
+        while True:
+            taken = {m: spot for m, spot in out.items() if m not in near}
+            placed: dict[str, Spot] = {}
+            for m in sequence:
+                found = place(m, taken)
+                if found is None:
+                    break
+                placed[m] = found
+                taken[m] = found[2]
+            else:
+                return placed
+            if m == n or m in forward:
+                return None
+            forward.add(m)
+            sequence.remove(m)
+            sequence.insert(1, m)
+
     hidden = 0
     for n in order:
-        i = index[n]
-        w, h = measured[n]
-        x, y = centres[i]
-        obstacles = np.vstack([shapes, *[box[None] for box, _ in out.values()]])
-        others = lines[(ends_at[:, 0] != i) & (ends_at[:, 1] != i)]
-        best, moved, free = _best_spot(
-            x, y, radii[i], w, h, limits, obstacles, centres, i, others, anywhere=spots is not None
-        )
-        if not free:
+        found = place(n, out)
+        placed = {n: found} if found is not None else make_room(n)
+        if placed is None:
             hidden += 1
             continue
-        out[n] = (best, moved)
+        for m, (text, size, spot) in placed.items():
+            texts[m], measured[m] = text, size
+            out[m] = spot
     return hidden, out
+
+
+def _wraps(
+    n: str,
+    texts: Mapping[str, str],
+    measured: Mapping[str, tuple[float, float]],
+    wider: Mapping[str, tuple[str, tuple[float, float]]],
+) -> list[tuple[str, tuple[float, float]]]:
+    """The label texts to try for ``n`` with their sizes: as wrapped, then (a tall label
+    whose middle falls nearer another actor) on fewer, wider lines."""
+    out = [(texts[n], measured[n])]
+    if n in wider and wider[n][0] != texts[n]:
+        out.append(wider[n])
+    return out
 
 
 def _draw_labels(
@@ -1228,7 +1315,7 @@ def _draw_labels(
         "ha": "center",
         "va": "center",
         "fontsize": label_pt,
-        "linespacing": 1.1,
+        "linespacing": _LINE_SPACING,
         "color": "#1a1a1a",
         "zorder": 4,
         "bbox": {

@@ -77,9 +77,10 @@ LIGHT_TIPS_ABOVE = 2_000
 #: makes an 18 MB page; past this a browser takes minutes or runs out of memory (an alias
 #: reused by every actor once made a 560 KB file a 103 MB page).
 MAX_PAGE_BYTES = 40_000_000
-#: Smallest label on screen in pixels, and that of the ten most central actors in view.
-LABEL_PX = 9.5
-CENTRAL_LABEL_PX = 11.5
+#: Smallest label on screen in pixels, and that of the ten most central actors in view:
+#: just above 9 and 11 px, so that no rounding takes a label below them.
+LABEL_PX = 9.1
+CENTRAL_LABEL_PX = 11.1
 #: The label size the layout plans for, in canvas pixels: one em of ``layout``'s geometry.
 #: Positions (in units of ``1 / EM`` ems) are scaled by ``LABEL_FONT / EM``, and no shape is
 #: drawn larger than the layout reserved for it (``SHAPE_EM`` ems of radius).
