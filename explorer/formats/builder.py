@@ -257,7 +257,7 @@ class Builder:
                 column = columns.get(name, name)
                 if name == "evidence" and len(loc) >= 3:
                     column = columns.get(f"evidence.{loc[1]}.{loc[2]}", column)
-                message = str((err.get("ctx") or {}).get("error", err["msg"]))
+                message = _message(err)
                 if err["type"] == "literal_error":
                     message = f"{err.get('input')!r} is not one of {err['ctx']['expected']}"
                 elif err["type"] in {"greater_than_equal", "less_than_equal", "int_parsing"}:
@@ -304,7 +304,7 @@ class Builder:
 
     def _placed(self, raw: dict[str, Any], error: Any) -> Problem:
         """A whole-file check's error, at the cell that named the actor where one did."""
-        message = str((error.get("ctx") or {}).get("error", error["msg"]))
+        message = _message(error)
         loc = error["loc"]
         if len(loc) >= 2 and loc[0] == "actors" and isinstance(loc[1], int):
             named = self.named_at.get(str(raw["actors"][loc[1]].get("id")))
@@ -312,6 +312,11 @@ class Builder:
                 path, row, column = named
                 return row.problem(path, column, message)
         return Problem(self.path, 1, 1, "file", message)
+
+
+def _message(error: Any) -> str:
+    """A pydantic error's own words: a validator's message without pydantic's prefix."""
+    return str((error.get("ctx") or {}).get("error", error["msg"]))
 
 
 def _key(text: str) -> str:

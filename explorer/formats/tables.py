@@ -171,6 +171,19 @@ def _records(text: str, path: str, delimiter: str = ",") -> Iterator[tuple[int, 
 _CELL_START, _PLAIN, _QUOTED_CELL, _QUOTE_IN_QUOTED = range(4)
 
 
+def _step(state: int, char: str, delimiter: str) -> int:
+    """The state after reading ``char`` in ``state``: the one transition table of a cell."""
+    if state == _QUOTED_CELL:
+        return _QUOTE_IN_QUOTED if char == '"' else _QUOTED_CELL
+    if state == _QUOTE_IN_QUOTED and char == '"':
+        return _QUOTED_CELL  # '""' is one quote inside the cell; anything else closes it
+    if char == delimiter or char in "\r\n":
+        return _CELL_START
+    if state == _CELL_START and char == '"':
+        return _QUOTED_CELL
+    return _PLAIN
+
+
 def _scan(line: str, delimiter: str, state: int) -> tuple[int, int]:
     """The state after ``line`` (from ``state``), and the index of the last quote opening a cell.
 
@@ -180,24 +193,10 @@ def _scan(line: str, delimiter: str, state: int) -> tuple[int, int]:
         return (_QUOTED_CELL if state == _QUOTED_CELL else _CELL_START), 0
     opened = 0
     for index, char in enumerate(line):
-        if state == _QUOTED_CELL:
-            if char == '"':
-                state = _QUOTE_IN_QUOTED
-        elif state == _QUOTE_IN_QUOTED:
-            # '""' is one quote inside the cell; anything else closes it.
-            state = (
-                _QUOTED_CELL
-                if char == '"'
-                else _CELL_START
-                if char == delimiter or char in "\r\n"
-                else _PLAIN
-            )
-        elif char == delimiter or char in "\r\n":
-            state = _CELL_START
-        elif state == _CELL_START and char == '"':
-            state, opened = _QUOTED_CELL, index
-        elif state == _CELL_START:
-            state = _PLAIN
+        after = _step(state, char, delimiter)
+        if state == _CELL_START and after == _QUOTED_CELL:
+            opened = index
+        state = after
     return state, opened
 
 
@@ -207,18 +206,9 @@ def _cell_starts(record: str, delimiter: str) -> list[tuple[int, int]]:
     state = _CELL_START
     line, col = 0, 1
     for char in record:
-        if state == _QUOTED_CELL:
-            if char == '"':
-                state = _QUOTE_IN_QUOTED
-        elif state == _QUOTE_IN_QUOTED and char == '"':
-            state = _QUOTED_CELL
-        elif char == delimiter:
-            state = _CELL_START
+        if char == delimiter and state != _QUOTED_CELL:
             starts.append((line, col + 1))
-        elif state == _CELL_START and char == '"':
-            state = _QUOTED_CELL
-        elif char not in "\r\n":
-            state = _PLAIN
+        state = _step(state, char, delimiter)
         if char == "\n":
             line, col = line + 1, 1
         else:
